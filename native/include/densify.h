@@ -1,0 +1,153 @@
+/*
+ * densify C ABI: the only header the Java side knows (bindings/ mirrors it).
+ *
+ * Conventions
+ *  - Every fallible call returns dfy_status (DFY_OK = 0). On failure the message of the
+ *    calling thread's last error is available from dfy_last_error() until the next failing
+ *    call on that thread.
+ *  - Results go through out-parameters into caller-owned buffers; buffer sizes are implied
+ *    by the documented shapes or passed explicitly and checked.
+ *  - Handles are opaque. *_free(NULL) is a no-op. A handle may be used from any thread but
+ *    not from two threads at once (the Java layer serialises calls per handle); distinct
+ *    handles may be used concurrently.
+ *  - No C++ exception crosses this boundary; every argument is validated before use.
+ */
+#ifndef DENSIFY_H
+#define DENSIFY_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define DFY_API __declspec(dllexport)
+#else
+#define DFY_API __attribute__((visibility("default")))
+#endif
+
+/* Bumped on any incompatible change of this header; Java refuses a library that differs. */
+#define DFY_ABI_VERSION 1
+
+typedef int32_t dfy_status;
+
+#define DFY_OK 0
+#define DFY_ERR_INVALID_ARGUMENT 1 /* a value, id, shape or option is out of its domain */
+#define DFY_ERR_FORMAT 2           /* a file or buffer is corrupt or does not match the config */
+#define DFY_ERR_DEVICE 3           /* a device is unavailable or failed */
+#define DFY_ERR_OUT_OF_MEMORY 4    /* host or device allocation failed */
+#define DFY_ERR_CALLBACK 5         /* a caller-supplied callback reported failure */
+#define DFY_ERR_INTERNAL 99        /* anything else (a bug): the message says what */
+
+#define DFY_MODEL_POLICY 1 /* GPT-2 LM head (tied) + scalar value head (v_head.summary.*) */
+#define DFY_MODEL_REWARD 2 /* GPT-2 backbone + scalar score head (score.weight) */
+
+/* Hugging Face GPT-2 config.json keys. */
+typedef struct dfy_model_config {
+    int64_t vocab_size;
+    int64_t n_positions;
+    int64_t n_embd;
+    int64_t n_layer;
+    int64_t n_head;
+    double layer_norm_epsilon; /* 1e-5 in GPT-2 */
+} dfy_model_config;
+
+typedef struct dfy_generate_options {
+    int64_t max_new_tokens; /* >= 1 */
+    double temperature;     /* 0 = greedy; otherwise finite and > 0 */
+    int64_t top_k;          /* 0 = off */
+    double top_p;           /* in (0, 1]; 1 = off */
+    int64_t stop_token;     /* -1 = none; a sequence ends after emitting it */
+    int64_t pad_token;      /* written after a sequence has stopped; in [0, vocab) */
+    uint64_t seed;
+    int32_t use_cache;      /* 1 = KV cache; 0 = recompute the whole sequence each step */
+} dfy_generate_options;
+
+typedef struct dfy_model_s* dfy_model;
+
+/* ---- library ---------------------------------------------------------------------- */
+
+DFY_API int32_t dfy_abi_version(void);
+DFY_API const char* dfy_version(void);
+DFY_API const char* dfy_torch_version(void);
+/* Message of this thread's last failure ("" if none). Valid until the next failing call. */
+DFY_API const char* dfy_last_error(void);
+/* 1 when this build was compiled with CUDA support, else 0. */
+DFY_API int32_t dfy_cuda_compiled(void);
+
+/* libtorch intra-op threads (process-wide). n >= 1. */
+DFY_API dfy_status dfy_set_num_threads(int32_t n);
+DFY_API dfy_status dfy_get_num_threads(int32_t* out);
+
+/* Number of usable CUDA devices (0 in a CPU build or without a GPU). */
+DFY_API dfy_status dfy_cuda_device_count(int32_t* out);
+/* Name (UTF-8, NUL-terminated, truncated to name_capacity) and memory of CUDA device index. */
+DFY_API dfy_status dfy_cuda_device_info(int32_t index, char* name, int64_t name_capacity,
+                                        int64_t* total_bytes, int64_t* free_bytes);
+
+/* ---- models ----------------------------------------------------------------------- */
+
+/* New model with GPT-2's initialisation (normal(0, 0.02), c_proj scaled by 1/sqrt(2 n_layer)).
+ * device: "cpu" or "cuda:N". */
+DFY_API dfy_status dfy_model_create(int32_t kind, const dfy_model_config* config,
+                                    const char* device, uint64_t seed, dfy_model* out);
+
+/* Loads weights from a safetensors image [data, data + size) (e.g. a memory-mapped file;
+ * read only during the call). Every tensor of the kind must be present with the shape the
+ * config implies; float32, float16 and bfloat16 are accepted (converted to float32);
+ * unknown tensors (e.g. attn.bias buffers, lm_head.weight) are ignored. Names may lack the
+ * "transformer." prefix (checkpoints saved from GPT2Model). A policy checkpoint without
+ * v_head.* (a plain language model) gets a zero value head. */
+DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config,
+                                  const char* device, const void* data, int64_t size,
+                                  dfy_model* out);
+
+/* Size in bytes of the safetensors image dfy_model_save would write with this metadata
+ * (a JSON object of string values, or NULL). */
+DFY_API dfy_status dfy_model_save_size(dfy_model model, const char* metadata_json,
+                                       int64_t* out_size);
+/* Writes the safetensors image (float32, Hugging Face names, sorted) into buffer. */
+DFY_API dfy_status dfy_model_save(dfy_model model, const char* metadata_json, void* buffer,
+                                  int64_t capacity, int64_t* out_written);
+
+DFY_API dfy_status dfy_model_kind(dfy_model model, int32_t* out);
+DFY_API dfy_status dfy_model_get_config(dfy_model model, dfy_model_config* out);
+DFY_API dfy_status dfy_model_parameter_count(dfy_model model, int64_t* out);
+DFY_API void dfy_model_free(dfy_model model);
+
+/* ---- policy ----------------------------------------------------------------------- */
+
+/* ids, mask: [batch, seq_len] row-major; mask entries 0/1 (NULL = all ones) and every row
+ * has at least one 1. Position ids follow the mask (left padding is transparent).
+ * Outputs (each may be NULL):
+ *   logits          [batch, seq_len, vocab]
+ *   values          [batch, seq_len]
+ *   token_logprobs  [batch, seq_len - 1]: log p(ids[t+1] | ids[..t]); 0 where mask[t+1] = 0 */
+DFY_API dfy_status dfy_policy_forward(dfy_model policy, const int64_t* ids, const int64_t* mask,
+                                      int64_t batch, int64_t seq_len, float* logits,
+                                      float* values, float* token_logprobs);
+
+/* Prompts are packed back to back: prompt b has prompt_lengths[b] >= 1 tokens.
+ * total_prompt_tokens = sum of prompt_lengths (checked).
+ * Outputs: out_ids, out_logprobs [batch, max_new_tokens] (pad_token / 0 after a stop),
+ * out_lengths [batch]: tokens generated, the stop token included.
+ * Log-probs are those of the temperature-scaled distribution before top-k/top-p filtering
+ * (temperature 1 when greedy). */
+DFY_API dfy_status dfy_policy_generate(dfy_model policy, const int64_t* prompt_ids,
+                                       int64_t total_prompt_tokens,
+                                       const int64_t* prompt_lengths, int64_t batch,
+                                       const dfy_generate_options* options, int64_t* out_ids,
+                                       float* out_logprobs, int64_t* out_lengths);
+
+/* ---- reward model ----------------------------------------------------------------- */
+
+/* Scores [batch] read at each row's last position with mask 1. Shapes as dfy_policy_forward. */
+DFY_API dfy_status dfy_reward_score(dfy_model reward, const int64_t* ids, const int64_t* mask,
+                                    int64_t batch, int64_t seq_len, float* out_scores);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DENSIFY_H */

@@ -1,0 +1,165 @@
+// Model lifecycle: create, load from a safetensors image, save into a caller buffer.
+#include <map>
+#include <string>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "handle.hpp"
+#include "json.hpp"
+#include "safetensors.hpp"
+
+using namespace dfy;
+
+namespace {
+
+std::map<std::string, std::string> read_metadata(const char* metadata_json) {
+    std::map<std::string, std::string> out;
+    if (metadata_json == nullptr) return out;
+    json::Value value;
+    try {
+        value = json::parse(metadata_json, "metadata");
+    } catch (const Error& e) {
+        invalid(e.what());
+    }
+    if (value.kind != json::Value::Kind::Object) invalid("metadata must be a JSON object of strings");
+    for (const auto& [k, v] : value.object) {
+        if (v.kind != json::Value::Kind::String) invalid("metadata value of '", k, "' is not a string");
+        out[k] = v.string;
+    }
+    return out;
+}
+
+safetensors::Tensors named_tensors(Gpt2& model) {
+    safetensors::Tensors out;
+    for (auto& p : model.parameters()) out.emplace_back(p.name, *p.tensor);
+    return out;
+}
+
+// Real GPT-2 checkpoints saved from GPT2Model have no "transformer." prefix.
+const safetensors::Entry* find_entry(const safetensors::View& view, const std::string& name) {
+    auto it = view.tensors.find(name);
+    if (it != view.tensors.end()) return &it->second;
+    const std::string prefix = "transformer.";
+    if (name.rfind(prefix, 0) == 0) {
+        it = view.tensors.find(name.substr(prefix.size()));
+        if (it != view.tensors.end()) return &it->second;
+    }
+    return nullptr;
+}
+
+std::string shape_text(const std::vector<int64_t>& shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+}  // namespace
+
+extern "C" {
+
+DFY_API dfy_status dfy_model_create(int32_t kind, const dfy_model_config* config, const char* device, uint64_t seed,
+                                    dfy_model* out) {
+    return guarded([&] {
+        require_pointer(config, "config");
+        require_pointer(out, "out");
+        *out = nullptr;
+        at::Device dev = parse_device(device);
+        auto model = std::make_unique<Gpt2>(kind, *config, dev);
+        {
+            c10::InferenceMode no_grad;
+            model->init_random(seed);
+        }
+        auto handle = std::make_unique<dfy_model_s>();
+        handle->model = std::move(model);
+        *out = handle.release();
+    });
+}
+
+DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config, const char* device, const void* data,
+                                  int64_t size, dfy_model* out) {
+    return guarded([&] {
+        require_pointer(config, "config");
+        require_pointer(out, "out");
+        require_pointer(data, "data");
+        *out = nullptr;
+        at::Device dev = parse_device(device);
+        auto model = std::make_unique<Gpt2>(kind, *config, dev);
+        safetensors::View view = safetensors::parse(data, size);
+        {
+            c10::InferenceMode no_grad;
+            for (auto& p : model->parameters()) {
+                const safetensors::Entry* entry = find_entry(view, p.name);
+                // A plain language-model checkpoint has no value head: it starts at zero
+                // (values 0), as a fresh head would be trained from there anyway.
+                if (entry == nullptr && p.name.rfind("v_head.", 0) == 0) continue;
+                if (entry == nullptr) fail(DFY_ERR_FORMAT, "safetensors: missing tensor '", p.name, "'");
+                if (entry->shape != p.shape)
+                    fail(DFY_ERR_FORMAT, "tensor '", p.name, "' has shape ", shape_text(entry->shape),
+                         " but the configuration implies ", shape_text(p.shape),
+                         " (configuration does not match the weights)");
+                p.tensor->copy_(safetensors::read_float(view, p.name, *entry));
+            }
+        }
+        auto handle = std::make_unique<dfy_model_s>();
+        handle->model = std::move(model);
+        *out = handle.release();
+    });
+}
+
+DFY_API dfy_status dfy_model_save_size(dfy_model handle, const char* metadata_json, int64_t* out_size) {
+    return guarded([&] {
+        Gpt2& model = model_of(handle);
+        require_pointer(out_size, "out_size");
+        *out_size = safetensors::image_size(named_tensors(model), read_metadata(metadata_json));
+    });
+}
+
+DFY_API dfy_status dfy_model_save(dfy_model handle, const char* metadata_json, void* buffer, int64_t capacity,
+                                  int64_t* out_written) {
+    return guarded([&] {
+        Gpt2& model = model_of(handle);
+        require_pointer(buffer, "buffer");
+        require_pointer(out_written, "out_written");
+        *out_written = safetensors::write(named_tensors(model), read_metadata(metadata_json),
+                                          static_cast<uint8_t*>(buffer), capacity);
+    });
+}
+
+DFY_API dfy_status dfy_model_kind(dfy_model handle, int32_t* out) {
+    return guarded([&] {
+        Gpt2& model = model_of(handle);
+        require_pointer(out, "out");
+        *out = model.kind();
+    });
+}
+
+DFY_API dfy_status dfy_model_get_config(dfy_model handle, dfy_model_config* out) {
+    return guarded([&] {
+        Gpt2& model = model_of(handle);
+        require_pointer(out, "out");
+        *out = model.config();
+    });
+}
+
+DFY_API dfy_status dfy_model_parameter_count(dfy_model handle, int64_t* out) {
+    return guarded([&] {
+        Gpt2& model = model_of(handle);
+        require_pointer(out, "out");
+        int64_t total = 0;
+        for (auto& p : model.parameters()) total += p.tensor->numel();
+        *out = total;
+    });
+}
+
+DFY_API void dfy_model_free(dfy_model handle) {
+    if (handle == nullptr) return;
+    try {
+        handle->magic = 0;
+        delete handle;
+    } catch (...) {
+        // Destructors of tensors do not throw; nothing sensible to report from a free.
+    }
+}
+
+}  // extern "C"

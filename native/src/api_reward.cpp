@@ -1,0 +1,30 @@
+// Reward-model entry point: one score per sequence, read at its last real token.
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "handle.hpp"
+
+using namespace dfy;
+
+extern "C" {
+
+DFY_API dfy_status dfy_reward_score(dfy_model handle, const int64_t* ids, const int64_t* mask, int64_t batch,
+                                    int64_t seq_len, float* out_scores) {
+    return guarded([&] {
+        Gpt2& model = model_of(handle, DFY_MODEL_REWARD, "reward model");
+        TokenBatch in = read_batch(model, ids, mask, batch, seq_len);
+        require_pointer(out_scores, "out_scores");
+        c10::InferenceMode no_grad;
+        for_chunks(batch, rows_per_chunk(model.config(), seq_len, false), [&](int64_t first, int64_t rows) {
+            at::Tensor chunk_ids = in.ids.narrow(0, first, rows).to(model.device());
+            at::Tensor chunk_mask = in.mask.narrow(0, first, rows).to(model.device());
+            at::Tensor h = model.hidden(chunk_ids, positions_from_mask(chunk_mask), chunk_mask, nullptr);
+            // Last position whose mask is 1, for left and right padding alike.
+            at::Tensor index = (at::arange(seq_len, chunk_ids.options()).unsqueeze(0) * chunk_mask.to(at::kLong)).argmax(1);
+            at::Tensor last = h.gather(1, index.view({rows, 1, 1}).expand({rows, 1, h.size(2)})).squeeze(1);
+            copy_out(model.score(last), out_scores + first);
+        });
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,43 @@
+// The model handle behind dfy_model, and the validation of token batches shared by the
+// policy and reward-model entry points.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include <ATen/ATen.h>
+
+#include "common.hpp"
+#include "gpt2.hpp"
+
+struct dfy_model_s {
+    static constexpr uint64_t kLive = 0x64656e7369667931ULL;  // "densify1"
+    uint64_t magic = kLive;
+    std::unique_ptr<dfy::Gpt2> model;
+};
+
+namespace dfy {
+
+// The model behind a handle; rejects NULL and (best effort) freed handles.
+Gpt2& model_of(dfy_model handle);
+Gpt2& model_of(dfy_model handle, int32_t kind, const char* role);
+
+// A validated [B, T] batch copied to CPU tensors: ids int64, mask bool.
+struct TokenBatch {
+    at::Tensor ids;
+    at::Tensor mask;
+};
+TokenBatch read_batch(const Gpt2& model, const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len);
+
+// Calls body(first_row, rows) over [0, batch) in chunks of at most rows_per_chunk rows.
+void for_chunks(int64_t batch, int64_t rows_per_chunk, const std::function<void(int64_t, int64_t)>& body);
+
+// Rows per forward so that activations, attention scores and (optionally) logits of one
+// chunk stay within a fixed memory budget, however large the batch.
+int64_t rows_per_chunk(const dfy_model_config& config, int64_t seq_len, bool with_logits);
+
+// Copies a CPU-or-device tensor into a caller buffer of exactly numel elements.
+void copy_out(const at::Tensor& tensor, float* out);
+
+}  // namespace dfy

@@ -1,0 +1,137 @@
+/* C-level checks of the ABI through the real library: guarded errors, save/load, and, where
+ * a CUDA device exists, CUDA against CPU on the same weights. The behaviour tests proper
+ * live in Java (src/test); this keeps the ABI honest for C callers and on GPU machines. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "densify.h"
+
+static int failures = 0;
+
+#define CHECK(cond, ...)                                        \
+    do {                                                        \
+        if (!(cond)) {                                          \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+            fprintf(stderr, __VA_ARGS__);                       \
+            fprintf(stderr, "\n");                              \
+            ++failures;                                         \
+        }                                                       \
+    } while (0)
+
+#define OK(call) CHECK((call) == DFY_OK, "%s -> %s", #call, dfy_last_error())
+
+static dfy_model_config small_config(void) {
+    dfy_model_config c = {97, 64, 32, 2, 4, 1e-5};
+    return c;
+}
+
+static void test_errors(void) {
+    int32_t kind = 0;
+    CHECK(dfy_model_kind(NULL, &kind) == DFY_ERR_INVALID_ARGUMENT, "NULL handle accepted");
+    CHECK(strstr(dfy_last_error(), "NULL") != NULL, "message: %s", dfy_last_error());
+    dfy_model_free(NULL);
+    dfy_model_config bad = small_config();
+    bad.n_head = 5;
+    dfy_model m = NULL;
+    CHECK(dfy_model_create(DFY_MODEL_POLICY, &bad, "cpu", 1, &m) == DFY_ERR_INVALID_ARGUMENT, "bad n_head accepted");
+    CHECK(m == NULL, "handle written on failure");
+    dfy_model_config good = small_config();
+    CHECK(dfy_model_create(DFY_MODEL_POLICY, &good, "tpu:0", 1, &m) == DFY_ERR_INVALID_ARGUMENT, "bad device accepted");
+    const unsigned char junk[16] = {200, 0, 0, 0, 0, 0, 0, 0, '{', '}'};
+    CHECK(dfy_model_load(DFY_MODEL_POLICY, &good, "cpu", junk, sizeof junk, &m) == DFY_ERR_FORMAT,
+          "header past the end accepted");
+    CHECK(strstr(dfy_last_error(), "past the end") != NULL, "message: %s", dfy_last_error());
+}
+
+static void test_save_load(void) {
+    dfy_model_config c = small_config();
+    dfy_model a = NULL, b = NULL;
+    OK(dfy_model_create(DFY_MODEL_REWARD, &c, "cpu", 7, &a));
+    int64_t size = 0, written = 0;
+    OK(dfy_model_save_size(a, "{\"k\":\"v\"}", &size));
+    unsigned char* image = malloc((size_t)size);
+    unsigned char* again = malloc((size_t)size);
+    OK(dfy_model_save(a, "{\"k\":\"v\"}", image, size, &written));
+    CHECK(written == size, "wrote %lld of %lld", (long long)written, (long long)size);
+    CHECK(dfy_model_save(a, NULL, image, 8, &written) == DFY_ERR_INVALID_ARGUMENT, "small buffer accepted");
+    OK(dfy_model_load(DFY_MODEL_REWARD, &c, "cpu", image, size, &b));
+    OK(dfy_model_save(b, "{\"k\":\"v\"}", again, size, &written));
+    CHECK(memcmp(image, again, (size_t)size) == 0, "save -> load -> save differs");
+    int64_t ids[6] = {1, 2, 3, 4, 5, 6};
+    float sa[2], sb[2];
+    OK(dfy_reward_score(a, ids, NULL, 2, 3, sa));
+    OK(dfy_reward_score(b, ids, NULL, 2, 3, sb));
+    CHECK(sa[0] == sb[0] && sa[1] == sb[1], "scores differ after reload");
+    free(image);
+    free(again);
+    dfy_model_free(a);
+    dfy_model_free(b);
+}
+
+/* Same weights on CPU and CUDA: logits, token log-probs (the fused kernel), scores and greedy
+ * generation agree. */
+static void test_cuda_matches_cpu(void) {
+    int32_t count = 0;
+    OK(dfy_cuda_device_count(&count));
+    if (!dfy_cuda_compiled() || count == 0) {
+        printf("abi_test: no CUDA device; CUDA comparison skipped\n");
+        return;
+    }
+    char name[256];
+    int64_t total = 0, free_b = 0;
+    OK(dfy_cuda_device_info(0, name, sizeof name, &total, &free_b));
+    printf("abi_test: CUDA device 0: %s, %lld MiB total\n", name, (long long)(total >> 20));
+    dfy_model_config c = {211, 64, 64, 2, 4, 1e-5};
+    dfy_model cpu = NULL, gpu = NULL;
+    OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 3, &cpu));
+    int64_t size = 0, written = 0;
+    OK(dfy_model_save_size(cpu, NULL, &size));
+    unsigned char* image = malloc((size_t)size);
+    OK(dfy_model_save(cpu, NULL, image, size, &written));
+    OK(dfy_model_load(DFY_MODEL_POLICY, &c, "cuda:0", image, size, &gpu));
+    enum { B = 3, T = 9 };
+    int64_t ids[B * T], mask[B * T];
+    for (int i = 0; i < B * T; ++i) {
+        ids[i] = (i * 37 + 11) % c.vocab_size;
+        mask[i] = (i % T) >= (i / T) ? 1 : 0; /* left padding of 0, 1, 2 */
+    }
+    float* lc = malloc(sizeof(float) * B * T * 211);
+    float* lg = malloc(sizeof(float) * B * T * 211);
+    float pc[B * (T - 1)], pg[B * (T - 1)], vc[B * T], vg[B * T];
+    OK(dfy_policy_forward(cpu, ids, mask, B, T, lc, vc, pc));
+    OK(dfy_policy_forward(gpu, ids, mask, B, T, lg, vg, pg));
+    double worst = 0;
+    for (int i = 0; i < B * T * 211; ++i) worst = fmax(worst, fabs(lc[i] - lg[i]));
+    for (int i = 0; i < B * (T - 1); ++i) worst = fmax(worst, fabs(pc[i] - pg[i]));
+    for (int i = 0; i < B * T; ++i) worst = fmax(worst, fabs(vc[i] - vg[i]));
+    CHECK(worst < 1e-4, "CUDA differs from CPU by %g", worst);
+    printf("abi_test: CUDA vs CPU max abs difference %.3g\n", worst);
+    dfy_generate_options o = {12, 0.0, 0, 1.0, -1, 0, 5, 1};
+    int64_t prompts[4] = {5, 6, 7, 8}, lengths[2] = {1, 3};
+    int64_t oc[24], og[24], nc[2], ng[2];
+    float lpc[24], lpg[24];
+    OK(dfy_policy_generate(cpu, prompts, 4, lengths, 2, &o, oc, lpc, nc));
+    OK(dfy_policy_generate(gpu, prompts, 4, lengths, 2, &o, og, lpg, ng));
+    CHECK(memcmp(oc, og, sizeof oc) == 0, "greedy generation differs between CPU and CUDA");
+    free(lc);
+    free(lg);
+    free(image);
+    dfy_model_free(cpu);
+    dfy_model_free(gpu);
+}
+
+int main(void) {
+    CHECK(dfy_abi_version() == DFY_ABI_VERSION, "ABI version");
+    OK(dfy_set_num_threads(2));
+    test_errors();
+    test_save_load();
+    test_cuda_matches_cpu();
+    if (failures) {
+        fprintf(stderr, "abi_test: %d failure(s)\n", failures);
+        return 1;
+    }
+    printf("abi_test: all checks passed (libtorch %s, densify %s)\n", dfy_torch_version(), dfy_version());
+    return 0;
+}
