@@ -64,7 +64,18 @@ typedef struct dfy_generate_options {
     int32_t use_cache;      /* 1 = KV cache; 0 = recompute the whole sequence each step */
 } dfy_generate_options;
 
+/* Adam with decoupled weight decay (AdamW when weight_decay > 0). */
+typedef struct dfy_adam_options {
+    double learning_rate; /* finite, >= 0 */
+    double beta1;         /* [0, 1) */
+    double beta2;         /* [0, 1) */
+    double eps;           /* > 0 */
+    double weight_decay;  /* >= 0 */
+    double max_grad_norm; /* global-norm clipping; 0 = off */
+} dfy_adam_options;
+
 typedef struct dfy_model_s* dfy_model;
+typedef struct dfy_optimizer_s* dfy_optimizer;
 
 /* ---- library ---------------------------------------------------------------------- */
 
@@ -145,6 +156,28 @@ DFY_API dfy_status dfy_policy_generate(dfy_model policy, const int64_t* prompt_i
 /* Scores [batch] read at each row's last position with mask 1. Shapes as dfy_policy_forward. */
 DFY_API dfy_status dfy_reward_score(dfy_model reward, const int64_t* ids, const int64_t* mask,
                                     int64_t batch, int64_t seq_len, float* out_scores);
+
+/* ---- training --------------------------------------------------------------------- */
+
+/* Adam state over every weight of model. The optimizer may only step that model. Creating
+ * one makes the model's weights trainable; inference calls stay gradient-free. */
+DFY_API dfy_status dfy_optimizer_create(dfy_model model, const dfy_adam_options* options,
+                                        dfy_optimizer* out);
+DFY_API void dfy_optimizer_free(dfy_optimizer optimizer);
+
+/* One supervised step of the policy: mean next-token cross-entropy over positions t where
+ * mask[t] and mask[t+1] are both 1; shapes as dfy_policy_forward (seq_len >= 2).
+ * out_loss (loss before the update) and out_grad_norm (norm before clipping) may be NULL. */
+DFY_API dfy_status dfy_policy_lm_step(dfy_model policy, dfy_optimizer optimizer, const int64_t* ids,
+                                      const int64_t* mask, int64_t batch, int64_t seq_len,
+                                      float* out_loss, float* out_grad_norm);
+
+/* One step of the reward model as a classifier: mean logistic loss of the score against
+ * labels [batch] in [0, 1] (the score is the logit of label 1). */
+DFY_API dfy_status dfy_reward_classifier_step(dfy_model reward, dfy_optimizer optimizer,
+                                              const int64_t* ids, const int64_t* mask,
+                                              const float* labels, int64_t batch, int64_t seq_len,
+                                              float* out_loss, float* out_grad_norm);
 
 #ifdef __cplusplus
 }

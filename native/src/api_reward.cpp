@@ -19,10 +19,7 @@ DFY_API dfy_status dfy_reward_score(dfy_model handle, const int64_t* ids, const 
             at::Tensor chunk_ids = in.ids.narrow(0, first, rows).to(model.device());
             at::Tensor chunk_mask = in.mask.narrow(0, first, rows).to(model.device());
             at::Tensor h = model.hidden(chunk_ids, positions_from_mask(chunk_mask), chunk_mask, nullptr);
-            // Last position whose mask is 1, for left and right padding alike.
-            at::Tensor index = (at::arange(seq_len, chunk_ids.options()).unsqueeze(0) * chunk_mask.to(at::kLong)).argmax(1);
-            at::Tensor last = h.gather(1, index.view({rows, 1, 1}).expand({rows, 1, h.size(2)})).squeeze(1);
-            copy_out(model.score(last), out_scores + first);
+            copy_out(model.score(last_hidden(h, chunk_mask)), out_scores + first);
         });
     });
 }

@@ -212,6 +212,12 @@ at::Tensor positions_from_mask(const at::Tensor& mask) {
     return mask.to(at::kLong).cumsum(1).sub_(1).clamp_min_(0);
 }
 
+at::Tensor last_hidden(const at::Tensor& hidden, const at::Tensor& mask) {
+    const int64_t B = hidden.size(0), T = hidden.size(1);
+    at::Tensor index = (at::arange(T, mask.options().dtype(at::kLong)).unsqueeze(0) * mask.to(at::kLong)).argmax(1);
+    return hidden.gather(1, index.view({B, 1, 1}).expand({B, 1, hidden.size(2)})).squeeze(1);
+}
+
 at::Tensor token_logprobs(const at::Tensor& logits, const at::Tensor& targets) {
 #ifdef DFY_WITH_CUDA
     if (logits.is_cuda() && logits.scalar_type() == at::kFloat) {

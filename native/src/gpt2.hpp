@@ -74,6 +74,9 @@ private:
 // Positions that follow the mask, so left padding does not shift a sequence: [B, T].
 at::Tensor positions_from_mask(const at::Tensor& mask);
 
+// Hidden state [B, E] at each row's last position whose mask is 1 (left or right padding).
+at::Tensor last_hidden(const at::Tensor& hidden, const at::Tensor& mask);
+
 // log p(target) for logits [R, V] and targets [R] (fused kernel on CUDA builds).
 at::Tensor token_logprobs(const at::Tensor& logits, const at::Tensor& targets);
 

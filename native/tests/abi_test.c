@@ -70,6 +70,45 @@ static void test_save_load(void) {
     dfy_model_free(b);
 }
 
+/* Repeated steps on one batch drive both losses down; learning rate 0 changes nothing. */
+static void test_training(void) {
+    dfy_model_config c = small_config();
+    dfy_model p = NULL, r = NULL;
+    OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 11, &p));
+    OK(dfy_model_create(DFY_MODEL_REWARD, &c, "cpu", 12, &r));
+    dfy_adam_options o = {3e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+    dfy_optimizer op = NULL, orw = NULL, other = NULL;
+    OK(dfy_optimizer_create(p, &o, &op));
+    OK(dfy_optimizer_create(r, &o, &orw));
+    int64_t ids[4 * 6] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24};
+    float labels[4] = {1, 0, 1, 0};
+    float first = 0, last = 0, rfirst = 0, rlast = 0, norm = 0;
+    for (int i = 0; i < 40; ++i) {
+        OK(dfy_policy_lm_step(p, op, ids, NULL, 4, 6, i == 0 ? &first : &last, &norm));
+        OK(dfy_reward_classifier_step(r, orw, ids, NULL, labels, 4, 6, i == 0 ? &rfirst : &rlast, NULL));
+    }
+    CHECK(last < 0.5f * first, "SFT loss %g -> %g", first, last);
+    CHECK(rlast < 0.5f * rfirst, "classifier loss %g -> %g", rfirst, rlast);
+    CHECK(dfy_policy_lm_step(r, orw, ids, NULL, 4, 6, NULL, NULL) == DFY_ERR_INVALID_ARGUMENT, "reward as policy");
+    CHECK(dfy_policy_lm_step(p, orw, ids, NULL, 4, 6, NULL, NULL) == DFY_ERR_INVALID_ARGUMENT, "foreign optimizer");
+    labels[0] = 2;
+    CHECK(dfy_reward_classifier_step(r, orw, ids, NULL, labels, 4, 6, NULL, NULL) == DFY_ERR_INVALID_ARGUMENT,
+          "label 2 accepted");
+    dfy_adam_options zero = o;
+    zero.learning_rate = 0;
+    OK(dfy_optimizer_create(p, &zero, &other));
+    float before[4 * 6], after[4 * 6];
+    OK(dfy_policy_forward(p, ids, NULL, 4, 6, NULL, before, NULL));
+    OK(dfy_policy_lm_step(p, other, ids, NULL, 4, 6, NULL, NULL));
+    OK(dfy_policy_forward(p, ids, NULL, 4, 6, NULL, after, NULL));
+    CHECK(memcmp(before, after, sizeof before) == 0, "learning rate 0 changed the model");
+    dfy_optimizer_free(op);
+    dfy_optimizer_free(orw);
+    dfy_optimizer_free(other);
+    dfy_model_free(p);
+    dfy_model_free(r);
+}
+
 /* Same weights on CPU and CUDA: logits, token log-probs (the fused kernel), scores and greedy
  * generation agree. */
 static void test_cuda_matches_cpu(void) {
@@ -127,6 +166,7 @@ int main(void) {
     OK(dfy_set_num_threads(2));
     test_errors();
     test_save_load();
+    test_training();
     test_cuda_matches_cpu();
     if (failures) {
         fprintf(stderr, "abi_test: %d failure(s)\n", failures);

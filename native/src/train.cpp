@@ -1,0 +1,65 @@
+#include "train.hpp"
+
+#include <cmath>
+
+#include "common.hpp"
+
+namespace dfy {
+
+void validate_adam_options(const dfy_adam_options& o) {
+    require(std::isfinite(o.learning_rate) && o.learning_rate >= 0, "learning_rate must be finite and >= 0, got ",
+            o.learning_rate);
+    require(o.beta1 >= 0 && o.beta1 < 1, "beta1 must be in [0, 1), got ", o.beta1);
+    require(o.beta2 >= 0 && o.beta2 < 1, "beta2 must be in [0, 1), got ", o.beta2);
+    require(std::isfinite(o.eps) && o.eps > 0, "eps must be finite and > 0, got ", o.eps);
+    require(std::isfinite(o.weight_decay) && o.weight_decay >= 0, "weight_decay must be finite and >= 0, got ",
+            o.weight_decay);
+    require(std::isfinite(o.max_grad_norm) && o.max_grad_norm >= 0,
+            "max_grad_norm must be finite and >= 0 (0 = no clipping), got ", o.max_grad_norm);
+}
+
+Adam::Adam(Gpt2& model, const dfy_adam_options& options) : model_(&model), options_(options) {
+    validate_adam_options(options);
+    for (auto& p : model.parameters()) {
+        p.tensor->set_requires_grad(true);
+        params_.push_back(*p.tensor);
+        exp_avg_.push_back(at::zeros_like(*p.tensor));
+        exp_avg_sq_.push_back(at::zeros_like(*p.tensor));
+    }
+}
+
+void Adam::zero_grad() {
+    for (auto& p : params_) {
+        at::Tensor g = p.mutable_grad();
+        if (g.defined()) g.zero_();
+    }
+}
+
+double Adam::step() {
+    at::NoGradGuard no_grad;
+    std::vector<at::Tensor> norms;
+    for (auto& p : params_)
+        if (p.grad().defined()) norms.push_back(p.grad().norm(2).unsqueeze(0));
+    if (norms.empty()) fail(DFY_ERR_INTERNAL, "optimizer step without gradients");
+    double norm = at::cat(norms).norm(2).item<double>();
+    if (!std::isfinite(norm)) fail(DFY_ERR_INVALID_ARGUMENT, "gradient norm is not finite (", norm, "); update skipped");
+    double scale = 1.0;
+    if (options_.max_grad_norm > 0 && norm > options_.max_grad_norm) scale = options_.max_grad_norm / (norm + 1e-6);
+    ++steps_;
+    const double lr = options_.learning_rate;
+    const double bias1 = 1 - std::pow(options_.beta1, double(steps_));
+    const double bias2 = 1 - std::pow(options_.beta2, double(steps_));
+    for (size_t i = 0; i < params_.size(); ++i) {
+        at::Tensor g = params_[i].grad();
+        if (!g.defined()) continue;
+        if (scale != 1.0) g = g * scale;
+        exp_avg_[i].mul_(options_.beta1).add_(g, 1 - options_.beta1);
+        exp_avg_sq_[i].mul_(options_.beta2).addcmul_(g, g, 1 - options_.beta2);
+        if (options_.weight_decay > 0) params_[i].mul_(1 - lr * options_.weight_decay);
+        at::Tensor denom = (exp_avg_sq_[i] / bias2).sqrt_().add_(options_.eps);
+        params_[i].addcdiv_(exp_avg_[i], denom, -lr / bias1);
+    }
+    return norm;
+}
+
+}  // namespace dfy
