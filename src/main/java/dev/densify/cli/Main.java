@@ -1,0 +1,137 @@
+package dev.densify.cli;
+
+import dev.densify.engine.Densify;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The {@code densify} command. Exit codes: 0 success, 1 runtime error (one line
+ * {@code densify: error: <message>} on stderr; the stack trace too with {@code --debug} or
+ * {@code DENSIFY_DEBUG=1}), 2 usage error. Machine output ({@code --json}) goes to stdout only.
+ *
+ * <p>Not thread-safe: one instance serves one invocation.
+ */
+@Command(name = "densify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "RLHF with explainable dense rewards.",
+        subcommands = {InfoCommand.class, InitModelCommand.class, GenerateCommand.class, ScoreCommand.class})
+public final class Main implements Runnable {
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+
+    @Spec
+    CommandSpec spec;
+
+    private Integer threads;
+    private String device = "cpu";
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debug;
+
+    Main(PrintStream out, PrintStream err, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+    }
+
+    @Option(names = "--threads", paramLabel = "N", scope = ScopeType.INHERIT,
+            description = "libtorch intra-op threads (default: densify.threads, DENSIFY_THREADS, else all processors).")
+    void threads(int n) {
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
+        }
+        threads = n;
+    }
+
+    @Option(names = "--device", paramLabel = "D", scope = ScopeType.INHERIT, defaultValue = "cpu",
+            description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+    void device(String d) {
+        try {
+            device = Densify.parseDevice(d);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--device: " + e.getMessage());
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one invocation; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.getenv());
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
+        Main main = new Main(out, err, env);
+        CommandLine cl = new CommandLine(main);
+        cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> main.fail(e));
+        try {
+            return cl.execute(args);
+        } catch (LinkageError e) {
+            // e.g. a bindings holder that failed to initialise: still one line, not a JVM trace
+            return main.fail(e);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int fail(Throwable e) {
+        err.println("densify: error: " + message(e));
+        if (debug || "1".equals(env.get("DENSIFY_DEBUG"))) {
+            e.printStackTrace(err);
+        }
+        return 1;
+    }
+
+    private static String message(Throwable e) {
+        Throwable shown = e instanceof ExceptionInInitializerError && e.getCause() != null ? e.getCause() : e;
+        String message = shown.getMessage();
+        if (shown instanceof UncheckedIOException && message == null && shown.getCause() != null) {
+            message = shown.getCause().getMessage();
+        }
+        return message == null || message.isBlank() ? shown.getClass().getName() : message;
+    }
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "missing subcommand");
+    }
+
+    // ---- what subcommands use ----------------------------------------------------------
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    /** The device, canonical (syntax checked; existence is checked when a model is made). */
+    String device() {
+        return device;
+    }
+
+    /** Applies {@code --threads} if given; loads the native library. Call once inputs are validated. */
+    void configureEngine() {
+        if (threads != null) {
+            Densify.setThreads(threads);
+        }
+    }
+}

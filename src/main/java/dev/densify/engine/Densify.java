@@ -1,0 +1,173 @@
+package dev.densify.engine;
+
+import dev.densify.bindings.densify_h;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The engine as a whole: versions, threads and devices. Every method loads the native library on
+ * first use. Thread-safe; the thread count is process-wide.
+ */
+public final class Densify {
+
+    private static final Pattern DEVICE = Pattern.compile("cpu|cuda(?::(0|[1-9][0-9]{0,8}))?");
+    private static final int NAME_CAPACITY = 256;
+
+    private Densify() {
+    }
+
+    /** The native library's version. */
+    public static String version() {
+        Native.load();
+        return Native.string(densify_h.dfy_version());
+    }
+
+    /** The version of libtorch the native library was built against. */
+    public static String torchVersion() {
+        Native.load();
+        return Native.string(densify_h.dfy_torch_version());
+    }
+
+    /** The file the native library was loaded from. */
+    public static Path libraryPath() {
+        return NativeLibrary.path();
+    }
+
+    /** Whether the native library was compiled with CUDA support. */
+    public static boolean cudaCompiled() {
+        Native.load();
+        return densify_h.dfy_cuda_compiled() != 0;
+    }
+
+    /** libtorch's intra-op thread count (process-wide). */
+    public static int threads() {
+        Native.load();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
+            Native.check("dfy_get_num_threads", densify_h.dfy_get_num_threads(out));
+            return out.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** Sets libtorch's intra-op thread count (process-wide). */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        Native.load();
+        Native.check("dfy_set_num_threads", densify_h.dfy_set_num_threads(threads));
+    }
+
+    /** Number of usable CUDA devices (0 in a CPU build or without a GPU). */
+    public static int cudaDeviceCount() {
+        Native.load();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
+            Native.check("dfy_cuda_device_count", densify_h.dfy_cuda_device_count(out));
+            return out.get(ValueLayout.JAVA_INT, 0);
+        }
+    }
+
+    /** The devices: {@code cpu} first, then {@code cuda:0}, {@code cuda:1}, ... */
+    public static List<DeviceInfo> devices() {
+        List<DeviceInfo> devices = new ArrayList<>();
+        devices.add(cpu());
+        int count = cudaDeviceCount();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = arena.allocate(NAME_CAPACITY);
+            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
+            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
+            for (int i = 0; i < count; i++) {
+                name.fill((byte) 0);
+                Native.check("dfy_cuda_device_info",
+                        densify_h.dfy_cuda_device_info(i, name, NAME_CAPACITY, total, free));
+                // Guard against a missing terminator rather than reading past the buffer.
+                name.set(ValueLayout.JAVA_BYTE, NAME_CAPACITY - 1, (byte) 0);
+                devices.add(new DeviceInfo("cuda:" + i, name.getString(0),
+                        total.get(ValueLayout.JAVA_LONG, 0), free.get(ValueLayout.JAVA_LONG, 0)));
+            }
+        }
+        return List.copyOf(devices);
+    }
+
+    /**
+     * Checks the syntax of a device name without the native library: "cpu", "cuda" or "cuda:N".
+     *
+     * @return the canonical form ("cuda" becomes "cuda:0")
+     * @throws IllegalArgumentException when the syntax is wrong
+     */
+    public static String parseDevice(String device) {
+        Objects.requireNonNull(device, "device");
+        Matcher m = DEVICE.matcher(device);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("invalid device '" + device + "': expected cpu, cuda or cuda:N");
+        }
+        if (device.equals("cpu")) {
+            return device;
+        }
+        return m.group(1) == null ? "cuda:0" : device;
+    }
+
+    /**
+     * Checks that a device exists.
+     *
+     * @return the canonical form ("cuda" becomes "cuda:0")
+     * @throws IllegalArgumentException when the syntax is wrong
+     * @throws DeviceException          when the device does not exist on this machine or in this build
+     */
+    public static String checkDevice(String device) {
+        String canonical = parseDevice(device);
+        if (canonical.equals("cpu")) {
+            return canonical;
+        }
+        int index = Integer.parseInt(canonical.substring("cuda:".length()));
+        int count = cudaDeviceCount();
+        if (index < count) {
+            return canonical;
+        }
+        String why;
+        if (!cudaCompiled()) {
+            why = "this densify build has no CUDA support (a CPU build); use cpu or a CUDA build";
+        } else if (count == 0) {
+            why = "the build has CUDA support but no CUDA device is visible";
+        } else {
+            why = "this machine has " + count + " CUDA device" + (count == 1 ? "" : "s")
+                    + " (cuda:0" + (count == 1 ? "" : "..cuda:" + (count - 1)) + ")";
+        }
+        throw new DeviceException("checkDevice", "device " + device + " is not available: " + why);
+    }
+
+    private static DeviceInfo cpu() {
+        long total = -1;
+        long free = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            total = os.getTotalMemorySize();
+            free = os.getFreeMemorySize();
+        }
+        return new DeviceInfo("cpu", cpuName(), total, free);
+    }
+
+    private static String cpuName() {
+        String fallback = System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors()
+                + " processors available";
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim() + ", "
+                            + Runtime.getRuntime().availableProcessors() + " processors available")
+                    .findFirst().orElse(fallback);
+        } catch (IOException | RuntimeException e) {
+            return fallback;
+        }
+    }
+}

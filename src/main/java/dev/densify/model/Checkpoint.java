@@ -1,0 +1,325 @@
+package dev.densify.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.bindings.densify_h;
+import dev.densify.engine.DensifyException;
+import dev.densify.engine.FormatException;
+import dev.densify.engine.Native;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Checkpoints: safetensors files whose {@code __metadata__} holds
+ * {@code {"format":"pt","densify.kind":"policy"|"reward","densify.config":"<config JSON>"}}.
+ * A directory is read in Hugging Face layout: {@code model.safetensors} plus {@code config.json}.
+ *
+ * <p>Java reads only the safetensors header's metadata; the tensors are validated natively while
+ * loading from a read-only memory map of the file (never copied into the Java heap). The model
+ * configuration comes from, in order: an explicit {@link ModelConfig}, the metadata's
+ * {@code densify.config}, the directory's {@code config.json}.
+ *
+ * <p>Errors: a path that does not exist or is not a checkpoint (e.g. a directory without
+ * {@code model.safetensors}) → {@link IllegalArgumentException} naming the path; an unusable
+ * file (corrupt header, bad metadata, wrong kind, no configuration, tensors that do not match)
+ * → {@link FormatException} naming the path; other I/O failures → {@link UncheckedIOException}.
+ * Saving is atomic: the file appears complete or not at all.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Checkpoint {
+
+    public static final String WEIGHTS_FILE = "model.safetensors";
+    public static final String CONFIG_FILE = "config.json";
+    public static final String KIND_KEY = "densify.kind";
+    public static final String CONFIG_KEY = "densify.config";
+    /** The safetensors reference implementation's limit. */
+    private static final long MAX_HEADER_BYTES = 100_000_000;
+
+    private Checkpoint() {
+    }
+
+    /**
+     * What a checkpoint says about itself.
+     *
+     * @param weights  the safetensors file
+     * @param metadata the header's {@code __metadata__} (empty if absent)
+     * @param kind     from the metadata, if recorded
+     * @param config   from the metadata or {@code config.json}, if either has one
+     */
+    public record Info(Path weights, Map<String, String> metadata, Optional<ModelKind> kind,
+                       Optional<ModelConfig> config) {
+
+        public Info {
+            metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        }
+    }
+
+    /** Reads a checkpoint's metadata and configuration without loading its tensors. */
+    public static Info inspect(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (!Files.exists(path)) {
+            throw new IllegalArgumentException("checkpoint not found: " + path);
+        }
+        Path weights = path;
+        Path configFile = null;
+        if (Files.isDirectory(path)) {
+            weights = path.resolve(WEIGHTS_FILE);
+            if (!Files.isRegularFile(weights)) {
+                throw new IllegalArgumentException("checkpoint directory " + path + " has no " + WEIGHTS_FILE);
+            }
+            configFile = path.resolve(CONFIG_FILE);
+        } else if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("checkpoint is not a regular file: " + path);
+        }
+        Map<String, String> metadata = readMetadata(weights);
+
+        ModelKind kind = null;
+        String kindId = metadata.get(KIND_KEY);
+        if (kindId != null) {
+            try {
+                kind = ModelKind.fromId(kindId);
+            } catch (IllegalArgumentException e) {
+                throw format(weights, "metadata " + KIND_KEY + ": " + e.getMessage());
+            }
+        }
+        ModelConfig config = null;
+        String configJson = metadata.get(CONFIG_KEY);
+        if (configJson != null) {
+            try {
+                config = ModelConfig.parse(configJson, "metadata " + CONFIG_KEY);
+            } catch (IllegalArgumentException e) {
+                throw format(weights, e.getMessage());
+            }
+        } else if (configFile != null && Files.exists(configFile)) {
+            config = ModelConfig.read(configFile);
+        }
+        return new Info(weights, metadata, Optional.ofNullable(kind), Optional.ofNullable(config));
+    }
+
+    /** The checkpoint at {@code path} checked for {@code kind}, with the configuration to load it with. */
+    static Info resolve(Path path, ModelKind kind, ModelConfig override) {
+        Info info = inspect(path);
+        if (info.kind().isPresent() && info.kind().get() != kind) {
+            throw format(info.weights(), "holds a " + info.kind().get().id() + " model, not a " + kind.id() + " model");
+        }
+        if (override == null && info.config().isEmpty()) {
+            throw format(info.weights(), "no model configuration: the metadata has no " + CONFIG_KEY
+                    + (Files.isDirectory(path) ? " and the directory has no " + CONFIG_FILE : "")
+                    + "; pass a ModelConfig (or use a directory with " + CONFIG_FILE + ")");
+        }
+        ModelConfig config = override != null ? override : info.config().get();
+        return new Info(info.weights(), info.metadata(), Optional.of(kind), Optional.of(config));
+    }
+
+    /** Loads a resolved checkpoint onto an already checked device. */
+    static ModelNative.Described load(Info resolved, String device) {
+        Native.load();
+        ModelKind kind = resolved.kind().orElseThrow();
+        Path weights = resolved.weights();
+        long address;
+        try (Arena arena = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(weights, StandardOpenOption.READ)) {
+            MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            int status = densify_h.dfy_model_load(kind.code(), ModelNative.config(arena, resolved.config().orElseThrow()),
+                    arena.allocateFrom(device), data, data.byteSize(), out);
+            try {
+                Native.check("dfy_model_load", status);
+            } catch (DensifyException e) {
+                throw DensifyException.of(e.function(), e.status(), weights + ": " + e.detail(), e);
+            }
+            address = out.get(ValueLayout.ADDRESS, 0).address();
+        } catch (IOException e) {
+            throw io("cannot read checkpoint", weights, e);
+        }
+        return ModelNative.describe(address, kind);
+    }
+
+    /** The metadata JSON written into checkpoints of this kind and configuration. */
+    static String metadataJson(ModelKind kind, ModelConfig config) {
+        ObjectNode node = ModelConfig.JSON.createObjectNode();
+        node.put("format", "pt");
+        node.put(KIND_KEY, kind.id());
+        node.put(CONFIG_KEY, config.toJson());
+        try {
+            return ModelConfig.JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    /**
+     * Writes the model at {@code address} to {@code target} atomically: into a temporary file in the
+     * same directory, forced to disk, then renamed over the target. On failure the temporary file
+     * is deleted and the target is untouched.
+     */
+    static void save(long address, ModelKind kind, ModelConfig config, Path target) {
+        Objects.requireNonNull(target, "path");
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cannot save checkpoint " + target + ": directory " + dir
+                    + " does not exist");
+        }
+        if (Files.isDirectory(absolute)) {
+            throw new IllegalArgumentException("cannot save checkpoint " + target + ": it is a directory");
+        }
+        MemorySegment model = ModelNative.pointer(address);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment metadata = arena.allocateFrom(metadataJson(kind, config));
+            MemorySegment sizeOut = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check("dfy_model_save_size", densify_h.dfy_model_save_size(model, metadata, sizeOut));
+            long size = sizeOut.get(ValueLayout.JAVA_LONG, 0);
+            Path temp = createTemp(dir, absolute.getFileName().toString());
+            boolean moved = false;
+            try {
+                write(model, metadata, size, temp, arena);
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                moved = true;
+            } catch (IOException e) {
+                throw io("cannot write checkpoint", target, e);
+            } finally {
+                if (!moved) {
+                    deleteQuietly(temp);
+                }
+            }
+        }
+    }
+
+    private static void write(MemorySegment model, MemorySegment metadata, long size, Path temp, Arena arena)
+            throws IOException {
+        try (Arena mapping = Arena.ofConfined();
+             FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // Allocate the blocks with ordinary writes first: a full disk then fails here as an
+            // IOException, instead of as SIGBUS when native code stores into an unbacked mapped page.
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(size, 1 << 20));
+            for (long position = 0; position < size; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - position));
+                position += channel.write(zeros, position);
+            }
+            MemorySegment buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
+            MemorySegment written = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check("dfy_model_save", densify_h.dfy_model_save(model, metadata, buffer, size, written));
+            long count = written.get(ValueLayout.JAVA_LONG, 0);
+            if (count != size) {
+                throw new DensifyException("dfy_model_save", densify_h.DFY_ERR_INTERNAL(),
+                        "wrote " + count + " bytes, dfy_model_save_size promised " + size);
+            }
+            buffer.force();
+        }
+    }
+
+    private static Path createTemp(Path dir, String name) {
+        // Not Files.createTempFile: that makes the file owner-only, and the checkpoint should get
+        // the permissions of any new file.
+        for (int attempt = 0; ; attempt++) {
+            Path temp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw io("cannot create a temporary file", dir, e);
+                }
+            } catch (IOException e) {
+                throw io("cannot create a temporary file", dir, e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            // the original failure matters more; a stray hidden .tmp file is harmless
+        }
+    }
+
+    /** The header's {@code __metadata__}: 8-byte little-endian length, then that many bytes of JSON. */
+    static Map<String, String> readMetadata(Path weights) {
+        try (FileChannel channel = FileChannel.open(weights, StandardOpenOption.READ)) {
+            long size = channel.size();
+            if (size < 8) {
+                throw format(weights, "file has " + size + " bytes, too few for a safetensors header");
+            }
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            readFully(channel, length, 0);
+            long headerLength = length.getLong(0);
+            if (headerLength < 2 || headerLength > size - 8 || headerLength > MAX_HEADER_BYTES) {
+                throw format(weights, "safetensors header length " + Long.toUnsignedString(headerLength)
+                        + " does not fit a file of " + size + " bytes (limit " + MAX_HEADER_BYTES
+                        + "); not a safetensors file, or truncated");
+            }
+            ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+            readFully(channel, header, 8);
+            JsonNode root;
+            try {
+                root = ModelConfig.JSON.readTree(header.array());
+            } catch (JsonProcessingException e) {
+                throw format(weights, "safetensors header is not valid JSON: " + e.getOriginalMessage());
+            }
+            if (root == null || !root.isObject()) {
+                throw format(weights, "safetensors header is not a JSON object");
+            }
+            JsonNode node = root.get("__metadata__");
+            Map<String, String> metadata = new LinkedHashMap<>();
+            if (node == null || node.isNull()) {
+                return metadata;
+            }
+            if (!node.isObject()) {
+                throw format(weights, "safetensors __metadata__ is not a JSON object");
+            }
+            for (var entry : node.properties()) {
+                if (!entry.getValue().isTextual()) {
+                    throw format(weights, "safetensors __metadata__ value of '" + entry.getKey() + "' is not a string");
+                }
+                metadata.put(entry.getKey(), entry.getValue().textValue());
+            }
+            return metadata;
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("checkpoint not found: " + weights, e);
+        } catch (IOException e) {
+            throw io("cannot read checkpoint", weights, e);
+        }
+    }
+
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, position + buffer.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+    }
+
+    private static FormatException format(Path file, String detail) {
+        return new FormatException("checkpoint", file + ": " + detail);
+    }
+
+    private static UncheckedIOException io(String what, Path path, IOException e) {
+        String reason = e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file" : e.getMessage();
+        return new UncheckedIOException(what + " " + path + ": " + reason, e);
+    }
+}

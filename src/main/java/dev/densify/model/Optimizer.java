@@ -1,0 +1,78 @@
+package dev.densify.model;
+
+import dev.densify.bindings.densify_h;
+import dev.densify.engine.Native;
+import dev.densify.engine.NativeHandle;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+import java.util.function.LongFunction;
+
+/**
+ * Adam state over every weight of one model; it can only step that model
+ * ({@link Policy#lmStep}, {@link RewardModel#classifierStep}). Creating one makes the model's
+ * weights trainable; inference calls stay gradient-free.
+ *
+ * <p>Thread-safety: as any {@link NativeHandle}; a step holds the model's lock, then the
+ * optimizer's (always in that order, so concurrent steps cannot deadlock). The two may be closed
+ * in either order; stepping after either is closed throws {@link IllegalStateException}.
+ */
+public final class Optimizer extends NativeHandle {
+
+    private static final StructLayout OPTIONS = densify_h.dfy_adam_options;
+
+    private final Model model;
+    private final AdamOptions options;
+
+    private Optimizer(long address, Model model, AdamOptions options) {
+        super("Optimizer", address, Optimizer::free);
+        this.model = model;
+        this.options = options;
+    }
+
+    /** A new Adam optimizer over all weights of {@code model}. */
+    public static Optimizer adam(Model model, AdamOptions options) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(options, "options");
+        long address = model.withAddress(pointer -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment o = arena.allocate(OPTIONS);
+                o.set(ValueLayout.JAVA_DOUBLE, ModelNative.offset(OPTIONS, "learning_rate"), options.learningRate());
+                o.set(ValueLayout.JAVA_DOUBLE, ModelNative.offset(OPTIONS, "beta1"), options.beta1());
+                o.set(ValueLayout.JAVA_DOUBLE, ModelNative.offset(OPTIONS, "beta2"), options.beta2());
+                o.set(ValueLayout.JAVA_DOUBLE, ModelNative.offset(OPTIONS, "eps"), options.eps());
+                o.set(ValueLayout.JAVA_DOUBLE, ModelNative.offset(OPTIONS, "weight_decay"), options.weightDecay());
+                o.set(ValueLayout.JAVA_DOUBLE, ModelNative.offset(OPTIONS, "max_grad_norm"), options.maxGradNorm());
+                MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+                Native.check("dfy_optimizer_create",
+                        densify_h.dfy_optimizer_create(ModelNative.pointer(pointer), o, out));
+                return out.get(ValueLayout.ADDRESS, 0).address();
+            }
+        });
+        return new Optimizer(address, model, options);
+    }
+
+    /** The model this optimizer steps. */
+    public Model model() {
+        return model;
+    }
+
+    public AdamOptions options() {
+        return options;
+    }
+
+    /** Runs {@code body} with this optimizer's address, holding its lock; for the models' steps. */
+    <T> T use(Model stepped, LongFunction<T> body) {
+        if (stepped != model) {
+            throw new IllegalArgumentException("this optimizer belongs to another model");
+        }
+        return call(body);
+    }
+
+    private static void free(long address) {
+        densify_h.dfy_optimizer_free(MemorySegment.ofAddress(address));
+    }
+}

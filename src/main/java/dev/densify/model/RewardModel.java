@@ -1,0 +1,107 @@
+package dev.densify.model;
+
+import dev.densify.bindings.densify_h;
+import dev.densify.engine.Densify;
+import dev.densify.engine.Native;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A GPT-2 backbone with a scalar score head, in native memory: scores each sequence at its last
+ * real (mask 1) token.
+ *
+ * <p>Thread-safety: as {@link Model}: calls on one reward model are serialised, different reward
+ * models run concurrently.
+ */
+public final class RewardModel extends Model {
+
+    private RewardModel(ModelNative.Described described, String device) {
+        super(ModelKind.REWARD, described, device);
+    }
+
+    /**
+     * A new reward model with GPT-2's initialisation.
+     *
+     * @param device "cpu", "cuda" or "cuda:N"
+     * @param seed   seeds the initialisation
+     */
+    public static RewardModel create(ModelConfig config, String device, long seed) {
+        Objects.requireNonNull(config, "config");
+        String canonical = Densify.checkDevice(device);
+        return new RewardModel(ModelNative.create(ModelKind.REWARD, config, canonical, seed), canonical);
+    }
+
+    /** Loads a checkpoint (a file, or a Hugging Face directory) whose configuration it records. */
+    public static RewardModel load(Path path, String device) {
+        return load(path, null, device);
+    }
+
+    /**
+     * Loads a checkpoint with an explicit configuration (overriding the recorded one; may be null).
+     *
+     * @see Checkpoint for the errors
+     */
+    public static RewardModel load(Path path, ModelConfig config, String device) {
+        Objects.requireNonNull(path, "path");
+        Checkpoint.Info resolved = Checkpoint.resolve(path, ModelKind.REWARD, config);
+        String canonical = Densify.checkDevice(device);
+        return new RewardModel(Checkpoint.load(resolved, canonical), canonical);
+    }
+
+    /** One score per row, read at the row's last position with mask 1. */
+    public float[] score(TokenBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        int b = batch.batchSize();
+        int t = batch.seqLen();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ids = batch.idsSegment(arena);
+            MemorySegment mask = batch.maskSegment(arena);
+            MemorySegment scores = arena.allocate(ValueLayout.JAVA_FLOAT, b);
+            call(address -> {
+                Native.check("dfy_reward_score",
+                        densify_h.dfy_reward_score(ModelNative.pointer(address), ids, mask, b, t, scores));
+                return null;
+            });
+            return scores.toArray(ValueLayout.JAVA_FLOAT);
+        }
+    }
+
+    /**
+     * One step as a classifier: mean logistic loss of the score (the logit of label 1) against
+     * {@code labels} in [0, 1], one per row.
+     *
+     * @param optimizer an optimizer created for this reward model
+     */
+    public TrainStep classifierStep(Optimizer optimizer, TokenBatch batch, float[] labels) {
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(batch, "batch");
+        Objects.requireNonNull(labels, "labels");
+        int b = batch.batchSize();
+        int t = batch.seqLen();
+        if (labels.length != b) {
+            throw new IllegalArgumentException("labels has " + labels.length + " entries, the batch has " + b + " rows");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ids = batch.idsSegment(arena);
+            MemorySegment mask = batch.maskSegment(arena);
+            MemorySegment y = arena.allocateFrom(ValueLayout.JAVA_FLOAT, labels);
+            MemorySegment loss = arena.allocate(ValueLayout.JAVA_FLOAT);
+            MemorySegment norm = arena.allocate(ValueLayout.JAVA_FLOAT);
+            call(address -> optimizer.use(this, opt -> {
+                Native.check("dfy_reward_classifier_step", densify_h.dfy_reward_classifier_step(
+                        ModelNative.pointer(address), ModelNative.pointer(opt), ids, mask, y, b, t, loss, norm));
+                return null;
+            }));
+            return new TrainStep(loss.get(ValueLayout.JAVA_FLOAT, 0), norm.get(ValueLayout.JAVA_FLOAT, 0));
+        }
+    }
+
+    /** Scores sequences of any lengths (right-padded with id 0, mask 0). */
+    public float[] score(int[][] sequences) {
+        return score(TokenBatch.rightPadded(sequences, 0));
+    }
+}
