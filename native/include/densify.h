@@ -40,6 +40,12 @@ typedef int32_t dfy_status;
 #define DFY_ERR_CALLBACK 5         /* a caller-supplied callback reported failure */
 #define DFY_ERR_INTERNAL 99        /* anything else (a bug): the message says what */
 
+#define DFY_ATTRIBUTION_SHAP 1      /* KernelSHAP */
+#define DFY_ATTRIBUTION_LIME 2      /* LIME for text */
+#define DFY_ATTRIBUTION_ATTENTION 3 /* last-layer attention from the scoring position */
+
+#define DFY_MAX_SAMPLES 1048576 /* per sequence */
+
 #define DFY_MODEL_POLICY 1 /* GPT-2 LM head (tied) + scalar value head (v_head.summary.*) */
 #define DFY_MODEL_REWARD 2 /* GPT-2 backbone + scalar score head (score.weight) */
 
@@ -73,6 +79,29 @@ typedef struct dfy_adam_options {
     double weight_decay;  /* >= 0 */
     double max_grad_norm; /* global-norm clipping; 0 = off */
 } dfy_adam_options;
+
+/* Token attribution of a score over the response tokens of prompt + response sequences.
+ * A removed token is replaced by baseline_token (positions are kept). */
+typedef struct dfy_attribution_options {
+    int32_t method;            /* DFY_ATTRIBUTION_* */
+    int64_t samples;           /* SHAP: coalitions per sequence besides the full and empty ones;
+                                  exact Shapley values when 2^M - 2 <= samples. LIME: perturbations
+                                  per sequence, the unperturbed one included. In [2, DFY_MAX_SAMPLES];
+                                  ignored by attention */
+    int64_t baseline_token;    /* in [0, vocab) */
+    uint64_t seed;
+    int64_t max_batch_tokens;  /* memory budget of one forward, in rows x key positions; >= 1 */
+    double lime_kernel_width;  /* LIME: kernel sqrt(exp(-d^2 / w^2)) on cosine distance x 100; > 0 */
+    double ridge_alpha;        /* LIME: ridge penalty (intercept unpenalised); >= 0 */
+    int32_t reuse_prefix;      /* 1: the prompt and prefixes shared with the full sequence are
+                                  computed once per sequence; 0: every evaluation runs the whole
+                                  sequence (same numbers, for checks) */
+} dfy_attribution_options;
+
+/* A black-box scorer: scores [batch] for right-padded ids/mask [batch, seq_len] (mask 0/1).
+ * Returns 0 on success; anything else aborts the call with DFY_ERR_CALLBACK. */
+typedef int32_t (*dfy_score_fn)(void* user_data, const int64_t* ids, const int64_t* mask, int64_t batch,
+                                int64_t seq_len, float* out_scores);
 
 typedef struct dfy_model_s* dfy_model;
 typedef struct dfy_optimizer_s* dfy_optimizer;
@@ -156,6 +185,35 @@ DFY_API dfy_status dfy_policy_generate(dfy_model policy, const int64_t* prompt_i
 /* Scores [batch] read at each row's last position with mask 1. Shapes as dfy_policy_forward. */
 DFY_API dfy_status dfy_reward_score(dfy_model reward, const int64_t* ids, const int64_t* mask,
                                     int64_t batch, int64_t seq_len, float* out_scores);
+
+/* ---- attribution ------------------------------------------------------------------ */
+
+/* Sequences are packed back to back in tokens: sequence b is prompt_lengths[b] >= 0 prompt
+ * tokens followed by response_lengths[b] >= 1 response tokens; total_tokens is their sum.
+ * Outputs: out_attributions [sum of response_lengths], packed like the responses;
+ * out_full [batch] = f(x); out_baseline [batch] = f(all response tokens removed);
+ * out_evaluations [batch]: scorer evaluations used, full and baseline included;
+ * out_diagnostic [batch]: SHAP: mean standard error of the values (0 when exact); LIME: the
+ * weighted R^2 of the fit; attention: 0. Any output but out_attributions may be NULL.
+ * SHAP satisfies sum(attributions) = f(x) - f(baseline) for every budget. Results of a
+ * sequence do not depend on the other sequences of the batch. */
+DFY_API dfy_status dfy_attribute(dfy_model reward, const int64_t* tokens, int64_t total_tokens,
+                                 const int64_t* prompt_lengths, const int64_t* response_lengths,
+                                 int64_t batch, const dfy_attribution_options* options,
+                                 float* out_attributions, float* out_full, float* out_baseline,
+                                 int64_t* out_evaluations, float* out_diagnostic);
+
+/* As dfy_attribute, with a caller-supplied scorer over ids in [0, vocab_size) instead of a
+ * reward model (SHAP and LIME only). The scorer is called on the calling thread, in batches
+ * of at most max_batch_tokens tokens; NaN or infinite scores fail the call. */
+DFY_API dfy_status dfy_attribute_callback(dfy_score_fn scorer, void* user_data, int64_t vocab_size,
+                                          const int64_t* tokens, int64_t total_tokens,
+                                          const int64_t* prompt_lengths,
+                                          const int64_t* response_lengths, int64_t batch,
+                                          const dfy_attribution_options* options,
+                                          float* out_attributions, float* out_full,
+                                          float* out_baseline, int64_t* out_evaluations,
+                                          float* out_diagnostic);
 
 /* ---- training --------------------------------------------------------------------- */
 

@@ -150,7 +150,7 @@ KvCache Gpt2::make_cache(int64_t batch, int64_t capacity) const {
 }
 
 at::Tensor Gpt2::attention(const Block& block, const at::Tensor& x, const at::Tensor& allowed, KvCache* cache,
-                           size_t layer) const {
+                           size_t layer, at::Tensor* probabilities) const {
     const int64_t B = x.size(0), T = x.size(1), E = config_.n_embd, H = config_.n_head, D = E / H;
     at::Tensor qkv = conv1d(x, block.c_attn_w, block.c_attn_b);  // [B, T, 3E]
     auto parts = qkv.split(E, -1);
@@ -166,13 +166,15 @@ at::Tensor Gpt2::attention(const Block& block, const at::Tensor& x, const at::Te
     }
     at::Tensor scores = at::matmul(q, k.transpose(-1, -2)).mul_(1.0 / std::sqrt(double(D)));  // [B, H, T, K]
     scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    at::Tensor context = at::matmul(at::softmax(scores, -1), v);  // [B, H, T, D]
+    at::Tensor weights = at::softmax(scores, -1);
+    if (probabilities != nullptr) *probabilities = weights;
+    at::Tensor context = at::matmul(weights, v);  // [B, H, T, D]
     context = context.transpose(1, 2).reshape({B, T, E});
     return conv1d(context, block.attn_proj_w, block.attn_proj_b);
 }
 
 at::Tensor Gpt2::hidden(const at::Tensor& ids, const at::Tensor& positions, const at::Tensor& key_valid,
-                        KvCache* cache) const {
+                        KvCache* cache, at::Tensor* last_attention) const {
     const int64_t T = ids.size(1);
     const int64_t past = cache != nullptr ? cache->length : 0;
     const int64_t K = past + T;
@@ -192,7 +194,8 @@ at::Tensor Gpt2::hidden(const at::Tensor& ids, const at::Tensor& positions, cons
     const int64_t E = config_.n_embd;
     for (size_t l = 0; l < blocks_.size(); ++l) {
         const Block& b = blocks_[l];
-        x = x + attention(b, at::layer_norm(x, {E}, b.ln_1_w, b.ln_1_b, eps), allowed, cache, l);
+        at::Tensor* probabilities = l + 1 == blocks_.size() ? last_attention : nullptr;
+        x = x + attention(b, at::layer_norm(x, {E}, b.ln_1_w, b.ln_1_b, eps), allowed, cache, l, probabilities);
         at::Tensor h = at::gelu(conv1d(at::layer_norm(x, {E}, b.ln_2_w, b.ln_2_b, eps), b.c_fc_w, b.c_fc_b), "tanh");
         x = x + conv1d(h, b.mlp_proj_w, b.mlp_proj_b);
     }

@@ -46,8 +46,9 @@ public:
     // Final hidden states (after ln_f) [B, T, E] for ids [B, T] at the given positions.
     // key_valid [B, K] marks usable key positions, K = cached + T. With a cache the new
     // keys/values are appended at cache->length and the cache advances by T.
+    // last_attention, when given, receives the last layer's attention probabilities [B, H, T, K].
     at::Tensor hidden(const at::Tensor& ids, const at::Tensor& positions, const at::Tensor& key_valid,
-                      KvCache* cache) const;
+                      KvCache* cache, at::Tensor* last_attention = nullptr) const;
 
     at::Tensor lm_logits(const at::Tensor& hidden) const;   // [..., V]
     at::Tensor value(const at::Tensor& hidden) const;       // [...]
@@ -60,7 +61,7 @@ private:
     };
 
     at::Tensor attention(const Block& block, const at::Tensor& x, const at::Tensor& allowed, KvCache* cache,
-                         size_t layer) const;
+                         size_t layer, at::Tensor* probabilities) const;
 
     int32_t kind_;
     dfy_model_config config_;

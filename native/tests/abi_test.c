@@ -109,6 +109,48 @@ static void test_training(void) {
     dfy_model_free(r);
 }
 
+/* Efficiency at every budget, and prefix reuse changes no number. */
+static void test_attribution(void) {
+    dfy_model_config c = small_config();
+    dfy_model r = NULL;
+    OK(dfy_model_create(DFY_MODEL_REWARD, &c, "cpu", 21, &r));
+    enum { B = 3 };
+    int64_t tokens[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, /* seq 1: 2 + 10 */
+                        20, 21, 22, 23, 24, 25,                 /* seq 2: 0 + 6 */
+                        30, 31, 32, 33, 34, 35, 36};            /* seq 3: 3 + 4 */
+    int64_t prompts[B] = {2, 0, 3}, responses[B] = {10, 6, 4};
+    const int64_t total = 25, response_total = 20;
+    const int64_t budgets[] = {2, 30, 100, 2000};
+    for (int method = DFY_ATTRIBUTION_SHAP; method <= DFY_ATTRIBUTION_LIME; ++method) {
+        for (size_t k = 0; k < sizeof budgets / sizeof budgets[0]; ++k) {
+            dfy_attribution_options o = {method, budgets[k], 0, 9, 64, 25.0, 1.0, 1};
+            float a[20], b[20], full[B], base[B], diag[B], full2[B];
+            int64_t evals[B];
+            OK(dfy_attribute(r, tokens, total, prompts, responses, B, &o, a, full, base, evals, diag));
+            o.reuse_prefix = 0;
+            OK(dfy_attribute(r, tokens, total, prompts, responses, B, &o, b, full2, NULL, NULL, NULL));
+            double worst = 0;
+            for (int i = 0; i < response_total; ++i) worst = fmax(worst, fabs(a[i] - b[i]));
+            CHECK(worst < 1e-4, "method %d S=%lld: reuse changes values by %g", method, (long long)budgets[k], worst);
+            if (method == DFY_ATTRIBUTION_SHAP) {
+                int64_t at = 0;
+                for (int s = 0; s < B; ++s) {
+                    double sum = 0;
+                    for (int64_t j = 0; j < responses[s]; ++j) sum += a[at + j];
+                    at += responses[s];
+                    CHECK(fabs(sum - (full[s] - base[s])) < 1e-4, "S=%lld seq %d: sum %g vs %g", (long long)budgets[k], s,
+                          sum, full[s] - base[s]);
+                }
+            }
+        }
+    }
+    dfy_attribution_options bad = {DFY_ATTRIBUTION_SHAP, 1, 0, 9, 64, 25.0, 1.0, 1};
+    float a[20];
+    CHECK(dfy_attribute(r, tokens, total, prompts, responses, B, &bad, a, NULL, NULL, NULL, NULL) ==
+              DFY_ERR_INVALID_ARGUMENT, "S = 1 accepted");
+    dfy_model_free(r);
+}
+
 /* Same weights on CPU and CUDA: logits, token log-probs (the fused kernel), scores and greedy
  * generation agree. */
 static void test_cuda_matches_cpu(void) {
@@ -167,6 +209,7 @@ int main(void) {
     test_errors();
     test_save_load();
     test_training();
+    test_attribution();
     test_cuda_matches_cpu();
     if (failures) {
         fprintf(stderr, "abi_test: %d failure(s)\n", failures);

@@ -1,0 +1,640 @@
+#include "attribution.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <string>
+#include <unordered_map>
+
+#include <ATen/ATen.h>
+
+#include "common.hpp"
+
+namespace dfy::attribution {
+namespace {
+
+// ---- small dense linear algebra (p x p, row-major, double) ------------------------------
+
+// Solves A x = b for symmetric positive semi-definite A by Cholesky, adding jitter on the
+// diagonal until it factors (a design that does not identify every coefficient).
+std::vector<double> solve_spd(std::vector<double> a, std::vector<double> b, int64_t p, std::vector<double>* inverse) {
+    double trace = 0;
+    for (int64_t i = 0; i < p; ++i) trace += a[size_t(i * p + i)];
+    double jitter = 0;
+    std::vector<double> l(a.size());
+    for (int attempt = 0; attempt < 12; ++attempt) {
+        bool ok = true;
+        for (int64_t i = 0; i < p && ok; ++i) {
+            for (int64_t j = 0; j <= i; ++j) {
+                double sum = a[size_t(i * p + j)] + (i == j ? jitter : 0.0);
+                for (int64_t k = 0; k < j; ++k) sum -= l[size_t(i * p + k)] * l[size_t(j * p + k)];
+                if (i == j) {
+                    if (!(sum > 0)) {
+                        ok = false;
+                        break;
+                    }
+                    l[size_t(i * p + i)] = std::sqrt(sum);
+                } else {
+                    l[size_t(i * p + j)] = sum / l[size_t(j * p + j)];
+                }
+            }
+        }
+        if (ok) {
+            auto solve = [&](std::vector<double> x) {
+                for (int64_t i = 0; i < p; ++i) {
+                    double sum = x[size_t(i)];
+                    for (int64_t k = 0; k < i; ++k) sum -= l[size_t(i * p + k)] * x[size_t(k)];
+                    x[size_t(i)] = sum / l[size_t(i * p + i)];
+                }
+                for (int64_t i = p - 1; i >= 0; --i) {
+                    double sum = x[size_t(i)];
+                    for (int64_t k = i + 1; k < p; ++k) sum -= l[size_t(k * p + i)] * x[size_t(k)];
+                    x[size_t(i)] = sum / l[size_t(i * p + i)];
+                }
+                return x;
+            };
+            if (inverse != nullptr) {
+                inverse->assign(size_t(p * p), 0.0);
+                for (int64_t c = 0; c < p; ++c) {
+                    std::vector<double> e(static_cast<size_t>(p), 0.0);
+                    e[size_t(c)] = 1;
+                    e = solve(e);
+                    for (int64_t r = 0; r < p; ++r) (*inverse)[size_t(r * p + c)] = e[size_t(r)];
+                }
+            }
+            return solve(std::move(b));
+        }
+        jitter = jitter == 0 ? 1e-10 * (trace / double(std::max<int64_t>(p, 1)) + 1e-12) : jitter * 10;
+    }
+    fail(DFY_ERR_INTERNAL, "attribution: normal equations could not be factorised");
+}
+
+// ---- randomness --------------------------------------------------------------------------
+
+// A stream per sequence that depends on the seed and the sequence's tokens only, so a
+// sequence gets the same samples alone and in any batch.
+std::mt19937_64 sequence_stream(uint64_t seed, const Sequence& s) {
+    uint64_t h = 1469598103934665603ULL;
+    auto mix = [&h](uint64_t v) {
+        h ^= v;
+        h *= 1099511628211ULL;
+    };
+    for (int64_t t : s.prompt) mix(uint64_t(t));
+    mix(0xFFFFFFFFFFFFFFFFULL);
+    for (int64_t t : s.response) mix(uint64_t(t));
+    uint64_t z = seed ^ h;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return std::mt19937_64(z ^ (z >> 31));
+}
+
+double uniform01(std::mt19937_64& rng) { return (double(rng() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+
+int64_t uniform_int(std::mt19937_64& rng, int64_t n) {  // [0, n)
+    return int64_t(uniform01(rng) * double(n)) % n;
+}
+
+// k distinct positions of [0, m) chosen uniformly: marks them in out (set to value).
+void choose_positions(std::mt19937_64& rng, int64_t m, int64_t k, std::vector<uint8_t>& out, uint8_t value) {
+    std::vector<int64_t> order(static_cast<size_t>(m));
+    std::iota(order.begin(), order.end(), 0);
+    for (int64_t i = 0; i < k; ++i) {
+        int64_t j = i + uniform_int(rng, m - i);
+        std::swap(order[size_t(i)], order[size_t(j)]);
+        out[size_t(order[size_t(i)])] = value;
+    }
+}
+
+double binomial(int64_t n, int64_t k) {
+    return std::exp(std::lgamma(double(n + 1)) - std::lgamma(double(k + 1)) - std::lgamma(double(n - k + 1)));
+}
+
+std::string key_of(const std::vector<uint8_t>& keep) { return std::string(keep.begin(), keep.end()); }
+
+// ---- designs -----------------------------------------------------------------------------
+
+struct Design {
+    std::vector<std::vector<uint8_t>> coalitions;  // kept tokens
+    std::vector<double> weights;
+    bool exact = false;
+};
+
+// shap's KernelExplainer design: subset sizes enumerated completely, from the outside in,
+// while the budget covers them; the rest sampled by the Shapley kernel with complements.
+Design shap_design(int64_t m, int64_t budget, std::mt19937_64& rng) {
+    Design d;
+    if (m <= 62 && ((int64_t(1) << m) - 2) <= budget) {
+        d.exact = true;
+        for (int64_t mask = 1; mask + 1 < (int64_t(1) << m); ++mask) {
+            std::vector<uint8_t> keep(static_cast<size_t>(m));
+            for (int64_t j = 0; j < m; ++j) keep[size_t(j)] = uint8_t((mask >> j) & 1);
+            d.coalitions.push_back(std::move(keep));
+            d.weights.push_back(1.0);
+        }
+        return d;
+    }
+    const int64_t sizes = (m - 1 + 1) / 2;  // ceil((m - 1) / 2)
+    const int64_t paired = (m - 1) / 2;
+    std::vector<double> weight(static_cast<size_t>(sizes));
+    double total = 0;
+    for (int64_t s = 1; s <= sizes; ++s) {
+        weight[size_t(s - 1)] = double(m - 1) / double(s * (m - s)) * (s <= paired ? 2.0 : 1.0);
+        total += weight[size_t(s - 1)];
+    }
+    for (double& w : weight) w /= total;
+    std::vector<double> remaining = weight;
+    int64_t left = budget, full_sizes = 0;
+    std::unordered_map<std::string, size_t> index;
+    auto add = [&](std::vector<uint8_t> keep, double w) {
+        std::string key = key_of(keep);
+        auto it = index.find(key);
+        if (it != index.end()) {
+            d.weights[it->second] += w;
+            return false;
+        }
+        index.emplace(std::move(key), d.coalitions.size());
+        d.coalitions.push_back(std::move(keep));
+        d.weights.push_back(w);
+        return true;
+    };
+    for (int64_t s = 1; s <= sizes; ++s) {
+        double count = binomial(m, s) * (s <= paired ? 2.0 : 1.0);
+        if (!(double(left) * remaining[size_t(s - 1)] / count >= 1.0 - 1e-8)) break;
+        ++full_sizes;
+        left -= int64_t(std::llround(count));
+        if (remaining[size_t(s - 1)] < 1.0) {
+            double r = remaining[size_t(s - 1)];
+            for (double& w : remaining) w /= (1.0 - r);
+        }
+        double w = weight[size_t(s - 1)] / binomial(m, s) / (s <= paired ? 2.0 : 1.0);
+        std::vector<int64_t> pick(static_cast<size_t>(s));
+        std::iota(pick.begin(), pick.end(), 0);
+        for (;;) {
+            std::vector<uint8_t> keep(static_cast<size_t>(m), 0);
+            for (int64_t j : pick) keep[size_t(j)] = 1;
+            if (s <= paired) {
+                std::vector<uint8_t> complement(static_cast<size_t>(m));
+                for (int64_t j = 0; j < m; ++j) complement[size_t(j)] = uint8_t(1 - keep[size_t(j)]);
+                add(std::move(complement), w);
+            }
+            add(std::move(keep), w);
+            int64_t i = s - 1;
+            while (i >= 0 && pick[size_t(i)] == m - s + i) --i;
+            if (i < 0) break;
+            ++pick[size_t(i)];
+            for (int64_t k = i + 1; k < s; ++k) pick[size_t(k)] = pick[size_t(k - 1)] + 1;
+        }
+    }
+    const size_t fixed = d.coalitions.size();
+    if (full_sizes < sizes && left > 0) {
+        std::vector<double> p;
+        double mass = 0;
+        for (int64_t s = full_sizes + 1; s <= sizes; ++s) {
+            p.push_back(weight[size_t(s - 1)] / (s <= paired ? 2.0 : 1.0));
+            mass += p.back();
+        }
+        std::vector<double> cumulative(p.size());
+        double run = 0;
+        for (size_t i = 0; i < p.size(); ++i) cumulative[i] = (run += p[i] / mass);
+        // Duplicates add weight instead of budget; the draw limit ends a design whose free
+        // sizes are exhausted.
+        for (int64_t draws = 0; left > 0 && draws < 64 * budget + 1024; ++draws) {
+            double u = uniform01(rng);
+            size_t which = size_t(std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+            int64_t s = full_sizes + 1 + int64_t(std::min(which, p.size() - 1));
+            std::vector<uint8_t> keep(static_cast<size_t>(m), 0);
+            choose_positions(rng, m, s, keep, 1);
+            std::vector<uint8_t> complement(static_cast<size_t>(m));
+            for (int64_t j = 0; j < m; ++j) complement[size_t(j)] = uint8_t(1 - keep[size_t(j)]);
+            if (add(std::move(keep), 1.0)) --left;
+            if (left > 0 && s <= paired && add(std::move(complement), 1.0)) --left;
+        }
+        double sampled = 0, wanted = 0;
+        for (size_t i = fixed; i < d.weights.size(); ++i) sampled += d.weights[i];
+        for (int64_t s = full_sizes + 1; s <= sizes; ++s) wanted += weight[size_t(s - 1)];
+        for (size_t i = fixed; i < d.weights.size(); ++i) d.weights[i] *= wanted / sampled;
+    }
+    return d;
+}
+
+// ---- solves -----------------------------------------------------------------------------
+
+// Exact Shapley values from the values of all 2^m coalitions (bit j of the index = token j kept).
+std::vector<double> exact_shapley(const std::vector<double>& v, int64_t m) {
+    std::vector<double> w(static_cast<size_t>(m));
+    for (int64_t s = 0; s < m; ++s) w[size_t(s)] = 1.0 / (double(m) * binomial(m - 1, s));
+    std::vector<double> phi(static_cast<size_t>(m), 0.0);
+    const int64_t n = int64_t(1) << m;
+    for (int64_t mask = 0; mask < n; ++mask) {
+        int64_t size = __builtin_popcountll(uint64_t(mask));
+        for (int64_t j = 0; j < m; ++j)
+            if (!((mask >> j) & 1)) phi[size_t(j)] += w[size_t(size)] * (v[size_t(mask | (int64_t(1) << j))] - v[size_t(mask)]);
+    }
+    return phi;
+}
+
+// Weighted least squares under sum(phi) = full - base; returns values and the mean
+// standard error (from the weighted residuals).
+std::pair<std::vector<double>, double> constrained_wls(const Design& d, const std::vector<double>& y, int64_t m,
+                                                       double full, double base) {
+    const int64_t p = m - 1, n = int64_t(d.coalitions.size());
+    const double delta = full - base;
+    double weight_sum = 0;
+    for (double w : d.weights) weight_sum += w;
+    std::vector<double> a(static_cast<size_t>(p * p), 0.0), b(static_cast<size_t>(p), 0.0), x(static_cast<size_t>(p));
+    std::vector<double> ys(static_cast<size_t>(n)), ws(static_cast<size_t>(n));
+    for (int64_t k = 0; k < n; ++k) {
+        const auto& z = d.coalitions[size_t(k)];
+        const double w = d.weights[size_t(k)] * double(n) / weight_sum;  // mean weight 1
+        const double last = z[size_t(m - 1)];
+        const double target = (y[size_t(k)] - base) - last * delta;
+        for (int64_t i = 0; i < p; ++i) x[size_t(i)] = double(z[size_t(i)]) - last;
+        for (int64_t i = 0; i < p; ++i) {
+            if (x[size_t(i)] == 0) continue;
+            b[size_t(i)] += w * x[size_t(i)] * target;
+            for (int64_t j = 0; j < p; ++j) a[size_t(i * p + j)] += w * x[size_t(i)] * x[size_t(j)];
+        }
+        ys[size_t(k)] = target;
+        ws[size_t(k)] = w;
+    }
+    std::vector<double> inverse;
+    std::vector<double> phi = solve_spd(a, b, p, &inverse);
+    double rss = 0;
+    for (int64_t k = 0; k < n; ++k) {
+        const auto& z = d.coalitions[size_t(k)];
+        const double last = z[size_t(m - 1)];
+        double fit = 0;
+        for (int64_t i = 0; i < p; ++i) fit += (double(z[size_t(i)]) - last) * phi[size_t(i)];
+        rss += ws[size_t(k)] * (ys[size_t(k)] - fit) * (ys[size_t(k)] - fit);
+    }
+    const double s2 = rss / double(std::max<int64_t>(1, n - p));
+    double se = 0, last_var = 0;
+    for (int64_t i = 0; i < p; ++i) {
+        se += std::sqrt(std::max(0.0, s2 * inverse[size_t(i * p + i)]));
+        for (int64_t j = 0; j < p; ++j) last_var += inverse[size_t(i * p + j)];
+    }
+    se += std::sqrt(std::max(0.0, s2 * last_var));
+    double rest = 0;
+    for (double v : phi) rest += v;
+    phi.push_back(delta - rest);
+    return {phi, se / double(m)};
+}
+
+// Queries of one design, preceded by the full and the empty coalition.
+void add_queries(std::vector<Query>& queries, int64_t sequence, int64_t m, const std::vector<std::vector<uint8_t>>& rows) {
+    queries.push_back(Query{sequence, std::vector<uint8_t>(size_t(m), 1)});
+    queries.push_back(Query{sequence, std::vector<uint8_t>(size_t(m), 0)});
+    for (const auto& r : rows) queries.push_back(Query{sequence, r});
+}
+
+void check_common(const std::vector<Sequence>& sequences, const dfy_attribution_options& o) {
+    require(o.samples >= 2 && o.samples <= DFY_MAX_SAMPLES, "samples must be in [2, ", DFY_MAX_SAMPLES, "], got ",
+            o.samples);
+    for (size_t i = 0; i < sequences.size(); ++i)
+        require(!sequences[i].response.empty(), "sequence ", i, " has an empty response");
+}
+
+}  // namespace
+
+// ---- scorers -----------------------------------------------------------------------------
+
+ModelScorer::ModelScorer(const Gpt2& model, int64_t baseline_token, int64_t max_batch_tokens, bool reuse_prefix)
+    : model_(model), baseline_(baseline_token), budget_(max_batch_tokens), reuse_prefix_(reuse_prefix) {}
+
+std::vector<double> ModelScorer::score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) {
+    std::vector<double> out(queries.size(), 0.0);
+    std::vector<std::vector<int64_t>> by_sequence(sequences.size());
+    for (size_t q = 0; q < queries.size(); ++q) by_sequence[size_t(queries[q].sequence)].push_back(int64_t(q));
+    // Groups of whole sequences whose unmodified forward fits the budget.
+    std::vector<int64_t> group, members;
+    int64_t rows = 0, longest = 0;
+    auto flush = [&] {
+        if (group.empty()) return;
+        score_group(sequences, group, queries, members, out);
+        group.clear();
+        members.clear();
+        rows = longest = 0;
+    };
+    for (size_t s = 0; s < sequences.size(); ++s) {
+        int64_t length = int64_t(sequences[s].prompt.size() + sequences[s].response.size());
+        if (!group.empty() && (rows + 1) * std::max(longest, length) > budget_) flush();
+        group.push_back(int64_t(s));
+        members.insert(members.end(), by_sequence[s].begin(), by_sequence[s].end());
+        ++rows;
+        longest = std::max(longest, length);
+    }
+    flush();
+    return out;
+}
+
+void ModelScorer::score_group(const std::vector<Sequence>& sequences, const std::vector<int64_t>& group,
+                              const std::vector<Query>& queries, const std::vector<int64_t>& members,
+                              std::vector<double>& out) {
+    const at::Device dev = model_.device();
+    const int64_t g = int64_t(group.size());
+    int64_t longest = 0;
+    for (int64_t s : group)
+        longest = std::max(longest, int64_t(sequences[size_t(s)].prompt.size() + sequences[size_t(s)].response.size()));
+    // The unmodified sequences, right-padded; their keys and values are the shared prefixes.
+    at::Tensor ids = at::full({g, longest}, baseline_, at::kLong);
+    at::Tensor mask = at::zeros({g, longest}, at::kBool);
+    for (int64_t i = 0; i < g; ++i) {
+        const Sequence& s = sequences[size_t(group[size_t(i)])];
+        int64_t* row = ids.data_ptr<int64_t>() + i * longest;
+        std::copy(s.prompt.begin(), s.prompt.end(), row);
+        std::copy(s.response.begin(), s.response.end(), row + s.prompt.size());
+        mask[i].narrow(0, 0, int64_t(s.prompt.size() + s.response.size())).fill_(true);
+    }
+    ids = ids.to(dev);
+    mask = mask.to(dev);
+    KvCache prefix = model_.make_cache(g, longest);
+    at::Tensor h = model_.hidden(ids, positions_from_mask(mask), mask, &prefix);
+    at::Tensor full = model_.score(last_hidden(h, mask)).to(at::kCPU, at::kDouble).contiguous();
+    std::unordered_map<int64_t, int64_t> local;  // sequence -> row in the group
+    for (int64_t i = 0; i < g; ++i) local[group[size_t(i)]] = i;
+
+    struct Row {
+        int64_t query, local, start, length;  // start = prompt + first removed position
+    };
+    std::vector<Row> suffixes;
+    for (int64_t q : members) {
+        const Query& query = queries[size_t(q)];
+        const Sequence& s = sequences[size_t(query.sequence)];
+        const int64_t m = int64_t(s.response.size());
+        int64_t first = 0;
+        while (first < m && query.keep[size_t(first)]) ++first;
+        const int64_t row = local.at(query.sequence);
+        if (first == m) {
+            out[size_t(q)] = full.data_ptr<double>()[row];
+            continue;
+        }
+        suffixes.push_back(Row{q, row, int64_t(s.prompt.size()) + first, m - first});
+    }
+    std::stable_sort(suffixes.begin(), suffixes.end(), [](const Row& a, const Row& b) { return a.length > b.length; });
+    const int64_t L = model_.config().n_layer;
+    size_t begin = 0;
+    while (begin < suffixes.size()) {
+        // Pack rows while rows x (longest prefix + longest suffix) fits the budget.
+        int64_t max_start = suffixes[begin].start, max_len = suffixes[begin].length;
+        size_t end = begin + 1;
+        while (end < suffixes.size()) {
+            int64_t s = std::max(max_start, suffixes[end].start);
+            if (int64_t(end - begin + 1) * (s + max_len) > budget_) break;
+            max_start = s;
+            ++end;
+        }
+        const int64_t n = int64_t(end - begin);
+        at::Tensor sids = at::full({n, max_len}, baseline_, at::kLong);
+        at::Tensor positions = at::zeros({n, max_len}, at::kLong);
+        at::Tensor valid = at::zeros({n, max_start + max_len}, at::kBool);
+        at::Tensor rows_of = at::empty({n}, at::kLong);
+        at::Tensor last = at::empty({n}, at::kLong);
+        for (int64_t r = 0; r < n; ++r) {
+            const Row& row = suffixes[begin + size_t(r)];
+            const Query& query = queries[size_t(row.query)];
+            const Sequence& s = sequences[size_t(query.sequence)];
+            const int64_t first = row.start - int64_t(s.prompt.size());
+            int64_t* t = sids.data_ptr<int64_t>() + r * max_len;
+            int64_t* p = positions.data_ptr<int64_t>() + r * max_len;
+            for (int64_t j = 0; j < row.length; ++j) {
+                t[j] = query.keep[size_t(first + j)] ? s.response[size_t(first + j)] : baseline_;
+                p[j] = row.start + j;
+            }
+            valid[r].narrow(0, 0, row.start).fill_(true);
+            valid[r].narrow(0, max_start, row.length).fill_(true);
+            rows_of.data_ptr<int64_t>()[r] = row.local;
+            last.data_ptr<int64_t>()[r] = row.length - 1;
+        }
+        at::Tensor index = rows_of.to(dev);
+        KvCache cache = model_.make_cache(n, max_start + max_len);
+        for (int64_t l = 0; l < L; ++l) {
+            cache.keys[size_t(l)].narrow(2, 0, max_start).copy_(prefix.keys[size_t(l)].index_select(0, index).narrow(2, 0, max_start));
+            cache.values[size_t(l)].narrow(2, 0, max_start).copy_(prefix.values[size_t(l)].index_select(0, index).narrow(2, 0, max_start));
+        }
+        cache.length = max_start;
+        at::Tensor hs = model_.hidden(sids.to(dev), positions.to(dev), valid.to(dev), &cache);
+        at::Tensor picked = hs.gather(1, last.to(dev).view({n, 1, 1}).expand({n, 1, hs.size(2)})).squeeze(1);
+        at::Tensor scores = model_.score(picked).to(at::kCPU, at::kDouble).contiguous();
+        for (int64_t r = 0; r < n; ++r) out[size_t(suffixes[begin + size_t(r)].query)] = scores.data_ptr<double>()[r];
+        begin = end;
+    }
+}
+
+RowsScorer::RowsScorer(RowScorer rows, int64_t baseline_token, int64_t max_batch_tokens)
+    : rows_(std::move(rows)), baseline_(baseline_token), budget_(max_batch_tokens) {}
+
+std::vector<double> RowsScorer::score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) {
+    std::vector<double> out(queries.size(), 0.0);
+    std::vector<int64_t> order(queries.size());
+    std::iota(order.begin(), order.end(), 0);
+    auto length = [&](int64_t q) {
+        const Sequence& s = sequences[size_t(queries[size_t(q)].sequence)];
+        return int64_t(s.prompt.size() + s.response.size());
+    };
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return length(a) > length(b); });
+    size_t begin = 0;
+    std::vector<int64_t> ids, mask;
+    std::vector<float> scores;
+    while (begin < order.size()) {
+        const int64_t width = length(order[begin]);
+        size_t end = begin + 1;
+        while (end < order.size() && int64_t(end - begin + 1) * width <= budget_) ++end;
+        const int64_t n = int64_t(end - begin);
+        ids.assign(size_t(n * width), baseline_);
+        mask.assign(size_t(n * width), 0);
+        for (int64_t r = 0; r < n; ++r) {
+            const Query& query = queries[size_t(order[begin + size_t(r)])];
+            const Sequence& s = sequences[size_t(query.sequence)];
+            int64_t* t = ids.data() + r * width;
+            std::copy(s.prompt.begin(), s.prompt.end(), t);
+            for (size_t j = 0; j < s.response.size(); ++j) t[s.prompt.size() + j] = query.keep[j] ? s.response[j] : baseline_;
+            std::fill(mask.begin() + r * width, mask.begin() + r * width + int64_t(s.prompt.size() + s.response.size()), 1);
+        }
+        scores.assign(size_t(n), std::numeric_limits<float>::quiet_NaN());
+        rows_(ids.data(), mask.data(), n, width, scores.data());
+        for (int64_t r = 0; r < n; ++r) {
+            if (!std::isfinite(scores[size_t(r)]))
+                fail(DFY_ERR_CALLBACK, "scorer returned a non-finite score (", scores[size_t(r)], ") for a row of sequence ",
+                     queries[size_t(order[begin + size_t(r)])].sequence);
+            out[size_t(order[begin + size_t(r)])] = scores[size_t(r)];
+        }
+        begin = end;
+    }
+    return out;
+}
+
+// ---- methods -----------------------------------------------------------------------------
+
+std::vector<Result> kernel_shap(const std::vector<Sequence>& sequences, const dfy_attribution_options& o,
+                                Scorer& scorer) {
+    check_common(sequences, o);
+    std::vector<Design> designs;
+    std::vector<Query> queries;
+    std::vector<size_t> first_query;
+    for (size_t i = 0; i < sequences.size(); ++i) {
+        const int64_t m = int64_t(sequences[i].response.size());
+        auto rng = sequence_stream(o.seed, sequences[i]);
+        designs.push_back(m == 1 ? Design{} : shap_design(m, o.samples, rng));
+        first_query.push_back(queries.size());
+        add_queries(queries, int64_t(i), m, designs.back().coalitions);
+    }
+    std::vector<double> y = scorer.score(sequences, queries);
+    std::vector<Result> results(sequences.size());
+    for (size_t i = 0; i < sequences.size(); ++i) {
+        const int64_t m = int64_t(sequences[i].response.size());
+        const Design& d = designs[i];
+        Result& r = results[i];
+        const size_t q0 = first_query[i];
+        r.full = y[q0];
+        r.baseline = y[q0 + 1];
+        r.evaluations = int64_t(d.coalitions.size()) + 2;
+        std::vector<double> values(y.begin() + long(q0 + 2), y.begin() + long(q0 + 2 + d.coalitions.size()));
+        if (m == 1) {
+            r.values = {r.full - r.baseline};
+        } else if (d.exact) {
+            std::vector<double> v(size_t(1) << m);
+            v[0] = r.baseline;
+            v.back() = r.full;
+            for (size_t k = 0; k < values.size(); ++k) v[k + 1] = values[k];  // design order is mask order
+            r.values = exact_shapley(v, m);
+        } else {
+            auto [phi, se] = constrained_wls(d, values, m, r.full, r.baseline);
+            r.values = std::move(phi);
+            r.diagnostic = se;
+        }
+    }
+    return results;
+}
+
+std::vector<Result> lime(const std::vector<Sequence>& sequences, const dfy_attribution_options& o, Scorer& scorer) {
+    check_common(sequences, o);
+    require(std::isfinite(o.lime_kernel_width) && o.lime_kernel_width > 0, "lime_kernel_width must be finite and > 0, got ",
+            o.lime_kernel_width);
+    require(std::isfinite(o.ridge_alpha) && o.ridge_alpha >= 0, "ridge_alpha must be finite and >= 0, got ", o.ridge_alpha);
+    // Perturbation rows as lime draws them; identical rows are evaluated once.
+    std::vector<std::vector<std::vector<uint8_t>>> samples(sequences.size());
+    std::vector<std::vector<size_t>> sample_query(sequences.size());
+    std::vector<Query> queries;
+    std::vector<size_t> first_query;
+    for (size_t i = 0; i < sequences.size(); ++i) {
+        const int64_t m = int64_t(sequences[i].response.size());
+        auto rng = sequence_stream(o.seed, sequences[i]);
+        first_query.push_back(queries.size());
+        add_queries(queries, int64_t(i), m, {});
+        std::unordered_map<std::string, size_t> seen;
+        seen.emplace(key_of(queries[first_query[i]].keep), first_query[i]);
+        seen.emplace(key_of(queries[first_query[i] + 1].keep), first_query[i] + 1);
+        for (int64_t k = 0; k < o.samples; ++k) {
+            std::vector<uint8_t> keep(static_cast<size_t>(m), 1);
+            if (k > 0) choose_positions(rng, m, 1 + uniform_int(rng, m), keep, 0);
+            auto [it, fresh] = seen.emplace(key_of(keep), queries.size());
+            if (fresh) queries.push_back(Query{int64_t(i), keep});
+            sample_query[i].push_back(it->second);
+            samples[i].push_back(std::move(keep));
+        }
+    }
+    std::vector<double> y = scorer.score(sequences, queries);
+    std::vector<Result> results(sequences.size());
+    for (size_t i = 0; i < sequences.size(); ++i) {
+        const int64_t m = int64_t(sequences[i].response.size());
+        const size_t n = samples[i].size();
+        Result& r = results[i];
+        r.full = y[first_query[i]];
+        r.baseline = y[first_query[i] + 1];
+        r.evaluations = int64_t((i + 1 < sequences.size() ? first_query[i + 1] : queries.size()) - first_query[i]);
+        std::vector<double> w(n), ys(n);
+        double wsum = 0;
+        std::vector<double> xmean(static_cast<size_t>(m), 0.0);
+        double ymean = 0;
+        for (size_t k = 0; k < n; ++k) {
+            int64_t kept = 0;
+            for (uint8_t b : samples[i][k]) kept += b;
+            // Cosine distance between a 0/1 row and the all-ones row, x 100 (as lime).
+            double distance = kept == 0 ? 100.0 : (1.0 - std::sqrt(double(kept) / double(m))) * 100.0;
+            w[k] = std::sqrt(std::exp(-(distance * distance) / (o.lime_kernel_width * o.lime_kernel_width)));
+            ys[k] = y[sample_query[i][k]];
+            wsum += w[k];
+            ymean += w[k] * ys[k];
+            for (int64_t j = 0; j < m; ++j) xmean[size_t(j)] += w[k] * samples[i][k][size_t(j)];
+        }
+        ymean /= wsum;
+        for (double& v : xmean) v /= wsum;
+        std::vector<double> a(static_cast<size_t>(m * m), 0.0), b(static_cast<size_t>(m), 0.0), xc(static_cast<size_t>(m));
+        for (size_t k = 0; k < n; ++k) {
+            for (int64_t j = 0; j < m; ++j) xc[size_t(j)] = samples[i][k][size_t(j)] - xmean[size_t(j)];
+            const double yc = ys[k] - ymean;
+            for (int64_t j = 0; j < m; ++j) {
+                b[size_t(j)] += w[k] * xc[size_t(j)] * yc;
+                for (int64_t l = 0; l < m; ++l) a[size_t(j * m + l)] += w[k] * xc[size_t(j)] * xc[size_t(l)];
+            }
+        }
+        for (int64_t j = 0; j < m; ++j) a[size_t(j * m + j)] += o.ridge_alpha;
+        r.values = solve_spd(a, b, m, nullptr);
+        double rss = 0, tss = 0;
+        for (size_t k = 0; k < n; ++k) {
+            double fit = 0;
+            for (int64_t j = 0; j < m; ++j) fit += (samples[i][k][size_t(j)] - xmean[size_t(j)]) * r.values[size_t(j)];
+            const double yc = ys[k] - ymean;
+            rss += w[k] * (yc - fit) * (yc - fit);
+            tss += w[k] * yc * yc;
+        }
+        r.diagnostic = tss > 0 ? 1.0 - rss / tss : (rss == 0 ? 1.0 : 0.0);
+    }
+    return results;
+}
+
+std::vector<Result> attention(const Gpt2& model, const std::vector<Sequence>& sequences,
+                              const dfy_attribution_options& o) {
+    for (size_t i = 0; i < sequences.size(); ++i)
+        require(!sequences[i].response.empty(), "sequence ", i, " has an empty response");
+    std::vector<Result> results(sequences.size());
+    const at::Device dev = model.device();
+    // Unmodified and fully-removed sequences, in groups that fit the budget.
+    size_t begin = 0;
+    while (begin < sequences.size()) {
+        int64_t longest = int64_t(sequences[begin].prompt.size() + sequences[begin].response.size());
+        size_t end = begin + 1;
+        while (end < sequences.size()) {
+            int64_t l = std::max(longest, int64_t(sequences[end].prompt.size() + sequences[end].response.size()));
+            if (int64_t(end - begin + 1) * 2 * l > o.max_batch_tokens) break;
+            longest = l;
+            ++end;
+        }
+        const int64_t g = int64_t(end - begin);
+        at::Tensor ids = at::full({2 * g, longest}, o.baseline_token, at::kLong);
+        at::Tensor mask = at::zeros({2 * g, longest}, at::kBool);
+        for (int64_t i = 0; i < g; ++i) {
+            const Sequence& s = sequences[begin + size_t(i)];
+            const int64_t total = int64_t(s.prompt.size() + s.response.size());
+            for (int64_t copy = 0; copy < 2; ++copy) {
+                int64_t* row = ids.data_ptr<int64_t>() + (copy * g + i) * longest;
+                std::copy(s.prompt.begin(), s.prompt.end(), row);
+                if (copy == 0) std::copy(s.response.begin(), s.response.end(), row + s.prompt.size());
+                mask[copy * g + i].narrow(0, 0, total).fill_(true);
+            }
+        }
+        at::Tensor dmask = mask.to(dev);
+        at::Tensor probabilities;
+        at::Tensor h = model.hidden(ids.to(dev), positions_from_mask(dmask), dmask, nullptr, &probabilities);
+        at::Tensor scores = model.score(last_hidden(h, dmask)).to(at::kCPU, at::kDouble).contiguous();
+        // probabilities [2g, H, T, T]: the row of each sequence's last real token, mean over heads.
+        at::Tensor heads = probabilities.narrow(0, 0, g).mean(1).to(at::kCPU, at::kDouble).contiguous();  // [g, T, T]
+        for (int64_t i = 0; i < g; ++i) {
+            const Sequence& s = sequences[begin + size_t(i)];
+            const int64_t p = int64_t(s.prompt.size()), m = int64_t(s.response.size());
+            const double* row = heads.data_ptr<double>() + (i * longest + (p + m - 1)) * longest;
+            Result& r = results[begin + size_t(i)];
+            r.values.assign(row + p, row + p + m);
+            r.full = scores.data_ptr<double>()[i];
+            r.baseline = scores.data_ptr<double>()[g + i];
+            r.evaluations = 2;
+        }
+        begin = end;
+    }
+    return results;
+}
+
+}  // namespace dfy::attribution
