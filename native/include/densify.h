@@ -46,6 +46,9 @@ typedef int32_t dfy_status;
 
 #define DFY_MAX_SAMPLES 1048576 /* per sequence */
 
+#define DFY_KL_K1 1 /* log p - log p_ref */
+#define DFY_KL_K3 2 /* (r - 1) - log r with r = p_ref / p: unbiased, non-negative */
+
 #define DFY_MODEL_POLICY 1 /* GPT-2 LM head (tied) + scalar value head (v_head.summary.*) */
 #define DFY_MODEL_REWARD 2 /* GPT-2 backbone + scalar score head (score.weight) */
 
@@ -103,6 +106,38 @@ typedef struct dfy_attribution_options {
 typedef int32_t (*dfy_score_fn)(void* user_data, const int64_t* ids, const int64_t* mask, int64_t batch,
                                 int64_t seq_len, float* out_scores);
 
+/* One PPO update (as TRL computes it) on a batch of rollouts with per-token rewards. */
+typedef struct dfy_ppo_options {
+    double gamma;            /* discount, [0, 1] */
+    double lam;              /* GAE lambda, [0, 1] */
+    double clip_range;       /* policy ratio clip, > 0 */
+    double clip_range_value; /* value clip around the old values, > 0 */
+    double value_coef;       /* >= 0 */
+    double entropy_coef;     /* >= 0: loss -= entropy_coef * entropy */
+    double kl_coef;          /* beta >= 0 of the per-token KL penalty in the reward */
+    int32_t kl_estimator;    /* DFY_KL_K1 or DFY_KL_K3 */
+    int32_t whiten_advantages; /* 0 or 1 */
+    int64_t epochs;          /* >= 1 */
+    int64_t minibatch_size;  /* >= 1 and divides the batch */
+    uint64_t seed;           /* minibatch order */
+} dfy_ppo_options;
+
+/* Means over the minibatch updates of a step unless stated otherwise. */
+typedef struct dfy_ppo_stats {
+    double policy_loss;
+    double value_loss;
+    double entropy;             /* per response token */
+    double approx_kl;           /* 0.5 (log p - log p_old)^2 per response token */
+    double clip_fraction;       /* share of tokens whose ratio was clipped */
+    double value_clip_fraction;
+    double explained_variance;  /* of the returns by the old values */
+    double grad_norm;           /* before clipping */
+    double kl_reference;        /* mean over sequences of the summed KL to the reference */
+    double reward;              /* mean over sequences of the summed per-token rewards given */
+    double loss_before;         /* whole-batch loss before the update */
+    double loss_after;          /* whole-batch loss after it, same advantages and targets */
+} dfy_ppo_stats;
+
 typedef struct dfy_model_s* dfy_model;
 typedef struct dfy_optimizer_s* dfy_optimizer;
 
@@ -154,6 +189,8 @@ DFY_API dfy_status dfy_model_save(dfy_model model, const char* metadata_json, vo
 DFY_API dfy_status dfy_model_kind(dfy_model model, int32_t* out);
 DFY_API dfy_status dfy_model_get_config(dfy_model model, dfy_model_config* out);
 DFY_API dfy_status dfy_model_parameter_count(dfy_model model, int64_t* out);
+/* A copy of model's weights on device (e.g. a frozen reference policy). */
+DFY_API dfy_status dfy_model_clone(dfy_model model, const char* device, dfy_model* out);
 DFY_API void dfy_model_free(dfy_model model);
 
 /* ---- policy ----------------------------------------------------------------------- */
@@ -223,6 +260,13 @@ DFY_API dfy_status dfy_optimizer_create(dfy_model model, const dfy_adam_options*
                                         dfy_optimizer* out);
 DFY_API void dfy_optimizer_free(dfy_optimizer optimizer);
 
+/* Optimizer state (step count, Adam moments) as a safetensors image, for exact resume. */
+DFY_API dfy_status dfy_optimizer_save_size(dfy_optimizer optimizer, int64_t* out_size);
+DFY_API dfy_status dfy_optimizer_save(dfy_optimizer optimizer, void* buffer, int64_t capacity,
+                                      int64_t* out_written);
+/* Restores state saved from an optimizer of a model with the same configuration. */
+DFY_API dfy_status dfy_optimizer_load(dfy_optimizer optimizer, const void* data, int64_t size);
+
 /* One supervised step of the policy: mean next-token cross-entropy over positions t where
  * mask[t] and mask[t+1] are both 1; shapes as dfy_policy_forward (seq_len >= 2).
  * out_loss (loss before the update) and out_grad_norm (norm before clipping) may be NULL. */
@@ -236,6 +280,21 @@ DFY_API dfy_status dfy_reward_classifier_step(dfy_model reward, dfy_optimizer op
                                               const int64_t* ids, const int64_t* mask,
                                               const float* labels, int64_t batch, int64_t seq_len,
                                               float* out_loss, float* out_grad_norm);
+
+/* ---- PPO ------------------------------------------------------------------------------ */
+
+/* One PPO step. ids, mask: [batch, seq_len] right-padded rows of prompt + response; the
+ * response of row b is tokens [response_start[b], response_start[b] + response_length[b])
+ * with response_start[b] >= 1 and inside the mask. rewards: per response token, packed row
+ * after row (sum of response_length values). Old log-probs and values come from policy
+ * before the update, reference log-probs from reference (NULL only when kl_coef is 0).
+ * Per token: r_t = rewards_t - kl_coef * KL_t; GAE over each response; clipped policy and
+ * value losses over epochs x minibatches of rows; Adam (with its clipping) updates policy. */
+DFY_API dfy_status dfy_ppo_step(dfy_model policy, dfy_model reference, dfy_optimizer optimizer,
+                                const int64_t* ids, const int64_t* mask, int64_t batch,
+                                int64_t seq_len, const int64_t* response_start,
+                                const int64_t* response_length, const float* rewards,
+                                const dfy_ppo_options* options, dfy_ppo_stats* out_stats);
 
 #ifdef __cplusplus
 }

@@ -152,6 +152,25 @@ DFY_API dfy_status dfy_model_parameter_count(dfy_model handle, int64_t* out) {
     });
 }
 
+DFY_API dfy_status dfy_model_clone(dfy_model handle, const char* device, dfy_model* out) {
+    return guarded([&] {
+        Gpt2& source = model_of(handle);
+        require_pointer(out, "out");
+        *out = nullptr;
+        at::Device dev = parse_device(device);
+        auto model = std::make_unique<Gpt2>(source.kind(), source.config(), dev);
+        {
+            c10::InferenceMode no_grad;
+            auto from = source.parameters();
+            auto to = model->parameters();
+            for (size_t i = 0; i < from.size(); ++i) to[i].tensor->copy_(*from[i].tensor);
+        }
+        auto copy = std::make_unique<dfy_model_s>();
+        copy->model = std::move(model);
+        *out = copy.release();
+    });
+}
+
 DFY_API void dfy_model_free(dfy_model handle) {
     if (handle == nullptr) return;
     try {

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "handle.hpp"
+#include "safetensors.hpp"
 #include "train.hpp"
 
 using namespace dfy;
@@ -49,6 +50,43 @@ DFY_API void dfy_optimizer_free(dfy_optimizer optimizer) {
     if (optimizer == nullptr) return;
     optimizer->magic = 0;
     delete optimizer;
+}
+
+DFY_API dfy_status dfy_optimizer_save_size(dfy_optimizer optimizer, int64_t* out_size) {
+    return guarded([&] {
+        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive) invalid("optimizer handle is NULL or not live");
+        require_pointer(out_size, "out_size");
+        const dfy::Adam& adam = *optimizer->adam;
+        *out_size = safetensors::image_size(adam.state(), {{"densify.optimizer", "adam"}, {"step", std::to_string(adam.steps())}});
+    });
+}
+
+DFY_API dfy_status dfy_optimizer_save(dfy_optimizer optimizer, void* buffer, int64_t capacity, int64_t* out_written) {
+    return guarded([&] {
+        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive) invalid("optimizer handle is NULL or not live");
+        require_pointer(buffer, "buffer");
+        require_pointer(out_written, "out_written");
+        const dfy::Adam& adam = *optimizer->adam;
+        *out_written = safetensors::write(adam.state(), {{"densify.optimizer", "adam"}, {"step", std::to_string(adam.steps())}},
+                                          static_cast<uint8_t*>(buffer), capacity);
+    });
+}
+
+DFY_API dfy_status dfy_optimizer_load(dfy_optimizer optimizer, const void* data, int64_t size) {
+    return guarded([&] {
+        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive) invalid("optimizer handle is NULL or not live");
+        safetensors::View view = safetensors::parse(data, size);
+        auto kind = view.metadata.find("densify.optimizer");
+        if (kind == view.metadata.end() || kind->second != "adam")
+            fail(DFY_ERR_FORMAT, "optimizer state: not a densify Adam state (metadata densify.optimizer missing)");
+        auto step = view.metadata.find("step");
+        if (step == view.metadata.end() || step->second.empty() ||
+            step->second.find_first_not_of("0123456789") != std::string::npos || step->second.size() > 18)
+            fail(DFY_ERR_FORMAT, "optimizer state: missing or invalid step count");
+        std::vector<std::pair<std::string, at::Tensor>> named;
+        for (const auto& [name, entry] : view.tensors) named.emplace_back(name, safetensors::read_float(view, name, entry));
+        optimizer->adam->restore(named, std::stoll(step->second));
+    });
 }
 
 DFY_API dfy_status dfy_policy_lm_step(dfy_model policy, dfy_optimizer optimizer, const int64_t* ids,

@@ -1,5 +1,6 @@
 #include "train.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "common.hpp"
@@ -22,6 +23,7 @@ Adam::Adam(Gpt2& model, const dfy_adam_options& options) : model_(&model), optio
     validate_adam_options(options);
     for (auto& p : model.parameters()) {
         p.tensor->set_requires_grad(true);
+        names_.push_back(p.name);
         params_.push_back(*p.tensor);
         exp_avg_.push_back(at::zeros_like(*p.tensor));
         exp_avg_sq_.push_back(at::zeros_like(*p.tensor));
@@ -60,6 +62,37 @@ double Adam::step() {
         params_[i].addcdiv_(exp_avg_[i], denom, -lr / bias1);
     }
     return norm;
+}
+
+std::vector<std::pair<std::string, at::Tensor>> Adam::state() const {
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    for (size_t i = 0; i < names_.size(); ++i) {
+        out.emplace_back("exp_avg." + names_[i], exp_avg_[i]);
+        out.emplace_back("exp_avg_sq." + names_[i], exp_avg_sq_[i]);
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return out;
+}
+
+void Adam::restore(const std::vector<std::pair<std::string, at::Tensor>>& named, int64_t steps) {
+    require(steps >= 0, "optimizer state: negative step count ", steps);
+    auto find = [&named](const std::string& name) -> const at::Tensor& {
+        for (const auto& [n, t] : named)
+            if (n == name) return t;
+        fail(DFY_ERR_FORMAT, "optimizer state: missing tensor '", name, "'");
+    };
+    for (size_t i = 0; i < names_.size(); ++i) {
+        const at::Tensor& m = find("exp_avg." + names_[i]);
+        const at::Tensor& v = find("exp_avg_sq." + names_[i]);
+        if (m.sizes() != exp_avg_[i].sizes() || v.sizes() != exp_avg_sq_[i].sizes())
+            fail(DFY_ERR_FORMAT, "optimizer state: moments of '", names_[i], "' have the wrong shape (another model?)");
+    }
+    at::NoGradGuard no_grad;
+    for (size_t i = 0; i < names_.size(); ++i) {
+        exp_avg_[i].copy_(find("exp_avg." + names_[i]));
+        exp_avg_sq_[i].copy_(find("exp_avg_sq." + names_[i]));
+    }
+    steps_ = steps;
 }
 
 }  // namespace dfy

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <ATen/ATen.h>
@@ -25,9 +28,15 @@ public:
     // Clips (when max_grad_norm > 0) and applies one update; returns the norm before clipping.
     double step();
 
+    // Moments as named tensors (exp_avg.<weight>, exp_avg_sq.<weight>), sorted by name.
+    std::vector<std::pair<std::string, at::Tensor>> state() const;
+    // Restores moments and the step count; every tensor must be present with its shape.
+    void restore(const std::vector<std::pair<std::string, at::Tensor>>& named, int64_t steps);
+
 private:
     Gpt2* model_;
     dfy_adam_options options_;
+    std::vector<std::string> names_;
     std::vector<at::Tensor> params_, exp_avg_, exp_avg_sq_;
     int64_t steps_ = 0;
 };

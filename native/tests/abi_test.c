@@ -151,6 +151,54 @@ static void test_attribution(void) {
     dfy_model_free(r);
 }
 
+/* A PPO step on a fixed batch lowers the loss; optimizer state round-trips. */
+static void test_ppo(void) {
+    dfy_model_config c = small_config();
+    dfy_model policy = NULL, reference = NULL;
+    OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 31, &policy));
+    OK(dfy_model_clone(policy, "cpu", &reference));
+    dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+    dfy_optimizer opt = NULL;
+    OK(dfy_optimizer_create(policy, &a, &opt));
+    enum { B = 4, T = 8 };
+    int64_t ids[B * T], mask[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
+    float rewards[18];
+    for (int i = 0; i < B * T; ++i) {
+        ids[i] = 1 + (i * 13) % 90;
+        mask[i] = 1;
+    }
+    mask[2 * T + 7] = 0; /* row 2 ends at 6 */
+    for (int i = 0; i < 18; ++i) rewards[i] = (i % 3 == 0) ? 1.0f : -0.25f;
+    dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.05, DFY_KL_K1, 1, 2, 2, 5};
+    dfy_ppo_stats s;
+    OK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &s));
+    CHECK(s.loss_after < s.loss_before, "PPO loss %g -> %g", s.loss_before, s.loss_after);
+    CHECK(fabs(s.kl_reference) < 1e-6, "KL to an identical reference is %g", s.kl_reference);
+    o.minibatch_size = 3;
+    CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
+          "minibatch not dividing the batch accepted");
+    o.minibatch_size = 2;
+    o.gamma = 1.5;
+    CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
+          "gamma 1.5 accepted");
+    int64_t size = 0, written = 0;
+    OK(dfy_optimizer_save_size(opt, &size));
+    unsigned char* image = malloc((size_t)size);
+    OK(dfy_optimizer_save(opt, image, size, &written));
+    dfy_optimizer again = NULL;
+    OK(dfy_optimizer_create(policy, &a, &again));
+    OK(dfy_optimizer_load(again, image, size));
+    unsigned char* second = malloc((size_t)size);
+    OK(dfy_optimizer_save(again, second, size, &written));
+    CHECK(memcmp(image, second, (size_t)size) == 0, "optimizer state differs after a round trip");
+    free(image);
+    free(second);
+    dfy_optimizer_free(opt);
+    dfy_optimizer_free(again);
+    dfy_model_free(policy);
+    dfy_model_free(reference);
+}
+
 /* Same weights on CPU and CUDA: logits, token log-probs (the fused kernel), scores and greedy
  * generation agree. */
 static void test_cuda_matches_cpu(void) {
@@ -210,6 +258,7 @@ int main(void) {
     test_save_load();
     test_training();
     test_attribution();
+    test_ppo();
     test_cuda_matches_cpu();
     if (failures) {
         fprintf(stderr, "abi_test: %d failure(s)\n", failures);

@@ -1,0 +1,247 @@
+// PPO step with per-token rewards: old log-probs, values and reference log-probs, the KL
+// penalty, GAE, whitening, then epochs x minibatches of clipped updates (as TRL's PPO).
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
+
+#include <ATen/ATen.h>
+#include <c10/core/InferenceMode.h>
+
+#include "handle.hpp"
+#include "train.hpp"
+
+using namespace dfy;
+
+namespace {
+
+void validate_ppo_options(const dfy_ppo_options& o, int64_t batch) {
+    require(o.gamma >= 0 && o.gamma <= 1, "gamma must be in [0, 1], got ", o.gamma);
+    require(o.lam >= 0 && o.lam <= 1, "lam must be in [0, 1], got ", o.lam);
+    require(std::isfinite(o.clip_range) && o.clip_range > 0, "clip_range must be finite and > 0, got ", o.clip_range);
+    require(std::isfinite(o.clip_range_value) && o.clip_range_value > 0,
+            "clip_range_value must be finite and > 0, got ", o.clip_range_value);
+    require(std::isfinite(o.value_coef) && o.value_coef >= 0, "value_coef must be finite and >= 0, got ", o.value_coef);
+    require(std::isfinite(o.entropy_coef) && o.entropy_coef >= 0, "entropy_coef must be finite and >= 0, got ",
+            o.entropy_coef);
+    require(std::isfinite(o.kl_coef) && o.kl_coef >= 0, "kl_coef must be finite and >= 0, got ", o.kl_coef);
+    require(o.kl_estimator == DFY_KL_K1 || o.kl_estimator == DFY_KL_K3, "kl_estimator must be DFY_KL_K1 (1) or DFY_KL_K3 (2), got ",
+            o.kl_estimator);
+    require(o.whiten_advantages == 0 || o.whiten_advantages == 1, "whiten_advantages must be 0 or 1");
+    require(o.epochs >= 1 && o.epochs <= 1000, "epochs must be in [1, 1000], got ", o.epochs);
+    require(o.minibatch_size >= 1 && batch % o.minibatch_size == 0, "minibatch_size (", o.minibatch_size,
+            ") must be >= 1 and divide the batch (", batch, ")");
+}
+
+// Log-probs of the next tokens and values at every position but the last: [B, T-1] each,
+// plus the per-position entropy when asked.
+struct Outputs {
+    at::Tensor logprobs, values, entropy;
+};
+
+Outputs run(const Gpt2& model, const at::Tensor& ids, const at::Tensor& mask, bool entropy) {
+    const int64_t T = ids.size(1);
+    at::Tensor h = model.hidden(ids, positions_from_mask(mask), mask, nullptr).narrow(1, 0, T - 1);
+    at::Tensor logits = model.lm_logits(h);
+    at::Tensor logp = at::log_softmax(logits, -1);
+    Outputs out;
+    out.logprobs = logp.gather(-1, ids.narrow(1, 1, T - 1).unsqueeze(-1)).squeeze(-1);
+    out.values = model.value(h);
+    if (entropy) out.entropy = -(logp.exp() * logp).sum(-1);
+    return out;
+}
+
+double masked_mean(const at::Tensor& x, const at::Tensor& m) { return ((x * m).sum() / m.sum()).item<double>(); }
+
+struct Losses {
+    at::Tensor total, policy, value, entropy, approx_kl, clip_fraction, value_clip_fraction;
+};
+
+Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tensor& old_values,
+              const at::Tensor& advantages, const at::Tensor& returns, const at::Tensor& m, const dfy_ppo_options& o,
+              bool with_entropy) {
+    const at::Tensor count = m.sum();
+    auto mean = [&](const at::Tensor& x) { return (x * m).sum() / count; };
+    Losses l;
+    at::Tensor log_ratio = now.logprobs - old_logprobs;
+    at::Tensor ratio = log_ratio.exp();
+    at::Tensor pg1 = -advantages * ratio;
+    at::Tensor pg2 = -advantages * ratio.clamp(1 - o.clip_range, 1 + o.clip_range);
+    l.policy = mean(at::max(pg1, pg2));
+    at::Tensor clipped = old_values + (now.values - old_values).clamp(-o.clip_range_value, o.clip_range_value);
+    at::Tensor vf1 = (now.values - returns).pow(2);
+    at::Tensor vf2 = (clipped - returns).pow(2);
+    l.value = 0.5 * mean(at::max(vf1, vf2));
+    l.total = l.policy + o.value_coef * l.value;
+    if (with_entropy) {
+        l.entropy = mean(now.entropy);
+        if (o.entropy_coef > 0) l.total = l.total - o.entropy_coef * l.entropy;
+    }
+    at::NoGradGuard no_grad;
+    l.approx_kl = mean(0.5 * log_ratio.pow(2));
+    l.clip_fraction = mean(pg2.gt(pg1).to(at::kFloat));
+    l.value_clip_fraction = mean(vf2.gt(vf1).to(at::kFloat));
+    return l;
+}
+
+}  // namespace
+
+extern "C" {
+
+DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_handle, dfy_optimizer optimizer,
+                                const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
+                                const int64_t* response_start, const int64_t* response_length, const float* rewards,
+                                const dfy_ppo_options* options, dfy_ppo_stats* out_stats) {
+    return guarded([&] {
+        Gpt2& policy = model_of(policy_handle, DFY_MODEL_POLICY, "policy");
+        require_pointer(options, "options");
+        require_pointer(out_stats, "out_stats");
+        require_pointer(response_start, "response_start");
+        require_pointer(response_length, "response_length");
+        require_pointer(rewards, "rewards");
+        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive || !optimizer->adam)
+            invalid("optimizer handle is NULL or not live");
+        if (optimizer->adam->model() != &policy) invalid("optimizer was created for another model");
+        const dfy_ppo_options& o = *options;
+        validate_ppo_options(o, batch);
+        const Gpt2* reference = nullptr;
+        if (reference_handle != nullptr) {
+            reference = &model_of(reference_handle, DFY_MODEL_POLICY, "reference policy");
+            require(reference != &policy, "the reference must be a separate (frozen) copy of the policy");
+            const auto& a = reference->config();
+            const auto& b = policy.config();
+            require(a.vocab_size == b.vocab_size && a.n_positions == b.n_positions, "reference and policy differ in vocabulary or context");
+        } else {
+            require(o.kl_coef == 0, "a reference policy is needed when kl_coef > 0");
+        }
+        require(seq_len >= 2, "seq_len must be >= 2, got ", seq_len);
+        TokenBatch in = read_batch(policy, ids, mask, batch, seq_len);
+        // Action t predicts token t + 1; actions of row b: [start - 1, start + length - 1).
+        at::Tensor act = at::zeros({batch, seq_len - 1}, at::kFloat);
+        at::Tensor given = at::zeros({batch, seq_len - 1}, at::kFloat);
+        int64_t packed = 0;
+        const bool* m = in.mask.data_ptr<bool>();
+        auto act_a = act.accessor<float, 2>();
+        auto given_a = given.accessor<float, 2>();
+        for (int64_t b = 0; b < batch; ++b) {
+            const int64_t s = response_start[b], n = response_length[b];
+            require(s >= 1 && n >= 1 && s + n <= seq_len, "row ", b, ": response [", s, ", ", s + n,
+                    ") must start at >= 1, be non-empty and fit in seq_len ", seq_len);
+            for (int64_t t = s; t < s + n; ++t) {
+                require(m[b * seq_len + t], "row ", b, ": response token ", t, " is masked out");
+                const float r = rewards[packed++];
+                require(std::isfinite(r), "reward of row ", b, ", token ", t - s, " is not finite (", r, ")");
+                act_a[b][t - 1] = 1.0f;
+                given_a[b][t - 1] = r;
+            }
+        }
+        const at::Device dev = policy.device();
+        at::Tensor d_ids = in.ids.to(dev), d_mask = in.mask.to(dev), d_act = act.to(dev);
+
+        Outputs old;
+        at::Tensor kl;
+        {
+            c10::InferenceMode no_grad;
+            old = run(policy, d_ids, d_mask, false);
+            if (reference != nullptr) {
+                at::Tensor ref = run(*reference, d_ids, d_mask, false).logprobs;
+                at::Tensor diff = old.logprobs - ref;
+                kl = o.kl_estimator == DFY_KL_K1 ? diff : (at::exp(-diff) - 1) + diff;
+            } else {
+                kl = at::zeros_like(old.logprobs);
+            }
+            old.logprobs = old.logprobs.clone();
+            old.values = old.values.clone();
+            kl = kl.clone();
+        }
+        // Per-token rewards and GAE, in double on the CPU (B x T is small next to the forwards).
+        at::Tensor values_cpu = old.values.to(at::kCPU, at::kDouble).contiguous();
+        at::Tensor kl_cpu = kl.to(at::kCPU, at::kDouble).contiguous();
+        at::Tensor adv = at::zeros({batch, seq_len - 1}, at::kDouble);
+        at::Tensor ret = at::zeros({batch, seq_len - 1}, at::kDouble);
+        auto values_a = values_cpu.accessor<double, 2>();
+        auto kl_a = kl_cpu.accessor<double, 2>();
+        auto adv_a = adv.accessor<double, 2>();
+        auto ret_a = ret.accessor<double, 2>();
+        double kl_total = 0, reward_total = 0;
+        for (int64_t b = 0; b < batch; ++b) {
+            const int64_t first = response_start[b] - 1, last = response_start[b] + response_length[b] - 2;
+            double next_value = 0, gae = 0;
+            for (int64_t t = last; t >= first; --t) {
+                const double v = values_a[b][t];
+                const double k = kl_a[b][t];
+                const double r = double(given_a[b][t]) - o.kl_coef * k;
+                kl_total += k;
+                reward_total += double(given_a[b][t]);
+                const double delta = r + o.gamma * next_value - v;
+                gae = delta + o.gamma * o.lam * gae;
+                adv_a[b][t] = gae;
+                ret_a[b][t] = gae + v;
+                next_value = v;
+            }
+        }
+        at::Tensor advantages = adv.to(at::kFloat).to(dev), returns = ret.to(at::kFloat).to(dev);
+        if (o.whiten_advantages) {
+            const at::Tensor count = d_act.sum();
+            at::Tensor mean = (advantages * d_act).sum() / count;
+            at::Tensor var = ((advantages - mean).pow(2) * d_act).sum() / (count - 1).clamp_min(1);
+            advantages = (advantages - mean) * at::rsqrt(var + 1e-8) * d_act;
+        }
+        double explained;
+        {
+            at::Tensor r = ret.to(at::kFloat), v = values_cpu.to(at::kFloat);
+            at::Tensor residual = r - v;
+            auto var = [&](const at::Tensor& x) {
+                const double mean = masked_mean(x, act);
+                return masked_mean((x - mean).pow(2), act);
+            };
+            const double total = var(r);
+            explained = total > 0 ? 1.0 - var(residual) / total : 0.0;
+        }
+
+        auto whole_batch_loss = [&] {
+            c10::InferenceMode no_grad;
+            Outputs now = run(policy, d_ids, d_mask, o.entropy_coef > 0);
+            return losses(now, old.logprobs, old.values, advantages, returns, d_act, o, o.entropy_coef > 0)
+                .total.item<double>();
+        };
+        dfy_ppo_stats stats{};
+        stats.loss_before = whole_batch_loss();
+        std::mt19937_64 rng(o.seed);
+        std::vector<int64_t> order(static_cast<size_t>(batch));
+        int64_t updates = 0;
+        for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
+            std::iota(order.begin(), order.end(), 0);
+            for (int64_t i = batch - 1; i > 0; --i) std::swap(order[size_t(i)], order[size_t(rng() % uint64_t(i + 1))]);
+            for (int64_t start = 0; start < batch; start += o.minibatch_size) {
+                at::Tensor rows = at::from_blob(order.data() + start, {o.minibatch_size}, at::kLong).clone().to(dev);
+                at::Tensor mb_ids = d_ids.index_select(0, rows), mb_mask = d_mask.index_select(0, rows);
+                at::Tensor mb_act = d_act.index_select(0, rows);
+                optimizer->adam->zero_grad();
+                Outputs now = run(policy, mb_ids, mb_mask, true);
+                Losses l = losses(now, old.logprobs.index_select(0, rows), old.values.index_select(0, rows),
+                                  advantages.index_select(0, rows), returns.index_select(0, rows), mb_act, o, true);
+                l.total.backward();
+                stats.grad_norm += optimizer->adam->step();
+                stats.policy_loss += l.policy.item<double>();
+                stats.value_loss += l.value.item<double>();
+                stats.entropy += l.entropy.item<double>();
+                stats.approx_kl += l.approx_kl.item<double>();
+                stats.clip_fraction += l.clip_fraction.item<double>();
+                stats.value_clip_fraction += l.value_clip_fraction.item<double>();
+                ++updates;
+            }
+        }
+        for (double* field : {&stats.grad_norm, &stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl,
+                              &stats.clip_fraction, &stats.value_clip_fraction})
+            *field /= double(updates);
+        stats.loss_after = whole_batch_loss();
+        stats.explained_variance = explained;
+        stats.kl_reference = kl_total / double(batch);
+        stats.reward = reward_total / double(batch);
+        *out_stats = stats;
+    });
+}
+
+}  // extern "C"
