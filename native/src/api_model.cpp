@@ -86,6 +86,9 @@ DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config, 
         at::Device dev = parse_device(device);
         auto model = std::make_unique<Gpt2>(kind, *config, dev);
         safetensors::View view = safetensors::parse(data, size);
+        if (kind == DFY_MODEL_POLICY &&
+            (find_entry(view, "v_head.summary.weight") == nullptr) != (find_entry(view, "v_head.summary.bias") == nullptr))
+            fail(DFY_ERR_FORMAT, "safetensors: the value head needs both v_head.summary.weight and v_head.summary.bias, or neither");
         {
             c10::InferenceMode no_grad;
             for (auto& p : model->parameters()) {

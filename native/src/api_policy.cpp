@@ -44,7 +44,10 @@ std::pair<at::Tensor, at::Tensor> sample(const at::Tensor& logits, const dfy_gen
         at::Tensor tokens = logits.argmax(-1);
         return {tokens, token_logprobs(logits, tokens)};
     }
-    at::Tensor scaled = logits / o.temperature;
+    // In double, after subtracting the row maximum: a tiny temperature then sharpens the
+    // distribution towards greedy instead of overflowing float32 into NaN.
+    at::Tensor shifted = logits.to(at::kDouble);
+    at::Tensor scaled = (shifted - std::get<0>(shifted.max(-1, true))) / o.temperature;
     at::Tensor filtered = scaled;
     if (o.top_k > 0 && o.top_k < V) {
         at::Tensor kth = std::get<0>(scaled.topk(o.top_k, -1)).narrow(-1, o.top_k - 1, 1);

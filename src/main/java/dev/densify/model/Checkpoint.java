@@ -113,7 +113,11 @@ public final class Checkpoint {
                 throw format(weights, e.getMessage());
             }
         } else if (configFile != null && Files.exists(configFile)) {
-            config = ModelConfig.read(configFile);
+            try {
+                config = ModelConfig.read(configFile);
+            } catch (IllegalArgumentException e) {
+                throw format(configFile, e.getMessage());
+            }
         }
         return new Info(weights, metadata, Optional.ofNullable(kind), Optional.ofNullable(config));
     }
@@ -192,7 +196,7 @@ public final class Checkpoint {
             MemorySegment sizeOut = arena.allocate(ValueLayout.JAVA_LONG);
             Native.check("dfy_model_save_size", densify_h.dfy_model_save_size(model, metadata, sizeOut));
             long size = sizeOut.get(ValueLayout.JAVA_LONG, 0);
-            Path temp = createTemp(dir, absolute.getFileName().toString());
+            Path temp = createTemp(dir);
             boolean moved = false;
             try {
                 write(model, metadata, size, temp, arena);
@@ -231,11 +235,12 @@ public final class Checkpoint {
         }
     }
 
-    private static Path createTemp(Path dir, String name) {
+    private static Path createTemp(Path dir) {
         // Not Files.createTempFile: that makes the file owner-only, and the checkpoint should get
         // the permissions of any new file.
         for (int attempt = 0; ; attempt++) {
-            Path temp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+            // A short name of its own: the target's name may already be as long as the file system allows.
+            Path temp = dir.resolve(".densify-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
             try {
                 return Files.createFile(temp);
             } catch (FileAlreadyExistsException e) {
