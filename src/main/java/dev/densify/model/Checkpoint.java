@@ -16,19 +16,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Checkpoints: safetensors files whose {@code __metadata__} holds
@@ -142,22 +138,19 @@ public final class Checkpoint {
         Native.load();
         ModelKind kind = resolved.kind().orElseThrow();
         Path weights = resolved.weights();
-        long address;
-        try (Arena arena = Arena.ofConfined();
-             FileChannel channel = FileChannel.open(weights, StandardOpenOption.READ)) {
-            MemorySegment data = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);
-            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            int status = densify_h.dfy_model_load(kind.code(), ModelNative.config(arena, resolved.config().orElseThrow()),
-                    arena.allocateFrom(device), data, data.byteSize(), out);
-            try {
-                Native.check("dfy_model_load", status);
-            } catch (DensifyException e) {
-                throw DensifyException.of(e.function(), e.status(), weights + ": " + e.detail(), e);
+        long address = MappedFiles.read(weights, "checkpoint", data -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+                int status = densify_h.dfy_model_load(kind.code(), ModelNative.config(arena, resolved.config().orElseThrow()),
+                        arena.allocateFrom(device), data, data.byteSize(), out);
+                try {
+                    Native.check("dfy_model_load", status);
+                } catch (DensifyException e) {
+                    throw DensifyException.of(e.function(), e.status(), weights + ": " + e.detail(), e);
+                }
+                return out.get(ValueLayout.ADDRESS, 0).address();
             }
-            address = out.get(ValueLayout.ADDRESS, 0).address();
-        } catch (IOException e) {
-            throw io("cannot read checkpoint", weights, e);
-        }
+        });
         return ModelNative.describe(address, kind);
     }
 
@@ -180,84 +173,21 @@ public final class Checkpoint {
      * is deleted and the target is untouched.
      */
     static void save(long address, ModelKind kind, ModelConfig config, Path target) {
-        Objects.requireNonNull(target, "path");
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        if (dir == null || !Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("cannot save checkpoint " + target + ": directory " + dir
-                    + " does not exist");
-        }
-        if (Files.isDirectory(absolute)) {
-            throw new IllegalArgumentException("cannot save checkpoint " + target + ": it is a directory");
-        }
         MemorySegment model = ModelNative.pointer(address);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment metadata = arena.allocateFrom(metadataJson(kind, config));
             MemorySegment sizeOut = arena.allocate(ValueLayout.JAVA_LONG);
             Native.check("dfy_model_save_size", densify_h.dfy_model_save_size(model, metadata, sizeOut));
             long size = sizeOut.get(ValueLayout.JAVA_LONG, 0);
-            Path temp = createTemp(dir);
-            boolean moved = false;
-            try {
-                write(model, metadata, size, temp, arena);
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                moved = true;
-            } catch (IOException e) {
-                throw io("cannot write checkpoint", target, e);
-            } finally {
-                if (!moved) {
-                    deleteQuietly(temp);
+            MappedFiles.writeAtomically(target, "checkpoint", size, (buffer, capacity) -> {
+                MemorySegment written = arena.allocate(ValueLayout.JAVA_LONG);
+                Native.check("dfy_model_save", densify_h.dfy_model_save(model, metadata, buffer, capacity, written));
+                long count = written.get(ValueLayout.JAVA_LONG, 0);
+                if (count != capacity) {
+                    throw new DensifyException("dfy_model_save", densify_h.DFY_ERR_INTERNAL(),
+                            "wrote " + count + " bytes, dfy_model_save_size promised " + capacity);
                 }
-            }
-        }
-    }
-
-    private static void write(MemorySegment model, MemorySegment metadata, long size, Path temp, Arena arena)
-            throws IOException {
-        try (Arena mapping = Arena.ofConfined();
-             FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            // Allocate the blocks with ordinary writes first: a full disk then fails here as an
-            // IOException, instead of as SIGBUS when native code stores into an unbacked mapped page.
-            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(size, 1 << 20));
-            for (long position = 0; position < size; ) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), size - position));
-                position += channel.write(zeros, position);
-            }
-            MemorySegment buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, mapping);
-            MemorySegment written = arena.allocate(ValueLayout.JAVA_LONG);
-            Native.check("dfy_model_save", densify_h.dfy_model_save(model, metadata, buffer, size, written));
-            long count = written.get(ValueLayout.JAVA_LONG, 0);
-            if (count != size) {
-                throw new DensifyException("dfy_model_save", densify_h.DFY_ERR_INTERNAL(),
-                        "wrote " + count + " bytes, dfy_model_save_size promised " + size);
-            }
-            buffer.force();
-        }
-    }
-
-    private static Path createTemp(Path dir) {
-        // Not Files.createTempFile: that makes the file owner-only, and the checkpoint should get
-        // the permissions of any new file.
-        for (int attempt = 0; ; attempt++) {
-            // A short name of its own: the target's name may already be as long as the file system allows.
-            Path temp = dir.resolve(".densify-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-            try {
-                return Files.createFile(temp);
-            } catch (FileAlreadyExistsException e) {
-                if (attempt > 100) {
-                    throw io("cannot create a temporary file", dir, e);
-                }
-            } catch (IOException e) {
-                throw io("cannot create a temporary file", dir, e);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            // the original failure matters more; a stray hidden .tmp file is harmless
+            });
         }
     }
 
@@ -323,8 +253,6 @@ public final class Checkpoint {
     }
 
     private static UncheckedIOException io(String what, Path path, IOException e) {
-        String reason = e instanceof AccessDeniedException ? "permission denied"
-                : e instanceof NoSuchFileException ? "no such file" : e.getMessage();
-        return new UncheckedIOException(what + " " + path + ": " + reason, e);
+        return MappedFiles.io(what, path, e);
     }
 }

@@ -64,8 +64,14 @@ public final class Optimizer extends NativeHandle {
         return options;
     }
 
-    /** Runs {@code body} with this optimizer's address, holding its lock; for the models' steps. */
-    <T> T use(Model stepped, LongFunction<T> body) {
+    /**
+     * Internal: runs {@code body} with this optimizer's native pointer, holding its lock, for the
+     * engine's own steps (the models' here, PPO's in {@code dev.densify.rl}). Not part of the
+     * supported API.
+     *
+     * @throws IllegalArgumentException when {@code stepped} is not this optimizer's model
+     */
+    public <T> T use(Model stepped, LongFunction<T> body) {
         if (stepped != model) {
             throw new IllegalArgumentException("this optimizer belongs to another model");
         }
