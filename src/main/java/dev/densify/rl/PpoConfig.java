@@ -1,0 +1,232 @@
+package dev.densify.rl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Everything a PPO run needs besides the shaping weights, named after TRL's {@code PPOConfig}
+ * where a knob exists there. Validated on construction, so a bad configuration fails before
+ * any work starts.
+ *
+ * @param steps              PPO steps (rollout + update), ≥ 1
+ * @param batchSize          prompts (rollouts) per step
+ * @param minibatchSize      rollouts per gradient update; divides batchSize
+ * @param ppoEpochs          passes over each batch
+ * @param learningRate       Adam learning rate
+ * @param adamBeta1          Adam β1
+ * @param adamBeta2          Adam β2
+ * @param adamEps            Adam ε
+ * @param maxGradNorm        global gradient-norm clipping (0 = off)
+ * @param gamma              discount, in [0, 1]
+ * @param lam                GAE λ, in [0, 1]
+ * @param clipRange          policy ratio clip ε
+ * @param clipRangeValue     value clip around the old values
+ * @param vfCoef             value-loss coefficient
+ * @param entropyCoef        entropy bonus coefficient
+ * @param initKlCoef         initial β of the per-token KL penalty
+ * @param adaptiveKl         adapt β towards {@code klTarget} over {@code klHorizon}
+ * @param klTarget           target KL per sequence (adaptive only)
+ * @param klHorizon          horizon in rollouts (adaptive only)
+ * @param klEstimator        k1 or k3
+ * @param whitenAdvantages   whiten advantages per batch
+ * @param maxNewTokens       generation length limit
+ * @param temperature        sampling temperature of rollouts
+ * @param topK               top-k of rollouts (0 = off)
+ * @param topP               top-p of rollouts (1 = off)
+ * @param shapSamples        KernelSHAP coalitions per response
+ * @param limeSamples        LIME perturbations per response
+ * @param maxBatchTokens     memory budget of one attribution forward
+ * @param validationEvery    steps between validations (the last step is always validated)
+ * @param validationPrompts  held-out prompts per validation
+ * @param seed               every random choice of the run derives from it
+ */
+public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpochs, double learningRate,
+                        double adamBeta1, double adamBeta2, double adamEps, double maxGradNorm, double gamma,
+                        double lam, double clipRange, double clipRangeValue, double vfCoef, double entropyCoef,
+                        double initKlCoef, boolean adaptiveKl, double klTarget, double klHorizon,
+                        KlEstimator klEstimator, boolean whitenAdvantages, int maxNewTokens, double temperature,
+                        int topK, double topP, int shapSamples, int limeSamples, long maxBatchTokens,
+                        int validationEvery, int validationPrompts, long seed) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public PpoConfig {
+        positive("steps", steps);
+        positive("batchSize", batchSize);
+        positive("minibatchSize", minibatchSize);
+        if (batchSize % minibatchSize != 0) {
+            throw new IllegalArgumentException("batchSize (" + batchSize + ") must be divisible by minibatchSize ("
+                    + minibatchSize + ")");
+        }
+        positive("ppoEpochs", ppoEpochs);
+        range("learningRate", learningRate, 0, 1);
+        range("adamBeta1", adamBeta1, 0, 0.999999);
+        range("adamBeta2", adamBeta2, 0, 0.999999);
+        if (!(adamEps > 0) || !Double.isFinite(adamEps)) {
+            throw new IllegalArgumentException("adamEps must be finite and > 0, got " + adamEps);
+        }
+        range("maxGradNorm", maxGradNorm, 0, Double.MAX_VALUE);
+        range("gamma", gamma, 0, 1);
+        range("lam", lam, 0, 1);
+        range("clipRange", clipRange, 1e-9, Double.MAX_VALUE);
+        range("clipRangeValue", clipRangeValue, 1e-9, Double.MAX_VALUE);
+        range("vfCoef", vfCoef, 0, Double.MAX_VALUE);
+        range("entropyCoef", entropyCoef, 0, Double.MAX_VALUE);
+        range("initKlCoef", initKlCoef, 0, Double.MAX_VALUE);
+        if (adaptiveKl) {
+            range("klTarget", klTarget, 1e-12, Double.MAX_VALUE);
+            range("klHorizon", klHorizon, 1e-12, Double.MAX_VALUE);
+        }
+        if (klEstimator == null) {
+            throw new IllegalArgumentException("klEstimator is missing (k1 or k3)");
+        }
+        positive("maxNewTokens", maxNewTokens);
+        range("temperature", temperature, 1e-6, 100);
+        range("topK", topK, 0, Integer.MAX_VALUE);
+        range("topP", topP, 1e-9, 1);
+        if (shapSamples < 2 || limeSamples < 2) {
+            throw new IllegalArgumentException("shapSamples and limeSamples must be >= 2, got " + shapSamples + ", "
+                    + limeSamples);
+        }
+        if (maxBatchTokens < 1) {
+            throw new IllegalArgumentException("maxBatchTokens must be >= 1, got " + maxBatchTokens);
+        }
+        positive("validationEvery", validationEvery);
+        positive("validationPrompts", validationPrompts);
+    }
+
+    /** Defaults sized for the built-in reviews task on a CPU. */
+    public static PpoConfig defaults() {
+        return new PpoConfig(100, 16, 4, 4, 5e-5, 0.9, 0.999, 1e-8, 1.0, 1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.05,
+                true, 6.0, 10_000, KlEstimator.K1, true, 20, 1.0, 0, 1.0, 64, 64, 65_536, 10, 64, 0);
+    }
+
+    public PpoConfig withSteps(int n) {
+        return with(Map.of("steps", n));
+    }
+
+    public PpoConfig withSeed(long s) {
+        return with(Map.of("seed", s));
+    }
+
+    /** A copy with the named fields replaced (names as the record's components). */
+    public PpoConfig with(Map<String, ?> changes) {
+        ObjectNode node = toJson();
+        changes.forEach((k, v) -> node.set(k, JSON.valueToTree(v)));
+        return fromJson(node, this, "overrides");
+    }
+
+    /** This configuration as a JSON object (component names as keys). */
+    public ObjectNode toJson() {
+        ObjectNode node = JSON.valueToTree(this);
+        node.put("klEstimator", klEstimator.toString());
+        return node;
+    }
+
+    /**
+     * Reads a JSON object whose keys override {@code base}; an unknown key or a value of the wrong
+     * type is an error naming the key and the source.
+     */
+    public static PpoConfig fromJson(JsonNode json, PpoConfig base, String source) {
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException(source + ": a PPO configuration must be a JSON object");
+        }
+        RecordComponent[] components = PpoConfig.class.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            try {
+                values[i] = components[i].getAccessor().invoke(base);
+            } catch (IllegalAccessException | InvocationTargetException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int i = indexOf(components, e.getKey());
+            if (i < 0) {
+                throw new IllegalArgumentException(source + ": unknown PPO setting '" + e.getKey() + "'");
+            }
+            values[i] = convert(e.getValue(), types[i], source + ": " + e.getKey());
+        }
+        try {
+            Constructor<PpoConfig> canonical = PpoConfig.class.getDeclaredConstructor(types);
+            return canonical.newInstance(values);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException iae) {
+                throw new IllegalArgumentException(source + ": " + iae.getMessage(), iae);
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Reads overrides of the defaults from a JSON file. */
+    public static PpoConfig read(Path file) {
+        try {
+            return fromJson(JSON.readTree(Files.readString(file)), defaults(), file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read PPO configuration " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The native options of one update at step {@code step} with coefficient β. */
+    PpoOptions options(double klCoef, long stepSeed) {
+        return new PpoOptions(gamma, lam, clipRange, clipRangeValue, vfCoef, entropyCoef, klCoef, klEstimator,
+                whitenAdvantages, ppoEpochs, minibatchSize, stepSeed);
+    }
+
+    private static int indexOf(RecordComponent[] components, String name) {
+        for (int i = 0; i < components.length; i++) {
+            if (components[i].getName().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static Object convert(JsonNode v, Class<?> type, String what) {
+        if (type == int.class && v.canConvertToInt() && v.isIntegralNumber()) {
+            return v.intValue();
+        }
+        if (type == long.class && v.isIntegralNumber() && v.canConvertToLong()) {
+            return v.longValue();
+        }
+        if (type == double.class && v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (type == boolean.class && v.isBoolean()) {
+            return v.booleanValue();
+        }
+        if (type == KlEstimator.class && v.isTextual()) {
+            return KlEstimator.parse(v.textValue());
+        }
+        throw new IllegalArgumentException(what + " must be " + (type == KlEstimator.class ? "\"k1\" or \"k3\""
+                : type == boolean.class ? "true or false" : "a number (" + type.getSimpleName() + ")") + ", got " + v);
+    }
+
+    private static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+    }
+
+    private static void range(String name, double value, double lo, double hi) {
+        if (!(value >= lo && value <= hi)) {
+            throw new IllegalArgumentException(name + " must be in [" + lo + ", " + hi + "], got " + value);
+        }
+    }
+}
