@@ -1,0 +1,202 @@
+package dev.densify.cli;
+
+import dev.densify.shaping.Component;
+import dev.densify.study.ObjectiveKind;
+import dev.densify.study.PpoObjectiveFactory;
+import dev.densify.study.Study;
+import dev.densify.study.StudyConfig;
+import dev.densify.study.StudyReport;
+import dev.densify.study.TrialObjective;
+import dev.densify.study.TrialRecord;
+import dev.densify.study.TrialState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code densify study}: learns the blend weights of the dense reward by Bayesian optimisation
+ * around PPO trials ({@link Study}); resumes when {@code --out} already holds the same study; writes
+ * {@code RUN/report.html} at the end ({@link StudyReport}).
+ *
+ * <p>The study's settings come from {@code --study-config F} (a {@link StudyConfig} JSON), each
+ * overridden by the option given on the command line. {@code --config F} is the training
+ * configuration handed to the PPO objective ({@link PpoObjectiveFactory}). What the objective is
+ * built from (task directory, steps per trial, the training configuration's path and SHA-256) is
+ * recorded in the study, so a resume with other inputs is refused.
+ *
+ * <p>Bad options are usage errors (exit 2); unreadable files, a foreign or corrupt
+ * {@code study.db}, a study with another configuration, or every trial failing are runtime errors
+ * (exit 1). Failed trials alone are not: they are recorded and reported.
+ */
+@Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Learn dense-reward blend weights by Bayesian optimisation around PPO trials (resumable).")
+final class StudyCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--task-dir", required = true, paramLabel = "DIR", description = "The task directory (densify prepare).")
+    Path taskDir;
+
+    @Option(names = "--trials", paramLabel = "N", description = "Trials in the study (required unless in --study-config).")
+    Integer trials;
+
+    @Option(names = "--steps-per-trial", required = true, paramLabel = "K", description = "PPO steps per trial.")
+    int stepsPerTrial;
+
+    @Option(names = "--parallel", paramLabel = "Q", description = "Candidates per optimiser batch (default 1).")
+    Integer parallel;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run directory (resumed if it holds this study).")
+    Path out;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the optimiser and the trials (default 0).")
+    Long seed;
+
+    @Option(names = "--methods", paramLabel = "M,M,...",
+            description = "Components to blend, at least 2 of sparse, shap, lime, attention (default: all four).")
+    String methods;
+
+    @Option(names = "--objective", paramLabel = "KIND", description = "final or auc (area under the learning curve); default final.")
+    String objective;
+
+    @Option(names = "--seeds-per-trial", paramLabel = "N", description = "Runs per trial, averaged (default 1).")
+    Integer seedsPerTrial;
+
+    @Option(names = "--initial-design", paramLabel = "N", description = "Sobol trials before the model (default 2d+1).")
+    Integer initialDesign;
+
+    @Option(names = "--kl-coef-range", paramLabel = "LO:HI", description = "Also search the KL coefficient in [LO, HI] (log scale).")
+    String klRange;
+
+    @Option(names = "--learning-rate-range", paramLabel = "LO:HI", description = "Also search the learning rate in [LO, HI] (log scale).")
+    String lrRange;
+
+    @Option(names = "--config", paramLabel = "F", description = "Training configuration for the PPO trials.")
+    Path trainConfig;
+
+    @Option(names = "--study-config", paramLabel = "F", description = "Study configuration JSON; options override it.")
+    Path studyConfig;
+
+    @Option(names = "--json", description = "Print the study summary as JSON on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        if (stepsPerTrial < 1) {
+            throw new ParameterException(spec.commandLine(), "--steps-per-trial must be >= 1, got " + stepsPerTrial);
+        }
+        StudyConfig config = config();
+        PpoObjectiveFactory.Request request = new PpoObjectiveFactory.Request(taskDir.toAbsolutePath().normalize(),
+                stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device());
+        main.configureEngine();
+        TrialObjective trialObjective = PpoObjectiveFactory.create(request);
+        Study.Result result;
+        try (Study study = Study.open(out, config, main.err())) {
+            result = study.run(trialObjective);
+        }
+        StudyReport.Summary summary = StudyReport.write(out);
+        main.err().print(summary.text());
+        if (json) {
+            Json.print(main.out(), summary.toJson());
+        }
+        if (result.complete() == 0 && result.failed() > 0) {
+            TrialRecord first = result.trials().stream().filter(t -> t.state() == TrialState.FAILED).findFirst()
+                    .orElseThrow();
+            throw new IllegalStateException("all " + result.failed() + " trials failed; trial " + first.number() + ": "
+                    + first.error());
+        }
+        return 0;
+    }
+
+    /** The study configuration: the file's, overridden by the options; usage errors name the option. */
+    private StudyConfig config() throws IOException {
+        StudyConfig base = null;
+        if (studyConfig != null) {
+            base = StudyConfig.read(studyConfig); // a bad file: runtime error naming it
+        }
+        if (trials == null && base == null) {
+            throw new ParameterException(spec.commandLine(), "--trials is required (or give trials in --study-config)");
+        }
+        try {
+            List<Component> components = methods != null ? StudyConfig.parseMethods(methods)
+                    : base != null ? base.components() : List.of(Component.values());
+            ObjectiveKind kind = objective != null ? ObjectiveKind.parse(objective)
+                    : base != null ? base.objective() : ObjectiveKind.FINAL;
+            int n = trials != null ? trials : base.trials();
+            int q = parallel != null ? parallel : base != null ? Math.min(base.parallel(), Math.max(1, n)) : 1;
+            int seeds = seedsPerTrial != null ? seedsPerTrial : base != null ? base.seedsPerTrial() : 1;
+            int initial = initialDesign != null ? initialDesign : base != null ? base.initialDesignSize() : 0;
+            long s = seed != null ? seed : base != null ? base.seed() : 0;
+            List<StudyConfig.ExtraDimension> extras = new ArrayList<>(base != null ? base.extras() : List.of());
+            if (klRange != null) {
+                replace(extras, range(StudyConfig.KL_COEF, "--kl-coef-range", klRange));
+            }
+            if (lrRange != null) {
+                replace(extras, range(StudyConfig.LEARNING_RATE, "--learning-rate-range", lrRange));
+            }
+            return new StudyConfig(components, extras, kind, n, q, seeds, initial, s, objectiveSettings());
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private Map<String, String> objectiveSettings() throws IOException {
+        TreeMap<String, String> m = new TreeMap<>();
+        m.put("objective", "ppo");
+        m.put("task_dir", taskDir.toAbsolutePath().normalize().toString());
+        m.put("steps_per_trial", Integer.toString(stepsPerTrial));
+        if (trainConfig != null) {
+            Path p = trainConfig.toAbsolutePath().normalize();
+            m.put("train_config", p.toString());
+            if (Files.isRegularFile(p)) {
+                m.put("train_config_sha256", sha256(Files.readAllBytes(p)));
+            }
+        }
+        return m;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void replace(List<StudyConfig.ExtraDimension> extras, StudyConfig.ExtraDimension e) {
+        extras.removeIf(x -> x.name().equals(e.name()));
+        extras.add(e);
+    }
+
+    private static StudyConfig.ExtraDimension range(String name, String option, String text) {
+        String[] parts = text.split(":");
+        if (parts.length != 2) {
+            throw new IllegalArgumentException(option + " must be LO:HI, got '" + text + "'");
+        }
+        try {
+            return StudyConfig.ExtraDimension.log(name, Double.parseDouble(parts[0].strip()),
+                    Double.parseDouble(parts[1].strip()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be LO:HI with numbers, got '" + text + "'");
+        }
+    }
+}
