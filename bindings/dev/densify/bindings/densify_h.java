@@ -5,6 +5,7 @@
 package dev.densify.bindings;
 
 import java.lang.foreign.AddressLayout;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -13,6 +14,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -41,6 +43,14 @@ public class densify_h {
 
     static SymbolLookup SYMBOL_LOOKUP() {
         return dev.densify.engine.NativeLibrary.lookup();
+    }
+
+    static MethodHandle upcallHandle(Class<?> fi, String name, FunctionDescriptor fdesc) {
+        try {
+            return MethodHandles.lookup().findVirtual(fi, name, fdesc.toMethodType());
+        } catch (ReflectiveOperationException ex) {
+            throw new AssertionError(ex);
+        }
     }
 
     public static final ValueLayout.OfByte C_CHAR = ValueLayout.JAVA_BYTE;
@@ -138,6 +148,50 @@ public class densify_h {
         return DFY_ERR_INTERNAL;
     }
 
+    private static final int DFY_ATTRIBUTION_SHAP = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTRIBUTION_SHAP 1
+     * }
+     */
+    public static int DFY_ATTRIBUTION_SHAP() {
+        return DFY_ATTRIBUTION_SHAP;
+    }
+
+    private static final int DFY_ATTRIBUTION_LIME = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTRIBUTION_LIME 2
+     * }
+     */
+    public static int DFY_ATTRIBUTION_LIME() {
+        return DFY_ATTRIBUTION_LIME;
+    }
+
+    private static final int DFY_ATTRIBUTION_ATTENTION = (int)3L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTRIBUTION_ATTENTION 3
+     * }
+     */
+    public static int DFY_ATTRIBUTION_ATTENTION() {
+        return DFY_ATTRIBUTION_ATTENTION;
+    }
+
+    private static final int DFY_MAX_SAMPLES = (int)1048576L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_MAX_SAMPLES 1048576
+     * }
+     */
+    public static int DFY_MAX_SAMPLES() {
+        return DFY_MAX_SAMPLES;
+    }
+
     private static final int DFY_MODEL_POLICY = (int)1L;
 
     /**
@@ -227,6 +281,94 @@ public class densify_h {
             densify_h.C_DOUBLE.withName("weight_decay"),
             densify_h.C_DOUBLE.withName("max_grad_norm")
     ).withName("dfy_adam_options");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_attribution_options {
+     *     int32_t method;
+     *     int64_t samples;
+     *     int64_t baseline_token;
+     *     uint64_t seed;
+     *     int64_t max_batch_tokens;
+     *     double lime_kernel_width;
+     *     double ridge_alpha;
+     *     int32_t reuse_prefix;
+     * } dfy_attribution_options;
+     * }
+     */
+    public static final StructLayout dfy_attribution_options = MemoryLayout.structLayout(
+            densify_h.C_INT.withName("method"),
+            MemoryLayout.paddingLayout(4),
+            densify_h.C_LONG.withName("samples"),
+            densify_h.C_LONG.withName("baseline_token"),
+            densify_h.C_LONG.withName("seed"),
+            densify_h.C_LONG.withName("max_batch_tokens"),
+            densify_h.C_DOUBLE.withName("lime_kernel_width"),
+            densify_h.C_DOUBLE.withName("ridge_alpha"),
+            densify_h.C_INT.withName("reuse_prefix"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("dfy_attribution_options");
+
+    /**
+     * {@snippet lang=c :
+     * typedef int32_t (*dfy_score_fn)(void *user_data, const int64_t *ids, const int64_t *mask, int64_t batch, int64_t seq_len, float *out_scores)
+     * }
+     */
+    public static class dfy_score_fn {
+
+        dfy_score_fn() {
+            // Should not be called directly
+        }
+
+        /**
+         * The function pointer signature, expressed as a functional interface
+         */
+        public interface Function {
+            int apply(MemorySegment user_data, MemorySegment ids, MemorySegment mask, long batch, long seq_len, MemorySegment out_scores);
+        }
+
+        private static final FunctionDescriptor $DESC = FunctionDescriptor.of(
+                densify_h.C_INT,
+                densify_h.C_POINTER,
+                densify_h.C_POINTER,
+                densify_h.C_POINTER,
+                densify_h.C_LONG,
+                densify_h.C_LONG,
+                densify_h.C_POINTER
+        );
+
+        /**
+         * The descriptor of this function pointer
+         */
+        public static FunctionDescriptor descriptor() {
+            return $DESC;
+        }
+
+        private static final MethodHandle UP$MH = densify_h.upcallHandle(dfy_score_fn.Function.class, "apply", $DESC);
+
+        /**
+         * Allocates a new upcall stub, whose implementation is defined by {@code fi}.
+         * The lifetime of the returned segment is managed by {@code arena}
+         */
+        public static MemorySegment allocate(dfy_score_fn.Function fi, Arena arena) {
+            return Linker.nativeLinker().upcallStub(UP$MH.bindTo(fi), $DESC, arena);
+        }
+
+        private static final MethodHandle DOWN$MH = Linker.nativeLinker().downcallHandle($DESC);
+
+        /**
+         * Invoke the upcall stub {@code funcPtr}, with given parameters
+         */
+        public static int invoke(MemorySegment funcPtr, MemorySegment user_data, MemorySegment ids, MemorySegment mask, long batch, long seq_len, MemorySegment out_scores) {
+            try {
+                return (int) DOWN$MH.invokeExact(funcPtr, user_data, ids, mask, batch, seq_len, out_scores);
+            } catch (Error | RuntimeException ex) {
+                throw ex;
+            } catch (Throwable ex$) {
+                throw new AssertionError("should not reach here", ex$);
+            }
+        }
+    }
 
     private static class dfy_abi_version {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT);
@@ -901,6 +1043,74 @@ public class densify_h {
                 traceDowncall("dfy_reward_score", reward, ids, mask, batch, seq_len, out_scores);
             }
             return (int) mh$.invokeExact(reward, ids, mask, batch, seq_len, out_scores);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_attribute {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_attribute");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_attribute$descriptor() {
+        return dfy_attribute.DESC;
+    }
+
+    public static MethodHandle dfy_attribute$handle() {
+        return dfy_attribute.HANDLE;
+    }
+
+    public static MemorySegment dfy_attribute$address() {
+        return dfy_attribute.ADDR;
+    }
+
+    public static int dfy_attribute(MemorySegment reward, MemorySegment tokens, long total_tokens, MemorySegment prompt_lengths, MemorySegment response_lengths, long batch, MemorySegment options, MemorySegment out_attributions, MemorySegment out_full, MemorySegment out_baseline, MemorySegment out_evaluations, MemorySegment out_diagnostic) {
+        var mh$ = dfy_attribute.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_attribute", reward, tokens, total_tokens, prompt_lengths, response_lengths, batch, options, out_attributions, out_full, out_baseline, out_evaluations, out_diagnostic);
+            }
+            return (int) mh$.invokeExact(reward, tokens, total_tokens, prompt_lengths, response_lengths, batch, options, out_attributions, out_full, out_baseline, out_evaluations, out_diagnostic);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_attribute_callback {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_attribute_callback");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_attribute_callback$descriptor() {
+        return dfy_attribute_callback.DESC;
+    }
+
+    public static MethodHandle dfy_attribute_callback$handle() {
+        return dfy_attribute_callback.HANDLE;
+    }
+
+    public static MemorySegment dfy_attribute_callback$address() {
+        return dfy_attribute_callback.ADDR;
+    }
+
+    public static int dfy_attribute_callback(MemorySegment scorer, MemorySegment user_data, long vocab_size, MemorySegment tokens, long total_tokens, MemorySegment prompt_lengths, MemorySegment response_lengths, long batch, MemorySegment options, MemorySegment out_attributions, MemorySegment out_full, MemorySegment out_baseline, MemorySegment out_evaluations, MemorySegment out_diagnostic) {
+        var mh$ = dfy_attribute_callback.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_attribute_callback", scorer, user_data, vocab_size, tokens, total_tokens, prompt_lengths, response_lengths, batch, options, out_attributions, out_full, out_baseline, out_evaluations, out_diagnostic);
+            }
+            return (int) mh$.invokeExact(scorer, user_data, vocab_size, tokens, total_tokens, prompt_lengths, response_lengths, batch, options, out_attributions, out_full, out_baseline, out_evaluations, out_diagnostic);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -48,8 +48,15 @@ public abstract sealed class Model extends NativeHandle permits Policy, RewardMo
         return parameterCount;
     }
 
-    /** Runs {@code body} with the model's address under its lock (for {@link Optimizer}). */
-    final <T> T withAddress(LongFunction<T> body) {
+    /**
+     * Internal: runs {@code body} with the native model pointer (as a {@code long}) while holding
+     * this model's lock, for the engine's own packages ({@link Optimizer},
+     * {@code dev.densify.attribution}). The pointer must not be used outside {@code body}. Not part
+     * of the supported API.
+     *
+     * @throws IllegalStateException if the model is closed
+     */
+    public final <T> T withAddress(LongFunction<T> body) {
         return call(body);
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.GroupLayout;
 import java.lang.foreign.MemoryLayout;
@@ -35,8 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The checked-in bindings (dev.densify.bindings.densify_h) must mirror native/include/densify.h:
  * every function (parameter and return layouts, Java wrapper signature), every integer
- * {@code #define DFY_*} constant and every struct (field names, layouts, offsets, size), and nothing
- * more.
+ * {@code #define DFY_*} constant, every struct (field names, layouts, offsets, size) and every
+ * function-pointer typedef (a nested class in jextract's shape: {@code descriptor()}, a
+ * {@code Function} interface whose {@code apply} has the typedef's signature, and
+ * {@code allocate(Function, Arena)}), and nothing more. A function-pointer typedef used as a
+ * parameter type is a pointer ({@code ADDRESS}).
  *
  * <p>Reading a holder's DESC initialises it, which resolves its symbol. So that this test needs no
  * native library and cannot disturb the real bindings of the test JVM, the bindings are loaded in an
@@ -72,6 +76,7 @@ class BindingsMatchHeaderTest {
         assertTrue(header.structs.size() >= 2, "parsed only " + header.structs.size() + " structs from " + HEADER);
         assertTrue(header.functions.containsKey("dfy_model_create") && header.constants.containsKey("DFY_ABI_VERSION"),
                 "parser missed known items");
+        assertTrue(header.functionPointers.containsKey("dfy_score_fn"), "parser missed the typedef dfy_score_fn");
 
         List<String> problems = compare(header, bindings);
         assertTrue(problems.isEmpty(), "bindings differ from " + HEADER + ":\n  " + String.join("\n  ", problems));
@@ -88,13 +93,34 @@ class BindingsMatchHeaderTest {
                 .replace("#define DFY_ERR_INTERNAL 99", "#define DFY_ERR_INTERNAL 98")
                 .replace("#define DFY_MODEL_REWARD 2", "")
                 .replace("int32_t use_cache;", "int64_t use_cache;")
-                .replace("DFY_API void dfy_model_free(dfy_model model);", "");
+                .replace("DFY_API void dfy_model_free(dfy_model model);", "")
+                .replace("typedef int32_t (*dfy_score_fn)(void* user_data,", "typedef int32_t (*dfy_score_fn)(int64_t user_data,")
+                .replace("typedef struct dfy_model_s* dfy_model;",
+                        "typedef struct dfy_model_s* dfy_model;\ntypedef void (*dfy_new_fn)(int32_t x);");
         Header header = Header.parse(text);
         String problems = String.join("\n", compare(header, bindings));
         for (String expected : List.of("dfy_brand_new", "dfy_set_num_threads", "DFY_NEW_CONSTANT", "DFY_ERR_INTERNAL",
-                "DFY_MODEL_REWARD", "use_cache", "dfy_model_free")) {
+                "DFY_MODEL_REWARD", "use_cache", "dfy_model_free", "function pointer dfy_score_fn",
+                "function pointer dfy_new_fn")) {
             assertTrue(problems.contains(expected), "not reported: " + expected + "\n" + problems);
         }
+    }
+
+    /** A changed return type of a function-pointer typedef, or a typedef the bindings lack, is noticed. */
+    @Test
+    void comparisonDetectsFunctionPointerDifferences() throws IOException {
+        String original = Files.readString(HEADER);
+        String changed = original.replace("typedef int32_t (*dfy_score_fn)(", "typedef int64_t (*dfy_score_fn)(");
+        assertTrue(!changed.equals(original), "the header no longer has the expected dfy_score_fn typedef");
+        String problems = String.join("\n", compare(Header.parse(changed), bindings));
+        assertTrue(problems.contains("function pointer dfy_score_fn: returns"), problems);
+        assertTrue(problems.contains("function pointer dfy_score_fn: Function.apply"), problems);
+
+        String removed = original.replaceAll("(?s)typedef int32_t \\(\\*dfy_score_fn\\)\\([^)]*\\);",
+                "typedef void* dfy_score_fn;");
+        assertTrue(!removed.equals(original), "the header no longer has the expected dfy_score_fn typedef");
+        problems = String.join("\n", compare(Header.parse(removed), bindings));
+        assertTrue(problems.contains("function pointer dfy_score_fn: in the bindings but not in the header"), problems);
     }
 
     // ---- comparison ---------------------------------------------------------------------
@@ -171,6 +197,8 @@ class BindingsMatchHeaderTest {
             }
         }
 
+        compareFunctionPointers(header, bindings, problems);
+
         Map<String, StructLayout> structs = new LinkedHashMap<>();
         for (Field field : bindings.getDeclaredFields()) {
             if (Modifier.isStatic(field.getModifiers()) && GroupLayout.class.isAssignableFrom(field.getType())) {
@@ -196,6 +224,72 @@ class BindingsMatchHeaderTest {
             }
         }
         return problems;
+    }
+
+    /**
+     * A function-pointer typedef is a nested class of the same name (as jextract generates): static
+     * {@code descriptor()}, a nested {@code Function} interface with {@code apply}, and static
+     * {@code allocate(Function, Arena)} returning the upcall stub.
+     */
+    private static void compareFunctionPointers(Header header, Class<?> bindings, List<String> problems) {
+        Map<String, Class<?>> classes = new LinkedHashMap<>();
+        for (Class<?> nested : bindings.getDeclaredClasses()) {
+            if (Arrays.stream(nested.getDeclaredClasses()).anyMatch(c -> c.getSimpleName().equals("Function"))) {
+                classes.put(nested.getSimpleName(), nested);
+            }
+        }
+        for (Function f : header.functionPointers.values()) {
+            String what = "function pointer " + f.name;
+            Class<?> holder = classes.get(f.name);
+            if (holder == null) {
+                problems.add(what + ": no nested class " + f.name + " with a Function interface in the bindings");
+                continue;
+            }
+            FunctionDescriptor desc;
+            try {
+                Method descriptor = holder.getMethod("descriptor");
+                if (!Modifier.isStatic(descriptor.getModifiers()) || descriptor.getReturnType() != FunctionDescriptor.class) {
+                    problems.add(what + ": descriptor() must be static and return FunctionDescriptor");
+                    continue;
+                }
+                desc = (FunctionDescriptor) descriptor.invoke(null);
+            } catch (ReflectiveOperationException e) {
+                problems.add(what + ": no static descriptor(): " + e);
+                continue;
+            }
+            if (!desc.argumentLayouts().equals(f.params)) {
+                problems.add(what + ": parameters " + f.params + " in the header, " + desc.argumentLayouts()
+                        + " in the bindings");
+            }
+            if (!desc.returnLayout().equals(f.ret)) {
+                problems.add(what + ": returns " + f.ret + " in the header, " + desc.returnLayout() + " in the bindings");
+            }
+            Class<?> function = Arrays.stream(holder.getDeclaredClasses())
+                    .filter(c -> c.getSimpleName().equals("Function")).findFirst().orElseThrow();
+            Class<?>[] javaParams = f.params.stream().map(BindingsMatchHeaderTest::carrier).toArray(Class<?>[]::new);
+            Class<?> javaReturn = f.ret.map(BindingsMatchHeaderTest::carrier).orElse(void.class);
+            try {
+                Method apply = function.getMethod("apply", javaParams);
+                if (!function.isInterface() || apply.getReturnType() != javaReturn) {
+                    problems.add(what + ": Function.apply must be an interface method returning " + javaReturn);
+                }
+            } catch (NoSuchMethodException e) {
+                problems.add(what + ": Function.apply" + Arrays.toString(javaParams) + " is missing");
+            }
+            try {
+                Method allocate = holder.getMethod("allocate", function, Arena.class);
+                if (!Modifier.isStatic(allocate.getModifiers()) || allocate.getReturnType() != MemorySegment.class) {
+                    problems.add(what + ": allocate(Function, Arena) must be static and return MemorySegment");
+                }
+            } catch (NoSuchMethodException e) {
+                problems.add(what + ": no static allocate(Function, Arena)");
+            }
+        }
+        for (String name : classes.keySet()) {
+            if (!header.functionPointers.containsKey(name)) {
+                problems.add("function pointer " + name + ": in the bindings but not in the header");
+            }
+        }
     }
 
     /** Lays the fields out as a C compiler does on x86-64 (natural alignment) and compares. */
@@ -262,12 +356,16 @@ class BindingsMatchHeaderTest {
         final Map<String, Function> functions = new LinkedHashMap<>();
         final Map<String, Long> constants = new LinkedHashMap<>();
         final Map<String, List<StructField>> structs = new LinkedHashMap<>();
+        /** Function-pointer typedefs ({@code typedef R (*name)(params);}), as signatures. */
+        final Map<String, Function> functionPointers = new LinkedHashMap<>();
         private final Map<String, String> aliases = new LinkedHashMap<>();
 
         private static final Pattern DEFINE = Pattern.compile("(?m)^\\s*#\\s*define\\s+(DFY_\\w+)\\s+(-?\\d+)\\s*$");
         private static final Pattern TYPEDEF_STRUCT = Pattern.compile(
                 "typedef\\s+struct\\s+(\\w+)\\s*\\{([^}]*)}\\s*(\\w+)\\s*;");
         private static final Pattern TYPEDEF = Pattern.compile("typedef\\s+([^;{}]+?)\\s*\\b(\\w+)\\s*;");
+        private static final Pattern FUNCTION_POINTER = Pattern.compile(
+                "typedef\\s+([^;{}()]+?)\\s*\\(\\s*\\*\\s*(\\w+)\\s*\\)\\s*\\(([^)]*)\\)\\s*;");
         private static final Pattern FUNCTION = Pattern.compile(
                 "DFY_API\\s+([^;()]+?)\\s*\\b(dfy_\\w+)\\s*\\(([^)]*)\\)\\s*;");
 
@@ -293,25 +391,40 @@ class BindingsMatchHeaderTest {
                 h.structs.put(m.group(3), fields);
                 rest = rest.replace(m.group(), " ");
             }
+            // Function-pointer typedefs first (the plain TYPEDEF pattern would misread them); as a
+            // type they are pointers.
+            List<String[]> pointerTypedefs = new ArrayList<>();
+            m = FUNCTION_POINTER.matcher(rest);
+            while (m.find()) {
+                pointerTypedefs.add(new String[]{m.group(2), m.group(1), m.group(3)});
+                h.aliases.put(m.group(2), "void*");
+            }
+            rest = FUNCTION_POINTER.matcher(rest).replaceAll(" ");
             m = TYPEDEF.matcher(rest);
             while (m.find()) {
                 h.aliases.put(m.group(2), m.group(1));
             }
+            for (String[] typedef : pointerTypedefs) {
+                h.functionPointers.put(typedef[0], h.signature(typedef[0], typedef[1], typedef[2]));
+            }
             m = FUNCTION.matcher(code);
             while (m.find()) {
-                String name = m.group(2);
-                List<MemoryLayout> params = new ArrayList<>();
-                String list = m.group(3).strip();
-                if (!list.equals("void") && !list.isEmpty()) {
-                    for (String param : list.split(",")) {
-                        String[] typeAndName = splitDeclaration(param, name);
-                        params.add(h.layout(typeAndName[0], name + "(" + typeAndName[1] + ")")
-                                .orElseThrow(() -> new AssertionError("void parameter in " + name)));
-                    }
-                }
-                h.functions.put(name, new Function(name, h.layout(m.group(1), name + " return"), List.copyOf(params)));
+                h.functions.put(m.group(2), h.signature(m.group(2), m.group(1), m.group(3)));
             }
             return h;
+        }
+
+        private Function signature(String name, String returnType, String parameterList) {
+            List<MemoryLayout> params = new ArrayList<>();
+            String list = parameterList.strip();
+            if (!list.equals("void") && !list.isEmpty()) {
+                for (String param : list.split(",")) {
+                    String[] typeAndName = splitDeclaration(param, name);
+                    params.add(layout(typeAndName[0], name + "(" + typeAndName[1] + ")")
+                            .orElseThrow(() -> new AssertionError("void parameter in " + name)));
+                }
+            }
+            return new Function(name, layout(returnType, name + " return"), List.copyOf(params));
         }
 
         /** "const int64_t* ids" → {"const int64_t*", "ids"}. */
@@ -347,7 +460,7 @@ class BindingsMatchHeaderTest {
         @Override
         public String toString() {
             return "functions " + new TreeSet<>(functions.keySet()) + ", constants " + constants.keySet()
-                    + ", structs " + structs.keySet();
+                    + ", structs " + structs.keySet() + ", function pointers " + functionPointers.keySet();
         }
     }
 
@@ -367,5 +480,25 @@ class BindingsMatchHeaderTest {
         assertEquals(List.of(), h.functions.get("dfy_name").params());
         assertEquals(Optional.of(ValueLayout.ADDRESS), h.functions.get("dfy_name").ret());
         assertEquals(Map.of("DFY_A", 12L), h.constants);
+    }
+
+    @Test
+    void parserHandlesFunctionPointerTypedefs() {
+        Header h = Header.parse("""
+                typedef int32_t dfy_status;
+                typedef int32_t (*dfy_cb)(void* user_data, const int64_t* ids,
+                                          int64_t n, float* out);  /* multi-line */
+                typedef void (* dfy_notify)(void);
+                DFY_API dfy_status dfy_run(dfy_cb scorer, void* user_data, dfy_notify done, double x);
+                """);
+        assertEquals(new Function("dfy_cb", Optional.of(ValueLayout.JAVA_INT),
+                List.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS)),
+                h.functionPointers.get("dfy_cb"));
+        assertEquals(new Function("dfy_notify", Optional.empty(), List.of()), h.functionPointers.get("dfy_notify"));
+        assertEquals(new Function("dfy_run", Optional.of(ValueLayout.JAVA_INT),
+                List.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_DOUBLE)),
+                h.functions.get("dfy_run"));
+        assertEquals(Map.of(), h.structs);
+        assertTrue(!h.aliases.containsKey("out") && !h.aliases.containsKey("n"), "typedef misread: " + h.aliases);
     }
 }

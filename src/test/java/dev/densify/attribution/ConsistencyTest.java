@@ -1,0 +1,182 @@
+package dev.densify.attribution;
+
+import dev.densify.model.RewardModel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.densify.attribution.Fixtures.assertSameResult;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The same numbers however the work is packed: batched vs one sequence at a time, prefix reuse
+ * on or off, many tiny forwards, the Java RewardFunction path vs the native model path, several
+ * threads at once.
+ */
+class ConsistencyTest {
+
+    @TempDir
+    static Path dir;
+
+    private static RewardModel model;
+    private static List<ScoredSequence> sequences;
+
+    @BeforeAll
+    static void setUp() {
+        model = Fixtures.reward(dir, Fixtures.SMALL, 31);
+        Random random = new Random(5);
+        int vocab = Fixtures.SMALL.vocabSize();
+        sequences = new ArrayList<>();
+        int[][] shapes = {{0, 4}, {3, 9}, {1, 1}, {5, 6}, {2, 8}, {4, 3}};
+        for (int[] shape : shapes) {
+            sequences.add(new ScoredSequence(Fixtures.tokens(random, shape[0], 0, vocab),
+                    Fixtures.tokens(random, shape[1], 5, vocab)));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    private static List<Attributor> attributors(long maxBatchTokens, boolean reuse) {
+        return List.of(
+                KernelShap.of(model, ShapOptions.defaults().withSamples(60).withBaselineToken(4).withSeed(9)
+                        .withMaxBatchTokens(maxBatchTokens).withReusePrefix(reuse)),
+                KernelShap.of(model, ShapOptions.defaults().withSamples(510).withBaselineToken(4)
+                        .withMaxBatchTokens(maxBatchTokens).withReusePrefix(reuse)),
+                Lime.of(model, LimeOptions.defaults().withSamples(300).withBaselineToken(4).withSeed(3)
+                        .withMaxBatchTokens(maxBatchTokens).withReusePrefix(reuse)),
+                AttentionCredit.of(model, AttentionOptions.defaults().withBaselineToken(4).withMaxBatchTokens(maxBatchTokens)));
+    }
+
+    @Test
+    void batchedEqualsOneAtATime() {
+        double worst = 0;
+        for (Attributor attributor : attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
+            List<Attribution> batched = attributor.attribute(sequences);
+            assertEquals(sequences.size(), batched.size());
+            for (int i = 0; i < sequences.size(); i++) {
+                Attribution single = attributor.attribute(sequences.get(i));
+                assertSameResult(single, batched.get(i), 1e-5, attributor + " sequence " + i);
+                worst = Math.max(worst, maxDiff(single, batched.get(i)));
+            }
+            // Reordering the batch changes nothing either.
+            List<ScoredSequence> reversed = new ArrayList<>(sequences).reversed();
+            List<Attribution> again = attributor.attribute(reversed);
+            for (int i = 0; i < sequences.size(); i++) {
+                assertSameResult(batched.get(i), again.get(sequences.size() - 1 - i), 1e-5, attributor + " reversed " + i);
+            }
+        }
+        System.out.printf("[attribution] batched vs single: max |diff| %.3g%n", worst);
+    }
+
+    @Test
+    void prefixReuseAndTinyBatchesChangeNoNumber() {
+        double worst = 0;
+        List<Attributor> reference = attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true);
+        List<List<Attribution>> expected = new ArrayList<>();
+        for (Attributor a : reference) {
+            expected.add(a.attribute(sequences));
+        }
+        for (long budget : new long[]{ShapOptions.DEFAULT_MAX_BATCH_TOKENS, 37, 1}) {
+            // one row per forward is slow: there, the sequences from index 2 on (still hundreds of forwards)
+            int from = budget == 1 ? 2 : 0;
+            for (boolean reuse : new boolean[]{true, false}) {
+                List<Attributor> variant = attributors(budget, reuse);
+                for (int k = 0; k < variant.size(); k++) {
+                    List<Attribution> actual = variant.get(k).attribute(sequences.subList(from, sequences.size()));
+                    for (int i = from; i < sequences.size(); i++) {
+                        assertSameResult(expected.get(k).get(i), actual.get(i - from), 1e-5,
+                                variant.get(k) + " sequence " + i);
+                        worst = Math.max(worst, maxDiff(expected.get(k).get(i), actual.get(i - from)));
+                    }
+                }
+            }
+        }
+        System.out.printf("[attribution] reusePrefix on/off x maxBatchTokens {65536, 37, 1}: max |diff| %.3g%n", worst);
+    }
+
+    /** A RewardFunction wrapping the model's own scores gives the native path's values (same samples). */
+    @Test
+    void rewardFunctionPathEqualsModelPath() {
+        RewardFunction function = Fixtures.function(model);
+        int vocab = Fixtures.SMALL.vocabSize();
+        double worst = 0;
+        for (long budget : new long[]{ShapOptions.DEFAULT_MAX_BATCH_TOKENS, 50}) {
+            ShapOptions shap = ShapOptions.defaults().withSamples(100).withBaselineToken(4).withSeed(2).withMaxBatchTokens(budget);
+            LimeOptions lime = LimeOptions.defaults().withSamples(200).withBaselineToken(4).withSeed(2).withMaxBatchTokens(budget);
+            List<Attribution> a = KernelShap.of(model, shap).attribute(sequences);
+            List<Attribution> b = KernelShap.of(function, vocab, shap).attribute(sequences);
+            List<Attribution> c = Lime.of(model, lime).attribute(sequences);
+            List<Attribution> d = Lime.of(function, vocab, lime).attribute(sequences);
+            for (int i = 0; i < sequences.size(); i++) {
+                assertSameResult(a.get(i), b.get(i), 1e-5, "SHAP sequence " + i);
+                assertSameResult(c.get(i), d.get(i), 1e-5, "LIME sequence " + i);
+                worst = Math.max(worst, Math.max(maxDiff(a.get(i), b.get(i)), maxDiff(c.get(i), d.get(i))));
+            }
+        }
+        System.out.printf("[attribution] RewardFunction path vs model path: max |diff| %.3g%n", worst);
+    }
+
+    /** The same seed gives bit-identical results; another seed gives other samples. */
+    @Test
+    void deterministicPerSeed() {
+        ShapOptions options = ShapOptions.defaults().withSamples(40).withBaselineToken(4).withSeed(77);
+        List<Attribution> first = KernelShap.of(model, options).attribute(sequences);
+        assertEquals(first, KernelShap.of(model, options).attribute(sequences));
+        List<Attribution> other = KernelShap.of(model, options.withSeed(78)).attribute(sequences);
+        boolean differs = false;
+        for (int i = 0; i < sequences.size(); i++) {
+            differs |= !java.util.Arrays.equals(first.get(i).values(), other.get(i).values());
+        }
+        assertEquals(true, differs, "another seed must draw other coalitions for some sequence");
+    }
+
+    /** Several threads attributing at once (upcalls on each calling thread; model calls serialised). */
+    @Test
+    void concurrentCallsGiveTheSequentialResults() throws Exception {
+        RewardFunction function = Fixtures.function(model);
+        int vocab = Fixtures.SMALL.vocabSize();
+        LimeOptions lime = LimeOptions.defaults().withSamples(100).withBaselineToken(4);
+        ShapOptions shap = ShapOptions.defaults().withSamples(100).withBaselineToken(4);
+        List<Attributor> attributors = List.of(Lime.of(function, vocab, lime), KernelShap.of(function, vocab, shap),
+                Lime.of(model, lime), KernelShap.of(model, shap));
+        List<List<Attribution>> expected = new ArrayList<>();
+        for (Attributor a : attributors) {
+            expected.add(a.attribute(sequences));
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+            List<Future<List<Attribution>>> futures = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (Attributor a : attributors) {
+                    futures.add(pool.submit(() -> a.attribute(sequences)));
+                }
+            }
+            for (int f = 0; f < futures.size(); f++) {
+                List<Attribution> actual = futures.get(f).get();
+                List<Attribution> want = expected.get(f % attributors.size());
+                for (int i = 0; i < sequences.size(); i++) {
+                    assertSameResult(want.get(i), actual.get(i), 1e-5, "future " + f + " sequence " + i);
+                }
+            }
+        }
+    }
+
+    private static double maxDiff(Attribution a, Attribution b) {
+        double m = Math.max(Math.abs(a.full() - b.full()), Math.abs(a.baseline() - b.baseline()));
+        for (int j = 0; j < a.length(); j++) {
+            m = Math.max(m, Math.abs(a.value(j) - b.value(j)));
+        }
+        return m;
+    }
+}

