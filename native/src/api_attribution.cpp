@@ -102,7 +102,7 @@ DFY_API dfy_status dfy_attribute(dfy_model reward, const int64_t* tokens, int64_
                     at::Tensor h = model.hidden(i, positions_from_mask(m), m, nullptr);
                     copy_out(model.score(last_hidden(h, m)), out);
                 },
-                options->baseline_token, options->max_batch_tokens);
+                options->baseline_token, options->max_batch_tokens, DFY_ERR_INTERNAL, "the reward model");
             results = run(scorer, sequences, *options);
         }
         write_results(results, out_attributions, out_full, out_baseline, out_evaluations, out_diagnostic);
@@ -130,7 +130,7 @@ DFY_API dfy_status dfy_attribute_callback(dfy_score_fn scorer_fn, void* user_dat
                 int32_t status = scorer_fn(user_data, ids, mask, n, width, out);
                 if (status != 0) fail(DFY_ERR_CALLBACK, "scorer callback failed (status ", status, ")");
             },
-            options->baseline_token, options->max_batch_tokens);
+            options->baseline_token, options->max_batch_tokens, DFY_ERR_CALLBACK, "the scorer callback");
         write_results(run(scorer, sequences, *options), out_attributions, out_full, out_baseline, out_evaluations,
                       out_diagnostic);
     });

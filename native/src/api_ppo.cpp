@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <ATen/ATen.h>
+#include <c10/core/GradMode.h>
 #include <c10/core/InferenceMode.h>
 
 #include "handle.hpp"
@@ -78,7 +79,7 @@ Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tens
         l.entropy = mean(now.entropy);
         if (o.entropy_coef > 0) l.total = l.total - o.entropy_coef * l.entropy;
     }
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     l.approx_kl = mean(0.5 * log_ratio.pow(2));
     l.clip_fraction = mean(pg2.gt(pg1).to(at::kFloat));
     l.value_clip_fraction = mean(vf2.gt(vf1).to(at::kFloat));

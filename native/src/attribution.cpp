@@ -72,6 +72,14 @@ std::vector<double> solve_spd(std::vector<double> a, std::vector<double> b, int6
     fail(DFY_ERR_INTERNAL, "attribution: normal equations could not be factorised");
 }
 
+// A reward model with non-finite weights (or an overflow) must not yield attributions.
+void check_finite(const at::Tensor& scores, const char* what) {
+    const double* p = scores.data_ptr<double>();
+    for (int64_t i = 0; i < scores.numel(); ++i)
+        if (!std::isfinite(p[i]))
+            fail(DFY_ERR_INTERNAL, "the reward model produced a non-finite score (", p[i], ") for ", what);
+}
+
 // ---- randomness --------------------------------------------------------------------------
 
 // A stream per sequence that depends on the seed and the sequence's tokens only, so a
@@ -339,20 +347,21 @@ void ModelScorer::score_group(const std::vector<Sequence>& sequences, const std:
     for (int64_t s : group)
         longest = std::max(longest, int64_t(sequences[size_t(s)].prompt.size() + sequences[size_t(s)].response.size()));
     // The unmodified sequences, right-padded; their keys and values are the shared prefixes.
-    at::Tensor ids = at::full({g, longest}, baseline_, at::kLong);
-    at::Tensor mask = at::zeros({g, longest}, at::kBool);
+    std::vector<int64_t> ids_buffer(static_cast<size_t>(g * longest), baseline_);
+    std::vector<uint8_t> mask_buffer(static_cast<size_t>(g * longest), 0);
     for (int64_t i = 0; i < g; ++i) {
         const Sequence& s = sequences[size_t(group[size_t(i)])];
-        int64_t* row = ids.data_ptr<int64_t>() + i * longest;
+        int64_t* row = ids_buffer.data() + i * longest;
         std::copy(s.prompt.begin(), s.prompt.end(), row);
         std::copy(s.response.begin(), s.response.end(), row + s.prompt.size());
-        mask[i].narrow(0, 0, int64_t(s.prompt.size() + s.response.size())).fill_(true);
+        std::fill_n(mask_buffer.begin() + i * longest, s.prompt.size() + s.response.size(), uint8_t(1));
     }
-    ids = ids.to(dev);
-    mask = mask.to(dev);
+    at::Tensor ids = at::from_blob(ids_buffer.data(), {g, longest}, at::kLong).to(dev);
+    at::Tensor mask = at::from_blob(mask_buffer.data(), {g, longest}, at::kByte).to(dev).to(at::kBool);
     KvCache prefix = model_.make_cache(g, longest);
     at::Tensor h = model_.hidden(ids, positions_from_mask(mask), mask, &prefix);
     at::Tensor full = model_.score(last_hidden(h, mask)).to(at::kCPU, at::kDouble).contiguous();
+    check_finite(full, "the unmodified sequences");
     std::unordered_map<int64_t, int64_t> local;  // sequence -> row in the group
     for (int64_t i = 0; i < g; ++i) local[group[size_t(i)]] = i;
 
@@ -387,44 +396,50 @@ void ModelScorer::score_group(const std::vector<Sequence>& sequences, const std:
             ++end;
         }
         const int64_t n = int64_t(end - begin);
-        at::Tensor sids = at::full({n, max_len}, baseline_, at::kLong);
-        at::Tensor positions = at::zeros({n, max_len}, at::kLong);
-        at::Tensor valid = at::zeros({n, max_start + max_len}, at::kBool);
-        at::Tensor rows_of = at::empty({n}, at::kLong);
-        at::Tensor last = at::empty({n}, at::kLong);
+        const int64_t keys = max_start + max_len;
+        // Built in plain buffers: per-row tensor operations would dominate on a GPU.
+        std::vector<int64_t> sids(static_cast<size_t>(n * max_len), baseline_);
+        std::vector<int64_t> positions(static_cast<size_t>(n * max_len), 0);
+        std::vector<uint8_t> valid(static_cast<size_t>(n * keys), 0);
+        std::vector<int64_t> rows_of(static_cast<size_t>(n)), last(static_cast<size_t>(n));
         for (int64_t r = 0; r < n; ++r) {
             const Row& row = suffixes[begin + size_t(r)];
             const Query& query = queries[size_t(row.query)];
             const Sequence& s = sequences[size_t(query.sequence)];
             const int64_t first = row.start - int64_t(s.prompt.size());
-            int64_t* t = sids.data_ptr<int64_t>() + r * max_len;
-            int64_t* p = positions.data_ptr<int64_t>() + r * max_len;
             for (int64_t j = 0; j < row.length; ++j) {
-                t[j] = query.keep[size_t(first + j)] ? s.response[size_t(first + j)] : baseline_;
-                p[j] = row.start + j;
+                sids[size_t(r * max_len + j)] = query.keep[size_t(first + j)] ? s.response[size_t(first + j)] : baseline_;
+                positions[size_t(r * max_len + j)] = row.start + j;
             }
-            valid[r].narrow(0, 0, row.start).fill_(true);
-            valid[r].narrow(0, max_start, row.length).fill_(true);
-            rows_of.data_ptr<int64_t>()[r] = row.local;
-            last.data_ptr<int64_t>()[r] = row.length - 1;
+            std::fill_n(valid.begin() + r * keys, row.start, uint8_t(1));
+            std::fill_n(valid.begin() + r * keys + max_start, row.length, uint8_t(1));
+            rows_of[size_t(r)] = row.local;
+            last[size_t(r)] = row.length - 1;
         }
-        at::Tensor index = rows_of.to(dev);
+        auto to_device = [&dev](std::vector<int64_t>& v, at::IntArrayRef shape) {
+            return at::from_blob(v.data(), shape, at::kLong).to(dev);
+        };
+        at::Tensor index = to_device(rows_of, {n});
         KvCache cache = model_.make_cache(n, max_start + max_len);
         for (int64_t l = 0; l < L; ++l) {
             cache.keys[size_t(l)].narrow(2, 0, max_start).copy_(prefix.keys[size_t(l)].index_select(0, index).narrow(2, 0, max_start));
             cache.values[size_t(l)].narrow(2, 0, max_start).copy_(prefix.values[size_t(l)].index_select(0, index).narrow(2, 0, max_start));
         }
         cache.length = max_start;
-        at::Tensor hs = model_.hidden(sids.to(dev), positions.to(dev), valid.to(dev), &cache);
-        at::Tensor picked = hs.gather(1, last.to(dev).view({n, 1, 1}).expand({n, 1, hs.size(2)})).squeeze(1);
+        at::Tensor valid_mask = at::from_blob(valid.data(), {n, keys}, at::kByte).to(dev).to(at::kBool);
+        at::Tensor hs = model_.hidden(to_device(sids, {n, max_len}), to_device(positions, {n, max_len}), valid_mask, &cache);
+        at::Tensor picked = hs.gather(1, to_device(last, {n}).view({n, 1, 1}).expand({n, 1, hs.size(2)})).squeeze(1);
         at::Tensor scores = model_.score(picked).to(at::kCPU, at::kDouble).contiguous();
+        check_finite(scores, "a masked sequence");
         for (int64_t r = 0; r < n; ++r) out[size_t(suffixes[begin + size_t(r)].query)] = scores.data_ptr<double>()[r];
         begin = end;
     }
 }
 
-RowsScorer::RowsScorer(RowScorer rows, int64_t baseline_token, int64_t max_batch_tokens)
-    : rows_(std::move(rows)), baseline_(baseline_token), budget_(max_batch_tokens) {}
+RowsScorer::RowsScorer(RowScorer rows, int64_t baseline_token, int64_t max_batch_tokens, dfy_status non_finite,
+                       const char* source)
+    : rows_(std::move(rows)), baseline_(baseline_token), budget_(max_batch_tokens), non_finite_(non_finite),
+      source_(source) {}
 
 std::vector<double> RowsScorer::score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) {
     std::vector<double> out(queries.size(), 0.0);
@@ -457,7 +472,7 @@ std::vector<double> RowsScorer::score(const std::vector<Sequence>& sequences, co
         rows_(ids.data(), mask.data(), n, width, scores.data());
         for (int64_t r = 0; r < n; ++r) {
             if (!std::isfinite(scores[size_t(r)]))
-                fail(DFY_ERR_CALLBACK, "scorer returned a non-finite score (", scores[size_t(r)], ") for a row of sequence ",
+                fail(non_finite_, source_, " produced a non-finite score (", scores[size_t(r)], ") for a row of sequence ",
                      queries[size_t(order[begin + size_t(r)])].sequence);
             out[size_t(order[begin + size_t(r)])] = scores[size_t(r)];
         }
@@ -620,6 +635,7 @@ std::vector<Result> attention(const Gpt2& model, const std::vector<Sequence>& se
         at::Tensor probabilities;
         at::Tensor h = model.hidden(ids.to(dev), positions_from_mask(dmask), dmask, nullptr, &probabilities);
         at::Tensor scores = model.score(last_hidden(h, dmask)).to(at::kCPU, at::kDouble).contiguous();
+        check_finite(scores, "the sequences whose attention is read");
         // probabilities [2g, H, T, T]: the row of each sequence's last real token, mean over heads.
         at::Tensor heads = probabilities.narrow(0, 0, g).mean(1).to(at::kCPU, at::kDouble).contiguous();  // [g, T, T]
         for (int64_t i = 0; i < g; ++i) {

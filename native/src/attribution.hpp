@@ -52,13 +52,17 @@ using RowScorer = std::function<void(const int64_t* ids, const int64_t* mask, in
 
 class RowsScorer final : public Scorer {
 public:
-    RowsScorer(RowScorer rows, int64_t baseline_token, int64_t max_batch_tokens);
+    // non_finite: the status of a NaN or infinite score, named after source in the message.
+    RowsScorer(RowScorer rows, int64_t baseline_token, int64_t max_batch_tokens, dfy_status non_finite,
+               const char* source);
     std::vector<double> score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) override;
 
 private:
     RowScorer rows_;
     int64_t baseline_;
     int64_t budget_;
+    dfy_status non_finite_;
+    const char* source_;
 };
 
 struct Result {

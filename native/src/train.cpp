@@ -1,5 +1,7 @@
 #include "train.hpp"
 
+#include <c10/core/GradMode.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -38,7 +40,7 @@ void Adam::zero_grad() {
 }
 
 double Adam::step() {
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     std::vector<at::Tensor> norms;
     for (auto& p : params_)
         if (p.grad().defined()) norms.push_back(p.grad().norm(2).unsqueeze(0));
@@ -87,7 +89,7 @@ void Adam::restore(const std::vector<std::pair<std::string, at::Tensor>>& named,
         if (m.sizes() != exp_avg_[i].sizes() || v.sizes() != exp_avg_sq_[i].sizes())
             fail(DFY_ERR_FORMAT, "optimizer state: moments of '", names_[i], "' have the wrong shape (another model?)");
     }
-    at::NoGradGuard no_grad;
+    c10::NoGradGuard no_grad;
     for (size_t i = 0; i < names_.size(); ++i) {
         exp_avg_[i].copy_(find("exp_avg." + names_[i]));
         exp_avg_sq_[i].copy_(find("exp_avg_sq." + names_[i]));
