@@ -129,6 +129,57 @@ public record ReviewDataset(long seed, List<Review> train, List<Review> validati
         AtomicFiles.writeAll(files);
     }
 
+    /**
+     * Reads the five files written by {@link #write} (checking each review's label against its
+     * sentiment, as {@link Review} does).
+     *
+     * @param seed recorded in the result (the files do not hold it)
+     * @throws IOException naming the file and line of the first problem
+     */
+    public static ReviewDataset read(Path directory, long seed) throws IOException {
+        Objects.requireNonNull(directory, "directory is null");
+        return new ReviewDataset(seed, readReviews(directory.resolve("train.jsonl")),
+                readReviews(directory.resolve("validation.jsonl")), readReviews(directory.resolve("test.jsonl")),
+                readPrompts(directory.resolve("prompts-train.jsonl")), readPrompts(directory.resolve("prompts-test.jsonl")));
+    }
+
+    private static List<Review> readReviews(Path file) throws IOException {
+        List<Review> out = new ArrayList<>();
+        int n = 0;
+        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            try {
+                com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(line);
+                out.add(new Review(o.get("text").asText(), words(o), o.get("label").asInt(),
+                        o.get("sentiment").asDouble()));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + ":" + n + ": not a review line: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static List<Prompt> readPrompts(Path file) throws IOException {
+        List<Prompt> out = new ArrayList<>();
+        int n = 0;
+        for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            n++;
+            try {
+                com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(line);
+                out.add(new Prompt(o.get("text").asText(), words(o)));
+            } catch (IOException | RuntimeException e) {
+                throw new IOException(file + ":" + n + ": not a prompt line: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> words(com.fasterxml.jackson.databind.JsonNode o) {
+        List<String> words = new ArrayList<>();
+        o.get("words").forEach(w -> words.add(w.asText()));
+        return words;
+    }
+
     private static byte[] reviewLines(List<Review> reviews) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Review r : reviews) {

@@ -1,0 +1,264 @@
+package dev.densify.task.reviews;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.densify.cli.Main;
+import dev.densify.model.GenerationOptions;
+import dev.densify.task.PrepareOptions;
+import dev.densify.task.TaskDirectory;
+import dev.densify.task.TaskDirectoryException;
+import dev.densify.task.TaskJson;
+import dev.densify.task.TaskSize;
+import dev.densify.text.WordTokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Preparing the reviews task at the small size. Trains three times in all (the shared fixture,
+ * the determinism twin, the rebuild of a half-written directory); every other test reuses them.
+ */
+class ReviewsTaskTest {
+
+    static final long SEED = 0;
+
+    @TempDir
+    static Path shared;
+
+    /** The fixture: a complete small task, prepared once. */
+    static Path first;
+    static ReviewsTask.Prepared prepared;
+    static String firstLog;
+
+    static PrepareOptions options(long seed) {
+        return PrepareOptions.defaults().withSeed(seed).withSize(TaskSize.SMALL).withThreads(2);
+    }
+
+    @BeforeAll
+    static void prepareOnce() {
+        first = shared.resolve("first");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        prepared = ReviewsTask.prepare(first, options(SEED).withLog(new PrintStream(log, true, StandardCharsets.UTF_8)));
+        firstLog = log.toString(StandardCharsets.UTF_8);
+    }
+
+    record Cli(int code, String out, String err) {
+    }
+
+    static Cli cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Files under the determinism promise, and the marker that lists them. */
+    static List<String> promised() {
+        List<String> files = new ArrayList<>(ReviewsTask.PROMISED);
+        files.add(TaskDirectory.MARKER);
+        return files;
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(q);
+                } else {
+                    Files.copy(p, q);
+                }
+            }
+        }
+    }
+
+    @Test
+    void preparedDirectoryHasEveryFileAndALogWithProgress() throws IOException {
+        assertFalse(prepared.reused());
+        assertEquals(first.toAbsolutePath().normalize(), prepared.directory());
+        for (String f : promised()) {
+            assertTrue(Files.isRegularFile(first.resolve(f)), f);
+        }
+        assertTrue(Files.isRegularFile(first.resolve(ReviewsTask.TIMINGS_FILE)));
+        assertTrue(firstLog.contains("train ") && firstLog.contains("evaluate ") && firstLog.contains("done in"), firstLog);
+        assertTrue(firstLog.contains("test accuracy") && firstLog.contains("parse"), firstLog);
+        assertTrue(prepared.timings().get("total") > 0);
+        try (Stream<Path> s = Files.list(shared)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".partial-")), "no partial build is left");
+        }
+    }
+
+    @Test
+    void smallSizeMeetsTheQualityBars() throws IOException {
+        ReviewsSummary s = prepared.summary();
+        assertEquals(s, ReviewsSummary.fromJson(TaskJson.read(first.resolve(ReviewsTask.SUMMARY_FILE))));
+        assertTrue(s.rewardTestAccuracy() >= 0.90, "reward-model test accuracy " + s.rewardTestAccuracy());
+        assertTrue(s.rewardTestPearson() > 0.5 && s.rewardTestSpearman() > 0.5, s.toString());
+        // documented leniency (ReviewsTask): >= 95% grammatical at the low temperature, >= 90% at temperature 1
+        assertTrue(s.lowTemperatureParseShare() >= 0.95, "parse share at low temperature " + s.lowTemperatureParseShare());
+        assertTrue(s.sampleParseShare() >= 0.90, "parse share at temperature 1 " + s.sampleParseShare());
+        assertTrue(s.samplePositiveShare() > 0 && s.sampleNegativeShare() > 0, s.toString());
+        assertTrue(s.samplePositiveShare() <= 0.80 && s.sampleNegativeShare() <= 0.80, s.toString());
+        assertEquals(500, s.samples());
+        assertTrue(s.validationPerplexity() > 1 && s.validationPerplexity() < 20, "perplexity " + s.validationPerplexity());
+    }
+
+    @Test
+    void sameSeedGivesTheSameBytes() throws IOException {
+        Path second = shared.resolve("second");
+        ReviewsTask.Prepared again = ReviewsTask.prepare(second, options(SEED));
+        assertFalse(again.reused());
+        for (String f : promised()) {
+            assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(second.resolve(f)), f);
+        }
+        assertTrue(Files.exists(second.resolve(ReviewsTask.TIMINGS_FILE)), "timings.json exists (not compared)");
+    }
+
+    @Test
+    void completeDirectoryIsReusedWithoutTraining() throws IOException {
+        byte[] marker = Files.readAllBytes(first.resolve(TaskDirectory.MARKER));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        ReviewsTask.Prepared again = ReviewsTask.prepare(first,
+                options(SEED).withLog(new PrintStream(log, true, StandardCharsets.UTF_8)));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(again.reused());
+        assertTrue(seconds < 5, "reuse took " + seconds + " s");
+        assertEquals(prepared.summary(), again.summary());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("already prepared"), log.toString(StandardCharsets.UTF_8));
+        assertArrayEquals(marker, Files.readAllBytes(first.resolve(TaskDirectory.MARKER)));
+    }
+
+    @Test
+    void otherParametersWithoutForceAreAClearError() throws IOException {
+        byte[] marker = Files.readAllBytes(first.resolve(TaskDirectory.MARKER));
+        TaskDirectoryException e = assertThrows(TaskDirectoryException.class,
+                () -> ReviewsTask.prepare(first, options(SEED + 1)));
+        assertTrue(e.getMessage().contains("other parameters") && e.getMessage().contains("seed: 0 vs 1")
+                && e.getMessage().contains("--force"), e.getMessage());
+        assertArrayEquals(marker, Files.readAllBytes(first.resolve(TaskDirectory.MARKER)), "left untouched");
+
+        Cli r = cli("prepare", "--task", "reviews", "--out", first.toString(), "--size", "default");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("densify: error: ") && r.err().contains("size: \"small\" vs \"default\"")
+                && r.err().contains("--force"), r.err());
+    }
+
+    @Test
+    void halfWrittenDirectoryIsNeverUsedAndIsRebuilt() throws IOException {
+        // a directory as a killed run could leave it: some files, the policy cut short, no marker
+        Path third = shared.resolve("third");
+        copyTree(first, third);
+        Files.delete(third.resolve(TaskDirectory.MARKER));
+        byte[] policy = Files.readAllBytes(third.resolve(ReviewsTask.POLICY_FILE));
+        Files.write(third.resolve(ReviewsTask.POLICY_FILE), java.util.Arrays.copyOf(policy, policy.length / 2));
+        TaskDirectoryException e = assertThrows(TaskDirectoryException.class, () -> ReviewsTask.open(third));
+        assertTrue(e.getMessage().contains("not a complete reviews task") && e.getMessage().contains("COMPLETE"),
+                e.getMessage());
+
+        Cli r = cli("prepare", "--task", "reviews", "--out", third.toString(), "--seed", Long.toString(SEED),
+                "--size", "small", "--threads", "2", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("incomplete") && r.err().contains("rebuilding"), r.err());
+        assertTrue(r.err().contains("train ") && r.err().contains("test accuracy"), r.err());
+        assertEquals(Files.readString(third.resolve(ReviewsTask.SUMMARY_FILE)), r.out(), "--json prints summary.json");
+        for (String f : promised()) {
+            assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(third.resolve(f)), f);
+        }
+    }
+
+    @Test
+    void aModifiedFileInvalidatesTheMarker() throws IOException {
+        Path fourth = shared.resolve("fourth");
+        copyTree(first, fourth);
+        byte[] reward = Files.readAllBytes(fourth.resolve(ReviewsTask.REWARD_FILE));
+        reward[reward.length - 1] ^= 1;
+        Files.write(fourth.resolve(ReviewsTask.REWARD_FILE), reward);
+        TaskDirectoryException e = assertThrows(TaskDirectoryException.class, () -> ReviewsTask.open(fourth));
+        assertTrue(e.getMessage().contains("reward.safetensors does not match the hash"), e.getMessage());
+        assertEquals(TaskDirectory.Status.INCOMPLETE, TaskDirectory.inspect(fourth, ReviewsConfig.TASK,
+                Set.copyOf(ReviewsTask.PROMISED), ReviewsTask.TOP_LEVEL).status());
+    }
+
+    @Test
+    void aForeignDirectoryIsNeverReplaced() throws IOException {
+        Path mine = shared.resolve("mine");
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("notes.txt"), "precious");
+        TaskDirectoryException e = assertThrows(TaskDirectoryException.class,
+                () -> ReviewsTask.prepare(mine, options(SEED).withForce(true)));
+        assertTrue(e.getMessage().contains("notes.txt") && e.getMessage().contains("refusing"), e.getMessage());
+        assertEquals("precious", Files.readString(mine.resolve("notes.txt")));
+    }
+
+    @Test
+    void openGivesTheModelsTokenizerAndData() throws IOException {
+        try (ReviewsTask task = ReviewsTask.open(first)) {
+            assertEquals(ReviewsConfig.of(SEED, TaskSize.SMALL), task.config());
+            assertEquals(prepared.summary(), task.summary());
+            WordTokenizer tok = task.tokenizer();
+            assertEquals(ReviewLexicon.tokenizer().tokens(), tok.tokens());
+            assertEquals(task.config().policyModel(), task.policy().config());
+            assertEquals(task.config().rewardModel(), task.rewardModel().config());
+            ReviewDataset data = task.dataset();
+            assertEquals(ReviewDataset.generate(SEED, 20000, 200, 500), data);
+            float[] scores = task.rewardModel().score(new int[][] {
+                    tok.encode("it was a truly superb film and i really loved the ending", true, false),
+                    tok.encode("it was a truly awful film and i really hated the ending", true, false)});
+            assertTrue(scores[0] > 0 && scores[1] < 0, java.util.Arrays.toString(scores));
+            int[][] prompt = {tok.encode(data.testPrompts().get(0).text(), true, false)};
+            var g = task.policy().generate(prompt, GenerationOptions.defaults().withMaxNewTokens(40)
+                    .withStopToken(WordTokenizer.EOS).withSeed(1));
+            assertTrue(g.lengths()[0] >= 1);
+            JsonNode taskJson = TaskJson.read(task.directory().resolve(ReviewsTask.TASK_FILE));
+            assertEquals(ReviewsConfig.of(SEED, TaskSize.SMALL), ReviewsConfig.fromJson(taskJson));
+        }
+    }
+
+    @Test
+    void cliReusesACompleteDirectoryAndPrintsTheSummary() throws IOException {
+        Cli r = cli("prepare", "--task", "reviews", "--out", first.toString(), "--seed", "0", "--size", "small", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("already prepared"), r.err());
+        assertEquals(Files.readString(first.resolve(ReviewsTask.SUMMARY_FILE)), r.out());
+    }
+
+    @Test
+    void badCommandLinesAreUsageErrors() throws IOException {
+        Cli r = cli("prepare", "--task", "poems", "--out", shared.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown task 'poems'") && r.err().contains("reviews"), r.err());
+
+        r = cli("prepare", "--task", "reviews", "--out", shared.resolve("x").toString(), "--size", "huge");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--size") && r.err().contains("'huge'"), r.err());
+
+        Path file = shared.resolve("a-file");
+        Files.writeString(file, "x");
+        r = cli("prepare", "--task", "reviews", "--out", file.toString(), "--size", "small");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--out") && r.err().contains("is not a directory"), r.err());
+
+        r = cli("prepare", "--out", shared.resolve("x").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--task"), r.err());
+        assertFalse(Files.exists(shared.resolve("x")), "nothing is written on a usage error");
+    }
+}
