@@ -296,6 +296,13 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy, dfy_model reference, dfy_optim
                                 const int64_t* response_length, const float* rewards,
                                 const dfy_ppo_options* options, dfy_ppo_stats* out_stats);
 
+/* Generalised advantage estimation exactly as dfy_ppo_step computes it: rewards and values
+ * [batch, max_length], row b using its first lengths[b] entries (the value after the last
+ * token is 0); advantages and returns of the same shape, 0 beyond each length. */
+DFY_API dfy_status dfy_gae(const float* rewards, const float* values, const int64_t* lengths,
+                           int64_t batch, int64_t max_length, double gamma, double lam,
+                           float* out_advantages, float* out_returns);
+
 #ifdef __cplusplus
 }
 #endif

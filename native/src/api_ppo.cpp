@@ -53,6 +53,20 @@ Outputs run(const Gpt2& model, const at::Tensor& ids, const at::Tensor& mask, bo
     return out;
 }
 
+// Generalised advantage estimation over one response of n tokens; the value after the last
+// token is 0 (the episode ends with the response).
+void gae(const double* rewards, const double* values, int64_t n, double gamma, double lam, double* advantages,
+         double* returns) {
+    double next_value = 0, running = 0;
+    for (int64_t t = n - 1; t >= 0; --t) {
+        const double delta = rewards[t] + gamma * next_value - values[t];
+        running = delta + gamma * lam * running;
+        advantages[t] = running;
+        returns[t] = running + values[t];
+        next_value = values[t];
+    }
+}
+
 double masked_mean(const at::Tensor& x, const at::Tensor& m) { return ((x * m).sum() / m.sum()).item<double>(); }
 
 struct Losses {
@@ -166,20 +180,24 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         auto adv_a = adv.accessor<double, 2>();
         auto ret_a = ret.accessor<double, 2>();
         double kl_total = 0, reward_total = 0;
+        std::vector<double> r, v, a, g;
         for (int64_t b = 0; b < batch; ++b) {
-            const int64_t first = response_start[b] - 1, last = response_start[b] + response_length[b] - 2;
-            double next_value = 0, gae = 0;
-            for (int64_t t = last; t >= first; --t) {
-                const double v = values_a[b][t];
-                const double k = kl_a[b][t];
-                const double r = double(given_a[b][t]) - o.kl_coef * k;
+            const int64_t first = response_start[b] - 1, n = response_length[b];
+            r.resize(size_t(n));
+            v.resize(size_t(n));
+            a.resize(size_t(n));
+            g.resize(size_t(n));
+            for (int64_t j = 0; j < n; ++j) {
+                const double k = kl_a[b][first + j];
+                r[size_t(j)] = double(given_a[b][first + j]) - o.kl_coef * k;
+                v[size_t(j)] = values_a[b][first + j];
                 kl_total += k;
-                reward_total += double(given_a[b][t]);
-                const double delta = r + o.gamma * next_value - v;
-                gae = delta + o.gamma * o.lam * gae;
-                adv_a[b][t] = gae;
-                ret_a[b][t] = gae + v;
-                next_value = v;
+                reward_total += double(given_a[b][first + j]);
+            }
+            gae(r.data(), v.data(), n, o.gamma, o.lam, a.data(), g.data());
+            for (int64_t j = 0; j < n; ++j) {
+                adv_a[b][first + j] = a[size_t(j)];
+                ret_a[b][first + j] = g[size_t(j)];
             }
         }
         at::Tensor advantages = adv.to(at::kFloat).to(dev), returns = ret.to(at::kFloat).to(dev);
@@ -242,6 +260,39 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         stats.kl_reference = kl_total / double(batch);
         stats.reward = reward_total / double(batch);
         *out_stats = stats;
+    });
+}
+
+DFY_API dfy_status dfy_gae(const float* rewards, const float* values, const int64_t* lengths, int64_t batch,
+                           int64_t max_length, double gamma, double lam, float* out_advantages, float* out_returns) {
+    return guarded([&] {
+        require_pointer(rewards, "rewards");
+        require_pointer(values, "values");
+        require_pointer(lengths, "lengths");
+        require_pointer(out_advantages, "out_advantages");
+        require_pointer(out_returns, "out_returns");
+        require(batch >= 1, "empty batch: batch must be >= 1, got ", batch);
+        require(max_length >= 1, "max_length must be >= 1, got ", max_length);
+        require(gamma >= 0 && gamma <= 1, "gamma must be in [0, 1], got ", gamma);
+        require(lam >= 0 && lam <= 1, "lam must be in [0, 1], got ", lam);
+        checked_mul(batch, max_length, "batch * max_length");
+        std::vector<double> r, v, a, g;
+        for (int64_t b = 0; b < batch; ++b) {
+            const int64_t n = lengths[b];
+            require(n >= 0 && n <= max_length, "length ", n, " of row ", b, " is outside [0, ", max_length, "]");
+            r.assign(rewards + b * max_length, rewards + b * max_length + n);
+            v.assign(values + b * max_length, values + b * max_length + n);
+            for (int64_t t = 0; t < n; ++t)
+                require(std::isfinite(r[size_t(t)]) && std::isfinite(v[size_t(t)]), "row ", b, ", token ", t,
+                        ": reward or value is not finite");
+            a.resize(size_t(n));
+            g.resize(size_t(n));
+            gae(r.data(), v.data(), n, gamma, lam, a.data(), g.data());
+            for (int64_t t = 0; t < max_length; ++t) {
+                out_advantages[b * max_length + t] = t < n ? float(a[size_t(t)]) : 0.0f;
+                out_returns[b * max_length + t] = t < n ? float(g[size_t(t)]) : 0.0f;
+            }
+        }
     });
 }
 

@@ -192,6 +192,28 @@ public class densify_h {
         return DFY_MAX_SAMPLES;
     }
 
+    private static final int DFY_KL_K1 = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_KL_K1 1
+     * }
+     */
+    public static int DFY_KL_K1() {
+        return DFY_KL_K1;
+    }
+
+    private static final int DFY_KL_K3 = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_KL_K3 2
+     * }
+     */
+    public static int DFY_KL_K3() {
+        return DFY_KL_K3;
+    }
+
     private static final int DFY_MODEL_POLICY = (int)1L;
 
     /**
@@ -281,6 +303,72 @@ public class densify_h {
             densify_h.C_DOUBLE.withName("weight_decay"),
             densify_h.C_DOUBLE.withName("max_grad_norm")
     ).withName("dfy_adam_options");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_ppo_options {
+     *     double gamma;
+     *     double lam;
+     *     double clip_range;
+     *     double clip_range_value;
+     *     double value_coef;
+     *     double entropy_coef;
+     *     double kl_coef;
+     *     int32_t kl_estimator;
+     *     int32_t whiten_advantages;
+     *     int64_t epochs;
+     *     int64_t minibatch_size;
+     *     uint64_t seed;
+     * } dfy_ppo_options;
+     * }
+     */
+    public static final StructLayout dfy_ppo_options = MemoryLayout.structLayout(
+            densify_h.C_DOUBLE.withName("gamma"),
+            densify_h.C_DOUBLE.withName("lam"),
+            densify_h.C_DOUBLE.withName("clip_range"),
+            densify_h.C_DOUBLE.withName("clip_range_value"),
+            densify_h.C_DOUBLE.withName("value_coef"),
+            densify_h.C_DOUBLE.withName("entropy_coef"),
+            densify_h.C_DOUBLE.withName("kl_coef"),
+            densify_h.C_INT.withName("kl_estimator"),
+            densify_h.C_INT.withName("whiten_advantages"),
+            densify_h.C_LONG.withName("epochs"),
+            densify_h.C_LONG.withName("minibatch_size"),
+            densify_h.C_LONG.withName("seed")
+    ).withName("dfy_ppo_options");
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_ppo_stats {
+     *     double policy_loss;
+     *     double value_loss;
+     *     double entropy;
+     *     double approx_kl;
+     *     double clip_fraction;
+     *     double value_clip_fraction;
+     *     double explained_variance;
+     *     double grad_norm;
+     *     double kl_reference;
+     *     double reward;
+     *     double loss_before;
+     *     double loss_after;
+     * } dfy_ppo_stats;
+     * }
+     */
+    public static final StructLayout dfy_ppo_stats = MemoryLayout.structLayout(
+            densify_h.C_DOUBLE.withName("policy_loss"),
+            densify_h.C_DOUBLE.withName("value_loss"),
+            densify_h.C_DOUBLE.withName("entropy"),
+            densify_h.C_DOUBLE.withName("approx_kl"),
+            densify_h.C_DOUBLE.withName("clip_fraction"),
+            densify_h.C_DOUBLE.withName("value_clip_fraction"),
+            densify_h.C_DOUBLE.withName("explained_variance"),
+            densify_h.C_DOUBLE.withName("grad_norm"),
+            densify_h.C_DOUBLE.withName("kl_reference"),
+            densify_h.C_DOUBLE.withName("reward"),
+            densify_h.C_DOUBLE.withName("loss_before"),
+            densify_h.C_DOUBLE.withName("loss_after")
+    ).withName("dfy_ppo_stats");
 
     /**
      * {@snippet lang=c :
@@ -1254,4 +1342,208 @@ public class densify_h {
         }
     }
 
+
+    private static class dfy_model_clone {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_model_clone");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_model_clone$descriptor() {
+        return dfy_model_clone.DESC;
+    }
+
+    public static MethodHandle dfy_model_clone$handle() {
+        return dfy_model_clone.HANDLE;
+    }
+
+    public static MemorySegment dfy_model_clone$address() {
+        return dfy_model_clone.ADDR;
+    }
+
+    public static int dfy_model_clone(MemorySegment model, MemorySegment device, MemorySegment out) {
+        var mh$ = dfy_model_clone.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_model_clone", model, device, out);
+            }
+            return (int) mh$.invokeExact(model, device, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_optimizer_save_size {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_optimizer_save_size");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_optimizer_save_size$descriptor() {
+        return dfy_optimizer_save_size.DESC;
+    }
+
+    public static MethodHandle dfy_optimizer_save_size$handle() {
+        return dfy_optimizer_save_size.HANDLE;
+    }
+
+    public static MemorySegment dfy_optimizer_save_size$address() {
+        return dfy_optimizer_save_size.ADDR;
+    }
+
+    public static int dfy_optimizer_save_size(MemorySegment optimizer, MemorySegment out_size) {
+        var mh$ = dfy_optimizer_save_size.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_optimizer_save_size", optimizer, out_size);
+            }
+            return (int) mh$.invokeExact(optimizer, out_size);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_optimizer_save {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_optimizer_save");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_optimizer_save$descriptor() {
+        return dfy_optimizer_save.DESC;
+    }
+
+    public static MethodHandle dfy_optimizer_save$handle() {
+        return dfy_optimizer_save.HANDLE;
+    }
+
+    public static MemorySegment dfy_optimizer_save$address() {
+        return dfy_optimizer_save.ADDR;
+    }
+
+    public static int dfy_optimizer_save(MemorySegment optimizer, MemorySegment buffer, long capacity, MemorySegment out_written) {
+        var mh$ = dfy_optimizer_save.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_optimizer_save", optimizer, buffer, capacity, out_written);
+            }
+            return (int) mh$.invokeExact(optimizer, buffer, capacity, out_written);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_optimizer_load {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_optimizer_load");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_optimizer_load$descriptor() {
+        return dfy_optimizer_load.DESC;
+    }
+
+    public static MethodHandle dfy_optimizer_load$handle() {
+        return dfy_optimizer_load.HANDLE;
+    }
+
+    public static MemorySegment dfy_optimizer_load$address() {
+        return dfy_optimizer_load.ADDR;
+    }
+
+    public static int dfy_optimizer_load(MemorySegment optimizer, MemorySegment data, long size) {
+        var mh$ = dfy_optimizer_load.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_optimizer_load", optimizer, data, size);
+            }
+            return (int) mh$.invokeExact(optimizer, data, size);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_ppo_step {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_ppo_step");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_ppo_step$descriptor() {
+        return dfy_ppo_step.DESC;
+    }
+
+    public static MethodHandle dfy_ppo_step$handle() {
+        return dfy_ppo_step.HANDLE;
+    }
+
+    public static MemorySegment dfy_ppo_step$address() {
+        return dfy_ppo_step.ADDR;
+    }
+
+    public static int dfy_ppo_step(MemorySegment policy, MemorySegment reference, MemorySegment optimizer, MemorySegment ids, MemorySegment mask, long batch, long seq_len, MemorySegment response_start, MemorySegment response_length, MemorySegment rewards, MemorySegment options, MemorySegment out_stats) {
+        var mh$ = dfy_ppo_step.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_ppo_step", policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length, rewards, options, out_stats);
+            }
+            return (int) mh$.invokeExact(policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length, rewards, options, out_stats);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_gae {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_LONG, densify_h.C_DOUBLE, densify_h.C_DOUBLE, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_gae");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_gae$descriptor() {
+        return dfy_gae.DESC;
+    }
+
+    public static MethodHandle dfy_gae$handle() {
+        return dfy_gae.HANDLE;
+    }
+
+    public static MemorySegment dfy_gae$address() {
+        return dfy_gae.ADDR;
+    }
+
+    public static int dfy_gae(MemorySegment rewards, MemorySegment values, MemorySegment lengths, long batch, long max_length, double gamma, double lam, MemorySegment out_advantages, MemorySegment out_returns) {
+        var mh$ = dfy_gae.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_gae", rewards, values, lengths, batch, max_length, gamma, lam, out_advantages, out_returns);
+            }
+            return (int) mh$.invokeExact(rewards, values, lengths, batch, max_length, gamma, lam, out_advantages, out_returns);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
 }

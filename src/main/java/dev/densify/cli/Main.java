@@ -24,7 +24,9 @@ import java.util.Map;
  */
 @Command(name = "densify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "RLHF with explainable dense rewards.",
-        subcommands = {InfoCommand.class, InitModelCommand.class, GenerateCommand.class, ScoreCommand.class})
+        subcommands = {InfoCommand.class, InitModelCommand.class, GenerateCommand.class, ScoreCommand.class,
+                AttributeCommand.class, PrepareCommand.class, TrainCommand.class, StudyCommand.class,
+                ReportCommand.class})
 public final class Main implements Runnable {
 
     private final PrintStream out;
@@ -126,6 +128,11 @@ public final class Main implements Runnable {
     /** The device, canonical (syntax checked; existence is checked when a model is made). */
     String device() {
         return device;
+    }
+
+    /** {@code --threads} if given, else 0. */
+    int threadsOption() {
+        return threads == null ? 0 : threads;
     }
 
     /** Applies {@code --threads} if given; loads the native library. Call once inputs are validated. */

@@ -8,6 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.LongFunction;
 
@@ -76,6 +78,43 @@ public final class Optimizer extends NativeHandle {
             throw new IllegalArgumentException("this optimizer belongs to another model");
         }
         return call(body);
+    }
+
+    /** Writes the optimizer state (step count, Adam moments) to {@code path} atomically. */
+    public void save(Path path) {
+        Objects.requireNonNull(path, "path");
+        call(address -> {
+            MemorySegment self = ModelNative.pointer(address);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment size = arena.allocate(ValueLayout.JAVA_LONG);
+                Native.check("dfy_optimizer_save_size", densify_h.dfy_optimizer_save_size(self, size));
+                MappedFiles.writeAtomically(path, "optimizer state", size.get(ValueLayout.JAVA_LONG, 0),
+                        (buffer, capacity) -> {
+                            MemorySegment written = arena.allocate(ValueLayout.JAVA_LONG);
+                            Native.check("dfy_optimizer_save",
+                                    densify_h.dfy_optimizer_save(self, buffer, capacity, written));
+                        });
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Restores state written by {@link #save} from an optimizer of a model with the same
+     * configuration.
+     *
+     * @throws dev.densify.engine.FormatException when the file is not such a state
+     */
+    public void load(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("optimizer state " + path + " does not exist or is not a file");
+        }
+        call(address -> MappedFiles.read(path, "optimizer state", data -> {
+            Native.check("dfy_optimizer_load", densify_h.dfy_optimizer_load(ModelNative.pointer(address), data,
+                    data.byteSize()));
+            return null;
+        }));
     }
 
     private static void free(long address) {

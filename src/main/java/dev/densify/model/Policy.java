@@ -56,6 +56,23 @@ public final class Policy extends Model {
     }
 
     /**
+     * A copy of this policy's weights on {@code device}, e.g. the frozen reference of PPO or the
+     * trainable start from an SFT policy.
+     */
+    public Policy copy(String device) {
+        String canonical = Densify.checkDevice(device);
+        long address = withAddress(pointer -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+                Native.check("dfy_model_clone", densify_h.dfy_model_clone(ModelNative.pointer(pointer),
+                        arena.allocateFrom(canonical), out));
+                return out.get(ValueLayout.ADDRESS, 0).address();
+            }
+        });
+        return new Policy(ModelNative.describe(address, ModelKind.POLICY), canonical);
+    }
+
+    /**
      * Runs the model over a batch.
      *
      * @param what which outputs to compute; the others are null in the result

@@ -1,0 +1,325 @@
+package dev.densify.rl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.model.AdamOptions;
+import dev.densify.model.ForwardOutputs;
+import dev.densify.model.Optimizer;
+import dev.densify.model.Policy;
+import dev.densify.model.PolicyOutput;
+import dev.densify.model.TokenBatch;
+import dev.densify.shaping.Component;
+import dev.densify.shaping.ShapingWeights;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * PPO with dense shaped rewards. Each step: sample prompts, generate, score, attribute, shape
+ * (r_t = R · Σ_k w_k ε_k,t), then one native PPO update against the frozen SFT policy as the KL
+ * reference. Validation every {@code validationEvery} steps and after the last one: mean reward
+ * and KL to the reference on held-out prompts, with sample responses.
+ *
+ * <p>Every random choice of step s derives from (seed, s), and a checkpoint holds the policy,
+ * the Adam state and β, so a resumed run continues exactly as an uninterrupted one.
+ * Not thread-safe; one trainer per run.
+ */
+public final class PpoTrainer implements AutoCloseable {
+
+    /** Receives progress after each step and validation. */
+    public interface Listener {
+        void step(long step, long total, ObjectNode metrics);
+
+        default void validation(long step, ObjectNode metrics) {
+        }
+
+        Listener NONE = (step, total, metrics) -> { };
+    }
+
+    /** The end of a run: the validation curve and the last validation's metrics. */
+    public record Result(List<double[]> validationCurve, ObjectNode lastValidation, Path runDirectory) {
+        /** Mean validation reward of the last validation. */
+        public double finalReward() {
+            return lastValidation.path("reward").asDouble();
+        }
+
+        /** Area under the validation-reward curve (trapezoids over steps), divided by the steps spanned. */
+        public double meanRewardOverTraining() {
+            if (validationCurve.size() == 1) {
+                return validationCurve.get(0)[1];
+            }
+            double area = 0;
+            for (int i = 1; i < validationCurve.size(); i++) {
+                double[] a = validationCurve.get(i - 1);
+                double[] b = validationCurve.get(i);
+                area += (b[0] - a[0]) * (a[1] + b[1]) / 2;
+            }
+            return area / (validationCurve.get(validationCurve.size() - 1)[0] - validationCurve.get(0)[0]);
+        }
+    }
+
+    private static final int SAMPLES_KEPT = 6;
+    private static final String POLICY = "policy.safetensors";
+    private static final String OPTIMIZER = "optimizer.safetensors";
+    private static final String STATE = "state.json";
+
+    private final PpoTask task;
+    private final ShapingWeights weights;
+    private final PpoConfig config;
+    private final TrainingRun run;
+    private final Rollouts rollouts;
+    private final Policy policy;
+    private final Optimizer optimizer;
+    private final KlController kl;
+    private long step;
+
+    /**
+     * A trainer writing to {@code runDirectory}; when it holds a checkpoint of the same
+     * configuration the run resumes from it.
+     */
+    public PpoTrainer(PpoTask task, ShapingWeights weights, PpoConfig config, Path runDirectory, String device) {
+        this.task = Objects.requireNonNull(task, "task");
+        this.weights = Objects.requireNonNull(weights, "weights");
+        this.config = Objects.requireNonNull(config, "config");
+        this.run = new TrainingRun(Objects.requireNonNull(runDirectory, "runDirectory"));
+        ObjectNode resolved = TrainingRun.JSON.createObjectNode();
+        resolved.set("ppo", config.toJson());
+        resolved.put("weights", weights.toString());
+        resolved.put("device", device);
+        if (run.exists("config.json") && !withoutSteps(run.readJson("config.json")).equals(withoutSteps(resolved))) {
+            throw new IllegalArgumentException("run directory " + runDirectory
+                    + " holds a run with another configuration (only the number of steps may change on resume);"
+                    + " choose a new --out");
+        }
+        this.rollouts = new Rollouts(task, config, weights);
+        this.kl = config.adaptiveKl() ? KlController.adaptive(config.initKlCoef(), config.klTarget(), config.klHorizon())
+                : KlController.fixed(config.initKlCoef());
+        Path checkpoint = run.checkpoint();
+        if (Files.exists(checkpoint.resolve(STATE))) {
+            JsonNode state = readState(checkpoint);
+            this.policy = Policy.load(checkpoint.resolve(POLICY), device);
+            this.optimizer = Optimizer.adam(policy, adam(config));
+            optimizer.load(checkpoint.resolve(OPTIMIZER));
+            this.step = state.path("step").asLong();
+            kl.set(state.path("klCoef").asDouble());
+            run.truncate("metrics", step);
+            run.truncate("validation", step);
+            run.writeJson("config.json", resolved);
+        } else {
+            this.policy = task.policy().copy(device);
+            this.optimizer = Optimizer.adam(policy, adam(config));
+            this.step = 0;
+            run.writeJson("config.json", resolved);
+        }
+    }
+
+    /** Steps done so far (after a resume: those of the checkpoint). */
+    public long step() {
+        return step;
+    }
+
+    /** The policy being trained. */
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Runs to {@code config.steps()}, checkpointing after every validation. */
+    public Result run(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (step == 0 && run.rows("validation").isEmpty()) {
+            validate(listener);
+        }
+        while (step < config.steps()) {
+            step++;
+            trainStep(listener);
+            if (step % config.validationEvery() == 0 || step == config.steps()) {
+                validate(listener);
+                checkpoint();
+            }
+        }
+        List<JsonNode> validations = run.rows("validation");
+        List<double[]> curve = new ArrayList<>();
+        for (JsonNode v : validations) {
+            curve.add(new double[] {v.path("step").asDouble(), v.path("reward").asDouble()});
+        }
+        return new Result(curve, (ObjectNode) validations.get(validations.size() - 1), run.dir());
+    }
+
+    private void trainStep(Listener listener) {
+        long t0 = System.nanoTime();
+        SplittableRandom rng = new SplittableRandom(mix(config.seed(), step));
+        int[][] prompts = new int[config.batchSize()][];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = task.trainPrompts().get(rng.nextInt(task.trainPrompts().size()));
+        }
+        Rollouts.Batch batch = rollouts.collect(policy, prompts, rng.nextLong());
+        long t1 = System.nanoTime();
+        double beta = kl.value();
+        PpoStats stats = PpoStep.run(policy, beta > 0 ? task.policy() : null, optimizer, batch.sequences(),
+                batch.responseStarts(), batch.rewards(), config.options(beta, rng.nextLong()));
+        long t2 = System.nanoTime();
+        kl.update(stats.klReference(), config.batchSize());
+        ObjectNode row = TrainingRun.JSON.createObjectNode();
+        row.put("step", step);
+        row.put("score", mean(batch.scores()));
+        row.put("shaped_reward", stats.reward());
+        row.put("kl", stats.klReference());
+        row.put("kl_coef", beta);
+        row.put("policy_loss", stats.policyLoss());
+        row.put("value_loss", stats.valueLoss());
+        row.put("entropy", stats.entropy());
+        row.put("approx_kl", stats.approxKl());
+        row.put("clip_fraction", stats.clipFraction());
+        row.put("explained_variance", stats.explainedVariance());
+        row.put("grad_norm", stats.gradNorm());
+        row.put("response_length", (double) batch.responseTokens() / config.batchSize());
+        row.put("generate_s", batch.generateSeconds());
+        row.put("score_s", batch.scoreSeconds());
+        row.put("attribute_s", batch.attributeSeconds());
+        row.put("update_s", (t2 - t1) / 1e9);
+        row.put("step_s", (t2 - t0) / 1e9);
+        run.append("metrics", row);
+        listener.step(step, config.steps(), row);
+    }
+
+    private void validate(Listener listener) {
+        List<int[]> prompts = task.validationPrompts().subList(0,
+                Math.min(config.validationPrompts(), task.validationPrompts().size()));
+        int[][] p = prompts.toArray(new int[0][]);
+        Rollouts.Batch batch = rollouts.collect(policy, p, mix(config.seed(), -1));
+        double klSum = 0;
+        int[][] sequences = batch.sequences();
+        float[][] now = logprobs(policy, sequences);
+        float[][] ref = logprobs(task.policy(), sequences);
+        for (int i = 0; i < sequences.length; i++) {
+            for (int t = p[i].length - 1; t < sequences[i].length - 1; t++) {
+                klSum += now[i][t] - ref[i][t];
+            }
+        }
+        ObjectNode row = TrainingRun.JSON.createObjectNode();
+        row.put("step", step);
+        row.put("reward", mean(batch.scores()));
+        row.put("kl", klSum / sequences.length);
+        row.put("response_length", (double) batch.responseTokens() / sequences.length);
+        run.append("validation", row);
+        run.writeJson("samples.json", samples(batch));
+        listener.validation(step, row);
+    }
+
+    private ArrayNode samples(Rollouts.Batch batch) {
+        ArrayNode out = TrainingRun.JSON.createArrayNode();
+        for (int i = 0; i < Math.min(SAMPLES_KEPT, batch.prompts().length); i++) {
+            ObjectNode s = out.addObject();
+            s.put("step", step);
+            s.put("score", batch.scores()[i]);
+            ArrayNode prompt = s.putArray("prompt");
+            for (int id : batch.prompts()[i]) {
+                prompt.add(task.tokenText().apply(id));
+            }
+            ArrayNode tokens = s.putArray("tokens");
+            ArrayNode rewards = s.putArray("rewards");
+            for (int t = 0; t < batch.responses()[i].length; t++) {
+                tokens.add(task.tokenText().apply(batch.responses()[i][t]));
+                rewards.add(batch.rewards()[i][t]);
+            }
+            for (Map.Entry<Component, float[][]> e : batch.attributions().entrySet()) {
+                ArrayNode values = s.putArray(e.getKey().id());
+                for (float v : e.getValue()[i]) {
+                    values.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    private void checkpoint() {
+        Path dir = run.dir();
+        Path next = dir.resolve("checkpoint.partial");
+        Path old = dir.resolve("checkpoint.old");
+        try {
+            deleteTree(next);
+            Files.createDirectories(next);
+            policy.save(next.resolve(POLICY));
+            optimizer.save(next.resolve(OPTIMIZER));
+            ObjectNode state = TrainingRun.JSON.createObjectNode();
+            state.put("step", step);
+            state.put("klCoef", kl.value());
+            Files.writeString(next.resolve(STATE), TrainingRun.JSON.writeValueAsString(state));
+            // Swap: the previous checkpoint stays readable until the new one is in place.
+            deleteTree(old);
+            if (Files.exists(run.checkpoint())) {
+                Files.move(run.checkpoint(), old);
+            }
+            Files.move(next, run.checkpoint());
+            deleteTree(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode withoutSteps(JsonNode config) {
+        ObjectNode copy = config.deepCopy();
+        ((ObjectNode) copy.path("ppo")).remove("steps");
+        return copy;
+    }
+
+    private JsonNode readState(Path checkpoint) {
+        try {
+            return TrainingRun.JSON.readTree(Files.readString(checkpoint.resolve(STATE)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint state in " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static float[][] logprobs(Policy model, int[][] sequences) {
+        PolicyOutput out = model.forward(TokenBatch.rightPadded(sequences, 0), ForwardOutputs.TOKEN_LOGPROBS);
+        return out.tokenLogprobs();
+    }
+
+    private static AdamOptions adam(PpoConfig c) {
+        return AdamOptions.defaults().withLearningRate(c.learningRate()).withBetas(c.adamBeta1(), c.adamBeta2())
+                .withEps(c.adamEps()).withMaxGradNorm(c.maxGradNorm());
+    }
+
+    private static double mean(float[] xs) {
+        double s = 0;
+        for (float x : xs) {
+            s += x;
+        }
+        return xs.length == 0 ? 0 : s / xs.length;
+    }
+
+    static long mix(long seed, long step) {
+        long z = seed + 0x9E3779B97F4A7C15L * (step + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        policy.close();
+    }
+}
