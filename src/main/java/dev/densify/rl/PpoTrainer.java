@@ -267,10 +267,15 @@ public final class PpoTrainer implements AutoCloseable {
         }
     }
 
+    /** The configuration as it reads back from a file (number node types normalised), steps left out. */
     private static JsonNode withoutSteps(JsonNode config) {
-        ObjectNode copy = config.deepCopy();
-        ((ObjectNode) copy.path("ppo")).remove("steps");
-        return copy;
+        try {
+            ObjectNode copy = (ObjectNode) TrainingRun.JSON.readTree(TrainingRun.JSON.writeValueAsString(config));
+            ((ObjectNode) copy.path("ppo")).remove("steps");
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private JsonNode readState(Path checkpoint) {

@@ -1,0 +1,95 @@
+package dev.densify.rl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.densify.engine.InvalidArgumentException;
+import dev.densify.model.AdamOptions;
+import dev.densify.model.ForwardOutputs;
+import dev.densify.model.ModelConfig;
+import dev.densify.model.Optimizer;
+import dev.densify.model.Policy;
+import dev.densify.model.TokenBatch;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class PpoStepTest {
+
+    static final ModelConfig CONFIG = new ModelConfig(53, 32, 32, 2, 4);
+
+    /** Random rollouts: sequences of prompt + response, with per-token rewards. */
+    record Batch(int[][] sequences, int[] starts, float[][] rewards) {
+        static Batch random(long seed, int n) {
+            SplittableRandom rng = new SplittableRandom(seed);
+            int[][] s = new int[n][];
+            int[] starts = new int[n];
+            float[][] r = new float[n][];
+            for (int i = 0; i < n; i++) {
+                int p = 1 + rng.nextInt(4);
+                int m = 1 + rng.nextInt(8);
+                s[i] = rng.ints(p + m, 1, CONFIG.vocabSize()).toArray();
+                starts[i] = p;
+                r[i] = new float[m];
+                r[i][m - 1] = (float) rng.nextGaussian();
+            }
+            return new Batch(s, starts, r);
+        }
+    }
+
+    static PpoOptions options(double klCoef) {
+        return new PpoOptions(1.0, 0.95, 0.2, 0.2, 0.1, 0.01, klCoef, KlEstimator.K3, true, 2, 4, 11);
+    }
+
+    @Test
+    void anUpdateOnAFixedBatchLowersTheLoss() {
+        try (Policy policy = Policy.create(CONFIG, "cpu", 1); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults().withLearningRate(1e-3))) {
+            Batch b = Batch.random(5, 8);
+            PpoStats first = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), options(0.05));
+            assertTrue(first.lossAfter() < first.lossBefore(), first.lossBefore() + " -> " + first.lossAfter());
+            assertEquals(0, first.klReference(), 1e-6, "the reference is an exact copy before the update");
+            PpoStats second = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), options(0.05));
+            assertTrue(second.klReference() > 0, "after an update the policy differs from the reference");
+            assertTrue(Double.isFinite(second.entropy()) && second.entropy() > 0);
+        }
+    }
+
+    @Test
+    void learningRateZeroChangesNothing() {
+        try (Policy policy = Policy.create(CONFIG, "cpu", 2); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults().withLearningRate(0))) {
+            Batch b = Batch.random(6, 8);
+            TokenBatch probe = TokenBatch.rightPadded(b.sequences(), 0);
+            float[] before = policy.forward(probe, ForwardOutputs.LOGITS).logits();
+            PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), options(0.1));
+            assertArrayEquals(before, policy.forward(probe, ForwardOutputs.LOGITS).logits());
+        }
+    }
+
+    @Test
+    void badRolloutsAreClearErrors() {
+        try (Policy policy = Policy.create(CONFIG, "cpu", 3); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults())) {
+            Batch b = Batch.random(7, 8);
+            var minibatch = assertThrows(InvalidArgumentException.class, () -> PpoStep.run(policy, reference, adam,
+                    b.sequences(), b.starts(), b.rewards(),
+                    new PpoOptions(1, 0.95, 0.2, 0.2, 0.1, 0, 0.05, KlEstimator.K1, true, 1, 3, 1)));
+            assertTrue(minibatch.getMessage().contains("minibatch_size"), minibatch.getMessage());
+            float[][] nan = b.rewards().clone();
+            nan[0] = new float[nan[0].length];
+            nan[0][0] = Float.NaN;
+            var notFinite = assertThrows(InvalidArgumentException.class, () -> PpoStep.run(policy, reference, adam,
+                    b.sequences(), b.starts(), nan, options(0.05)));
+            assertTrue(notFinite.getMessage().contains("not finite"), notFinite.getMessage());
+            var noReference = assertThrows(InvalidArgumentException.class, () -> PpoStep.run(policy, null, adam,
+                    b.sequences(), b.starts(), b.rewards(), options(0.05)));
+            assertTrue(noReference.getMessage().contains("reference"), noReference.getMessage());
+            int[] zeroStart = b.starts().clone();
+            zeroStart[0] = 0;
+            assertThrows(InvalidArgumentException.class, () -> PpoStep.run(policy, reference, adam, b.sequences(),
+                    zeroStart, b.rewards(), options(0.05)));
+        }
+    }
+}
