@@ -244,6 +244,44 @@ static void test_cuda_matches_cpu(void) {
     OK(dfy_policy_generate(cpu, prompts, 4, lengths, 2, &o, oc, lpc, nc));
     OK(dfy_policy_generate(gpu, prompts, 4, lengths, 2, &o, og, lpg, ng));
     CHECK(memcmp(oc, og, sizeof oc) == 0, "greedy generation differs between CPU and CUDA");
+
+    /* Attribution and a PPO step on the device. */
+    dfy_model rc = NULL, rg = NULL;
+    dfy_model_config rcfg = c;
+    OK(dfy_model_create(DFY_MODEL_REWARD, &rcfg, "cpu", 4, &rc));
+    int64_t rsize = 0;
+    OK(dfy_model_save_size(rc, NULL, &rsize));
+    unsigned char* rimage = malloc((size_t)rsize);
+    OK(dfy_model_save(rc, NULL, rimage, rsize, &written));
+    OK(dfy_model_load(DFY_MODEL_REWARD, &rcfg, "cuda:0", rimage, rsize, &rg));
+    int64_t tokens[14] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    int64_t plen[2] = {2, 3}, rlen[2] = {5, 4};
+    for (int method = DFY_ATTRIBUTION_SHAP; method <= DFY_ATTRIBUTION_ATTENTION; ++method) {
+        dfy_attribution_options ao = {method, 40, 0, 3, 4096, 25.0, 1.0, 1};
+        float ac[9], ag[9];
+        OK(dfy_attribute(rc, tokens, 14, plen, rlen, 2, &ao, ac, NULL, NULL, NULL, NULL));
+        OK(dfy_attribute(rg, tokens, 14, plen, rlen, 2, &ao, ag, NULL, NULL, NULL, NULL));
+        double aw = 0;
+        for (int i = 0; i < 9; ++i) aw = fmax(aw, fabs(ac[i] - ag[i]));
+        CHECK(aw < 1e-4, "attribution method %d differs between CPU and CUDA by %g", method, aw);
+        printf("abi_test: attribution method %d CUDA vs CPU max abs difference %.3g\n", method, aw);
+    }
+    dfy_model ref = NULL;
+    OK(dfy_model_clone(gpu, "cuda:0", &ref));
+    dfy_adam_options ad = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+    dfy_optimizer opt = NULL;
+    OK(dfy_optimizer_create(gpu, &ad, &opt));
+    int64_t pids[2 * 6] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, pstart[2] = {2, 3}, plength[2] = {4, 3};
+    float prew[7] = {0, 0, 0, 1, 0, 0, -1};
+    dfy_ppo_options po = {1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.05, DFY_KL_K3, 1, 2, 1, 5};
+    dfy_ppo_stats ps;
+    OK(dfy_ppo_step(gpu, ref, opt, pids, NULL, 2, 6, pstart, plength, prew, &po, &ps));
+    CHECK(ps.loss_after < ps.loss_before, "CUDA PPO loss %g -> %g", ps.loss_before, ps.loss_after);
+    dfy_optimizer_free(opt);
+    dfy_model_free(ref);
+    dfy_model_free(rc);
+    dfy_model_free(rg);
+    free(rimage);
     free(lc);
     free(lg);
     free(image);

@@ -25,7 +25,7 @@ import java.util.Map;
 @Command(name = "densify", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "RLHF with explainable dense rewards.",
         subcommands = {InfoCommand.class, InitModelCommand.class, GenerateCommand.class, ScoreCommand.class,
-                AttributeCommand.class, PrepareCommand.class, TrainCommand.class, StudyCommand.class,
+                AttributeCommand.class, PrepareCommand.class, TrainCommand.class, StudyCommand.class, DemoCommand.class,
                 ReportCommand.class})
 public final class Main implements Runnable {
 

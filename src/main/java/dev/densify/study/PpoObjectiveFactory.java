@@ -1,32 +1,24 @@
 package dev.densify.study;
 
+import dev.densify.report.TrainingReport;
+import dev.densify.rl.PpoConfig;
+import dev.densify.rl.PpoTrainer;
+import dev.densify.task.reviews.ReviewsPpoTask;
+import dev.densify.task.reviews.ReviewsTask;
+
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
- * THE PLUG-IN POINT FOR PPO — a stub until the PPO trainer ({@code dev.densify.rl}) provides the
- * objective. {@code densify study} calls {@link #create} once, before the study database is
- * created, and passes the returned {@link TrialObjective} to {@link Study#run}.
- *
- * <p>To plug PPO in, replace the body of {@link #create} (and only this file): build a
- * {@link TrialObjective} whose {@code run(spec, listener)}
- * <ol>
- *   <li>reads the blend weights with {@link TrialSpec#weights()} and, when the study searches
- *       them, {@code spec.extra(StudyConfig.KL_COEF)} / {@code spec.extra(StudyConfig.LEARNING_RATE)};</li>
- *   <li>trains a policy for {@link Request#stepsPerTrial()} PPO steps on the task in
- *       {@link Request#taskDirectory()} (settings from {@link Request#trainConfig()} when given,
- *       device {@link Request#device()}) with seed {@link TrialSpec#seed()}, writing what it keeps
- *       under {@link TrialSpec#trialDirectory()} (an existing, empty directory);</li>
- *   <li>calls {@code listener.progress(step, stepsPerTrial, "reward", meanReward)} as it goes;</li>
- *   <li>evaluates the reward model's mean score on held-out prompts every few steps (the learning
- *       curve) and at the end (the objective), and returns
- *       {@code new TrialOutcome(finalScore, curve, metrics)};</li>
- *   <li>optionally writes {@code samples.json} in the trial directory — a JSON list of
- *       {@code {"tokens": [words…], "rewards": [dense reward per token…]}} (a few held-out
- *       responses of the final policy) — which {@code densify report} draws as token heat maps.</li>
- * </ol>
- * Leave {@link TrialObjective#concurrency()} at 1 unless trials may share the device from several
- * threads. Throwing from {@code create} (e.g. a missing task file) ends the command with a one-line
- * error before anything is written.
+ * The inner problem of a study: a trial trains the task's SFT policy with PPO on dense rewards
+ * blended with the trial's weights ({@link TrialSpec#weights()}; optional extra dimensions
+ * {@code kl_coef} → initial KL coefficient and {@code learning_rate}) for a fixed number of
+ * steps, in the trial's directory (a full training run: metrics, validation, samples.json,
+ * checkpoint, report.html). Its learning curve is the mean validation reward on held-out prompts
+ * at each validation (five across the run and at step 0), its objective the last one.
+ * Trials run one at a time (they share the device and libtorch's thread pool).
  */
 public final class PpoObjectiveFactory {
 
@@ -47,10 +39,33 @@ public final class PpoObjectiveFactory {
     /**
      * The PPO objective for a study.
      *
-     * @throws IllegalStateException always, until the PPO trainer is plugged in
+     * @throws IllegalArgumentException for a bad training configuration or task directory
      */
     public static TrialObjective create(Request request) {
-        throw new IllegalStateException("PPO objective not available: this build has no PPO trainer plugged into "
-                + "dev.densify.study.PpoObjectiveFactory");
+        PpoConfig base = request.trainConfig() == null ? PpoConfig.defaults() : PpoConfig.read(request.trainConfig());
+        PpoConfig configured = base.with(Map.of("steps", request.stepsPerTrial(),
+                "validationEvery", Math.max(1, request.stepsPerTrial() / 5)));
+        // Open once now so a bad task directory fails before the study database is created.
+        ReviewsTask.open(request.taskDirectory(), request.device()).close();
+        return (spec, listener) -> {
+            Map<String, Object> trial = new java.util.HashMap<>();
+            trial.put("seed", spec.seed());
+            spec.extra(StudyConfig.KL_COEF).ifPresent(v -> trial.put("initKlCoef", v));
+            spec.extra(StudyConfig.LEARNING_RATE).ifPresent(v -> trial.put("learningRate", v));
+            PpoConfig config = configured.with(trial);
+            try (ReviewsTask task = ReviewsTask.open(request.taskDirectory(), request.device());
+                 PpoTrainer trainer = new PpoTrainer(ReviewsPpoTask.of(task), spec.weights(), config,
+                         spec.trialDirectory(), request.device())) {
+                PpoTrainer.Result result = trainer.run((step, total, metrics) ->
+                        listener.progress(step, total, "score", metrics.path("score").asDouble()));
+                TrainingReport.write(spec.trialDirectory());
+                List<Double> curve = result.validationCurve().stream().map(p -> p[1]).toList();
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                metrics.put("final_kl", result.lastValidation().path("kl").asDouble());
+                metrics.put("mean_reward_over_training", result.meanRewardOverTraining());
+                metrics.put("response_length", result.lastValidation().path("response_length").asDouble());
+                return new TrialOutcome(result.finalReward(), curve, metrics);
+            }
+        };
     }
 }
