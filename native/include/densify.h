@@ -151,7 +151,8 @@ DFY_API const char* dfy_last_error(void);
 /* 1 when this build was compiled with CUDA support, else 0. */
 DFY_API int32_t dfy_cuda_compiled(void);
 
-/* libtorch intra-op threads (process-wide). n >= 1. */
+/* libtorch intra-op threads (process-wide), and OpenBLAS's pool where libtorch uses OpenBLAS.
+ * n >= 1. */
 DFY_API dfy_status dfy_set_num_threads(int32_t n);
 DFY_API dfy_status dfy_get_num_threads(int32_t* out);
 

@@ -1,4 +1,6 @@
 // Library-level entry points: versions, errors, threads, devices.
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -19,6 +21,17 @@
 #endif
 
 using namespace dfy;
+
+namespace {
+// libtorch built on OpenBLAS (Debian's) does not size OpenBLAS's own thread pool from
+// at::set_num_threads: matrix products would keep using every core and oversubscribe the
+// machine. Found at run time, so builds on MKL or another BLAS are unaffected.
+void set_blas_threads(int32_t n) {
+    using SetThreads = void (*)(int);
+    static const SetThreads set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (set != nullptr) set(n);
+}
+}  // namespace
 
 extern "C" {
 
@@ -42,6 +55,7 @@ DFY_API dfy_status dfy_set_num_threads(int32_t n) {
     return guarded([&] {
         require(n >= 1 && n <= 4096, "thread count must be in [1, 4096], got ", n);
         at::set_num_threads(n);
+        set_blas_threads(n);
     });
 }
 

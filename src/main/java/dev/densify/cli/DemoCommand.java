@@ -38,10 +38,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the task and the study go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--trials", defaultValue = "8", paramLabel = "N", description = "Trials (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--trials", defaultValue = "6", paramLabel = "N", description = "Trials (default: ${DEFAULT-VALUE}).")
     int trials;
 
-    @Option(names = "--steps-per-trial", defaultValue = "15", paramLabel = "K",
+    @Option(names = "--steps-per-trial", defaultValue = "12", paramLabel = "K",
             description = "PPO steps per trial (default: ${DEFAULT-VALUE}).")
     int steps;
 
