@@ -122,7 +122,7 @@ class StudyReportTest {
     }
 
     @Test
-    void studyCommandRefusesBadOptionsAndReportsTheMissingPpoObjective() throws Exception {
+    void studyCommandRefusesBadOptionsAndAnUnpreparedTaskBeforeWritingAnything() throws Exception {
         Path task = Files.createDirectories(tmp.resolve("task"));
         Path out = tmp.resolve("run");
         Result r = cli("study", "--task-dir", task.toString(), "--trials", "0", "--steps-per-trial", "5",
@@ -143,8 +143,9 @@ class StudyReportTest {
         r = cli("study", "--task-dir", task.toString(), "--trials", "4", "--steps-per-trial", "5",
                 "--out", out.toString(), "--parallel", "2", "--methods", "shap,lime");
         assertEquals(1, r.code(), r.err());
-        assertTrue(r.err().contains("PPO objective not available"), r.err());
-        assertFalse(Files.exists(out), "nothing is written before the objective exists");
+        assertTrue(r.err().contains("is not a prepared reviews task") || r.err().contains("is not a complete reviews task"),
+                r.err());
+        assertFalse(Files.exists(out), "nothing is written before the task is known to be usable");
         Path bad = tmp.resolve("bad-study.json");
         Files.writeString(bad, "{\"trials\": 5, \"components\": [\"sparse\", \"saliency\"]}");
         r = cli("study", "--task-dir", task.toString(), "--steps-per-trial", "5", "--out", out.toString(),
@@ -155,8 +156,8 @@ class StudyReportTest {
         Files.writeString(good, "{\"trials\": 5, \"parallel\": 5, \"objective\": \"auc\"}");
         r = cli("study", "--task-dir", task.toString(), "--steps-per-trial", "5", "--out", out.toString(),
                 "--study-config", good.toString(), "--trials", "3");
-        assertEquals(1, r.code(), r.err()); // parallel capped at the overriding trials; then no PPO
-        assertTrue(r.err().contains("PPO objective not available"), r.err());
+        assertEquals(1, r.code(), r.err()); // parallel capped at the overriding trials; then the empty task
+        assertTrue(r.err().contains(task.toString()), r.err());
         assertFalse(Files.exists(out));
         r = cli("report", tmp.resolve("nowhere").toString());
         assertEquals(1, r.code());
