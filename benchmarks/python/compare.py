@@ -1,0 +1,814 @@
+#!/usr/bin/env python3
+"""densify vs PyTorch eager, side by side (the driver behind benchmarks/compare).
+
+Standard library only. It builds what it needs, writes seeded checkpoints (with the densify
+CLI) and inputs, starts one long-lived worker per side (dev.densify.bench.Worker and
+benchmarks/python/worker.py, JSON lines on stdin/stdout), checks that both sides compute the
+same numbers, then times every workload interleaved (densify, PyTorch, densify, PyTorch, ...
+after a warm-up), measures the float32 matrix-multiply peak, and writes
+benchmarks/results/latest.json and latest.md. See benchmarks/README.md.
+"""
+
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import queue
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH = os.path.dirname(HERE)
+ROOT = os.path.dirname(BENCH)
+RESULTS = os.path.join(BENCH, "results")
+WORK = os.path.join(RESULTS, "work")
+BENCH_JAR = os.path.join(BENCH, "target", "benchmarks.jar")
+VERSION = "0.1.0-SNAPSHOT"
+
+# The model every workload uses (a policy and a reward model of the same shape).
+MODEL = {"model_type": "gpt2", "vocab_size": 512, "n_positions": 128, "n_embd": 128, "n_layer": 4,
+         "n_head": 4, "layer_norm_epsilon": 1e-5}
+REWARD_SEED = 1234
+POLICY_SEED = 1235
+INPUT_SEED = 42
+SAMPLER_SEED = 7
+
+SCORE_BATCH, SCORE_LEN = 256, 48
+GEN_BATCH, GEN_PROMPT, GEN_NEW = 16, 16, 32
+TOLERANCE = 1e-4
+
+WORKLOADS = ("score", "generate_cache", "generate_nocache")
+
+
+class CompareError(Exception):
+    pass
+
+
+def say(msg):
+    print(f"compare: {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tools: JDK, Maven, the baseline's Python
+
+
+def java_release(java):
+    try:
+        out = subprocess.run([java, "-XshowSettings:properties", "-version"], capture_output=True, text=True,
+                             timeout=60).stderr
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("java.specification.version = "):
+            try:
+                return int(line.split("=", 1)[1].strip().split(".")[0])
+            except ValueError:
+                return None
+    return None
+
+
+def find_jdk():
+    """JAVA_HOME, then javac on PATH, then /usr/lib/jvm/*: the first of release 22 or newer."""
+    candidates = []
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(os.environ["JAVA_HOME"])
+    javac = shutil.which("javac")
+    if javac:
+        candidates.append(os.path.dirname(os.path.dirname(os.path.realpath(javac))))
+    if os.path.isdir("/usr/lib/jvm"):
+        candidates += sorted(os.path.join("/usr/lib/jvm", d) for d in os.listdir("/usr/lib/jvm"))
+    for home in candidates:
+        java = os.path.join(home, "bin", "java")
+        if os.access(java, os.X_OK) and (java_release(java) or 0) >= 22:
+            return home
+    raise CompareError("no JDK 22+ found (looked at JAVA_HOME, javac on PATH, /usr/lib/jvm); set JAVA_HOME")
+
+
+def python_has_torch(python):
+    try:
+        r = subprocess.run([python, "-c", "import torch"], capture_output=True, timeout=120)
+        return r.returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def find_baseline_python(explicit):
+    if explicit:
+        if not python_has_torch(explicit):
+            raise CompareError(f"--python {explicit}: cannot import torch with it")
+        return explicit
+    candidates = [os.environ.get("DENSIFY_BASELINE_PYTHON"), "/usr/bin/python3", shutil.which("python3"),
+                  sys.executable]
+    for c in candidates:
+        if c and python_has_torch(c):
+            return c
+    raise CompareError("no Python with PyTorch found (tried DENSIFY_BASELINE_PYTHON, /usr/bin/python3, python3); "
+                       "on Debian: apt-get install python3-torch, or pass --python")
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+def newest_mtime(paths):
+    newest = 0.0
+    for p in paths:
+        if os.path.isfile(p):
+            newest = max(newest, os.path.getmtime(p))
+        elif os.path.isdir(p):
+            for d, _, files in os.walk(p):
+                for f in files:
+                    newest = max(newest, os.path.getmtime(os.path.join(d, f)))
+    return newest
+
+
+def m2_repository():
+    return os.path.join(os.path.expanduser("~"), ".m2", "repository")
+
+
+def installed_engine_jar():
+    return os.path.join(m2_repository(), "dev", "densify", "densify", VERSION, f"densify-{VERSION}.jar")
+
+
+def run_build(cmd, cwd, env, what):
+    say(f"building {what}: {' '.join(cmd)}")
+    r = subprocess.run(cmd, cwd=cwd, env=env)
+    if r.returncode != 0:
+        raise CompareError(f"building {what} failed (exit {r.returncode}): {' '.join(cmd)} in {cwd}")
+
+
+def build(env, mvn_args):
+    if not shutil.which("mvn"):
+        raise CompareError("mvn not found: install Maven, or build elsewhere and pass --no-build")
+    engine_sources = [os.path.join(ROOT, p) for p in
+                      ("pom.xml", "src/main", "bindings", "native/src", "native/include", "native/cuda",
+                       "native/CMakeLists.txt", "cmake")]
+    installed = installed_engine_jar()
+    if not os.path.isfile(installed) or newest_mtime(engine_sources) > os.path.getmtime(installed) or mvn_args:
+        run_build(["mvn", "-q", "-B", "-DskipTests", *mvn_args, "install"], ROOT, env, "the engine (root project)")
+    else:
+        say("engine up to date")
+    bench_sources = [os.path.join(BENCH, "pom.xml"), os.path.join(BENCH, "src")]
+    if (not os.path.isfile(BENCH_JAR) or newest_mtime(bench_sources) > os.path.getmtime(BENCH_JAR)
+            or os.path.getmtime(installed) > os.path.getmtime(BENCH_JAR)):
+        run_build(["mvn", "-q", "-B", "-f", os.path.join(BENCH, "pom.xml"), "package"], ROOT, env,
+                  "the benchmarks jar")
+    else:
+        say("benchmarks jar up to date")
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints and inputs
+
+
+def cli_command(env):
+    """The densify CLI: the repository's launcher, or its shaded jar when the launcher cannot run it."""
+    launcher_jar = os.path.join(ROOT, "target", "densify-cli.jar")
+    if os.path.isfile(launcher_jar):
+        return [os.path.join(ROOT, "densify")], None
+    shaded = sorted(f for f in os.listdir(os.path.join(ROOT, "target"))
+                    if f.startswith("densify") and f.endswith("-cli.jar")) if os.path.isdir(
+        os.path.join(ROOT, "target")) else []
+    if not shaded:
+        return [os.path.join(ROOT, "densify")], None
+    java = os.path.join(env["JAVA_HOME"], "bin", "java")
+    note = (f"./densify expects target/densify-cli.jar, but the build wrote target/{shaded[-1]}: "
+            f"ran that jar directly")
+    return [java, "--enable-native-access=ALL-UNNAMED", "-jar", os.path.join(ROOT, "target", shaded[-1])], note
+
+
+def make_checkpoints(env, allow_create, notes):
+    os.makedirs(WORK, exist_ok=True)
+    config_path = os.path.join(WORK, "model-config.json")
+    with open(config_path, "w") as f:
+        json.dump(MODEL, f, indent=1)
+    stamp_path = os.path.join(WORK, "checkpoints.json")
+    engine = installed_engine_jar()
+    stamp = {"model": MODEL, "reward_seed": REWARD_SEED, "policy_seed": POLICY_SEED,
+             "engine_mtime": os.path.getmtime(engine) if os.path.isfile(engine) else None}
+    paths = {"reward": os.path.join(WORK, "reward.safetensors"), "policy": os.path.join(WORK, "policy.safetensors")}
+    try:
+        with open(stamp_path) as f:
+            old = json.load(f)
+    except (OSError, ValueError):
+        old = None
+    fresh = all(os.path.isfile(p) for p in paths.values())
+    if fresh and (old == stamp or not allow_create):
+        say("checkpoints up to date")
+        return paths
+    if not allow_create:
+        raise CompareError(f"--no-build: checkpoints missing under {WORK}")
+    cli, note = cli_command(env)
+    if note:
+        say("note: " + note)
+        notes.append(note)
+    for kind, seed in (("reward", REWARD_SEED), ("policy", POLICY_SEED)):
+        cmd = cli + ["init-model", "--kind", kind, "--config", config_path, "--out", paths[kind], "--seed", str(seed)]
+        say("creating " + os.path.relpath(paths[kind], ROOT))
+        r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise CompareError(f"densify init-model failed (exit {r.returncode}): {' '.join(cmd)}\n"
+                               f"{r.stdout}{r.stderr}")
+    with open(stamp_path, "w") as f:
+        json.dump(stamp, f)
+    return paths
+
+
+def make_inputs():
+    """Seeded inputs. Timed batches have no padding; the 'check' parts (agreement only) are ragged."""
+    rng = random.Random(INPUT_SEED)
+    vocab = MODEL["vocab_size"]
+
+    def row(n):
+        return [rng.randrange(vocab) for _ in range(n)]
+
+    score_ids = [row(SCORE_LEN) for _ in range(SCORE_BATCH)]
+    score_mask = [[1] * SCORE_LEN for _ in range(SCORE_BATCH)]
+    check_ids, check_mask = [], []
+    for n, left in ((48, False), (30, False), (17, False), (5, False), (40, True), (23, True), (9, True), (1, True)):
+        ids = row(n)
+        pad = SCORE_LEN - n
+        if left:
+            check_ids.append([0] * pad + ids)
+            check_mask.append([0] * pad + [1] * n)
+        else:
+            check_ids.append(ids + [0] * pad)
+            check_mask.append([1] * n + [0] * pad)
+    score = {"ids": score_ids, "mask": score_mask, "batch_size": SCORE_BATCH,
+             "check": {"ids": check_ids, "mask": check_mask}}
+    generate = {"prompts": [row(GEN_PROMPT) for _ in range(GEN_BATCH)], "max_new_tokens": GEN_NEW,
+                "temperature": 1.0, "seed": SAMPLER_SEED,
+                "check": {"prompts": [row(n) for n in (16, 11, 7, 3, 1, 13)]}}
+    paths = {"score": os.path.join(WORK, "inputs-score.json"), "generate": os.path.join(WORK, "inputs-generate.json")}
+    for key, value in (("score", score), ("generate", generate)):
+        with open(paths[key], "w") as f:
+            json.dump(value, f)
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers
+
+
+class WorkerProcess:
+    def __init__(self, name, cmd, env, log_path):
+        self.name = name
+        self.log_path = log_path
+        self.log = open(log_path, "w")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     env=env, cwd=ROOT, text=True, bufsize=1)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def log_tail(self, n=30):
+        try:
+            self.log.flush()
+            with open(self.log_path) as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def request(self, payload, timeout=600):
+        op = payload.get("op")
+        try:
+            self.proc.stdin.write(json.dumps(payload) + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            raise CompareError(f"{self.name} worker is gone (exit {self.proc.poll()}); its log "
+                               f"{self.log_path} ends with:\n{self.log_tail()}")
+        try:
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            raise CompareError(f"{self.name} worker did not answer '{op}' within {timeout} s")
+        if line is None:
+            self.proc.wait(timeout=10)
+            raise CompareError(f"{self.name} worker exited (code {self.proc.returncode}) during '{op}'; its log "
+                               f"{self.log_path} ends with:\n{self.log_tail()}")
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            raise CompareError(f"{self.name} worker answered '{op}' with non-JSON: {line[:200]!r}")
+        if not reply.get("ok"):
+            raise CompareError(f"{self.name} worker failed '{op}': {reply.get('error')}")
+        return reply
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.request({"op": "quit"}, timeout=30)
+            except CompareError:
+                pass
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Agreement
+
+
+def max_abs_diff(a, b, what):
+    """a, b: equally shaped nested lists of numbers. Returns (max |a - b|, index path of it)."""
+    worst = (0.0, None)
+
+    def walk(x, y, path):
+        nonlocal worst
+        if isinstance(x, list) or isinstance(y, list):
+            if not (isinstance(x, list) and isinstance(y, list)) or len(x) != len(y):
+                raise CompareError(f"AGREEMENT FAILED: {what}: shapes differ at {path} "
+                                   f"(densify {len(x) if isinstance(x, list) else 'scalar'}, "
+                                   f"pytorch {len(y) if isinstance(y, list) else 'scalar'})")
+            for i, (u, v) in enumerate(zip(x, y)):
+                walk(u, v, path + [i])
+            return
+        d = abs(float(x) - float(y))
+        if d != d:  # NaN
+            d = float("inf")
+        if d > worst[0] or worst[1] is None:
+            worst = (d, path)
+
+    walk(a, b, [])
+    return worst
+
+
+def at(nested, path):
+    for i in path:
+        nested = nested[i]
+    return nested
+
+
+def check_agreement(workload, ours, theirs):
+    """Raises CompareError with a clear message when the sides disagree; returns the worst differences."""
+    failures = []
+    report = {}
+    if workload == "score":
+        numeric = ("scores", "check_scores")
+        exact = ()
+    else:
+        numeric = ("logprobs", "logits", "check_logprobs")
+        exact = ("ids", "check_ids")
+    for key in exact:
+        if ours.get(key) != theirs.get(key):
+            a, b = ours.get(key) or [], theirs.get(key) or []
+            where = next(((r, t) for r in range(min(len(a), len(b)))
+                          for t in range(min(len(a[r]), len(b[r]))) if a[r][t] != b[r][t]), None)
+            detail = (f"first difference at row {where[0]}, step {where[1]}: densify {a[where[0]][where[1]]}, "
+                      f"pytorch {b[where[0]][where[1]]}") if where else "lengths differ"
+            failures.append(f"greedy token ids ({key}) differ: {detail}")
+            report[key] = "DIFFER"
+        else:
+            report[key] = "identical"
+    for key in numeric:
+        if key not in ours or key not in theirs:
+            failures.append(f"{key} missing (densify has it: {key in ours}, pytorch has it: {key in theirs})")
+            continue
+        worst, path = max_abs_diff(ours[key], theirs[key], f"{workload}.{key}")
+        report[key] = worst
+        if not worst <= TOLERANCE:
+            where = f"index {path}"
+            if key == "logits" and path is not None and len(path) == 2:  # rows are flattened [position, vocab]
+                vocab = MODEL["vocab_size"]
+                where = f"row {path[0]}, position {path[1] // vocab}, token {path[1] % vocab}"
+            failures.append(f"{key}: max |densify - pytorch| = {worst:.3e} > {TOLERANCE:g} at {where} "
+                            f"(densify {at(ours[key], path)!r}, pytorch {at(theirs[key], path)!r})")
+    if failures:
+        raise CompareError(f"AGREEMENT FAILED for workload '{workload}': the two sides do not compute the same "
+                           f"numbers, so no timing is reported.\n  - " + "\n  - ".join(failures))
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# FLOPs (forward, useful work; see README.md)
+
+
+def trunk_flops(tokens):
+    """Matrix products of the transformer blocks: 2 FLOPs per weight per token, 12 E^2 weights per layer."""
+    return 2 * 12 * MODEL["n_embd"] ** 2 * MODEL["n_layer"] * tokens
+
+
+def attention_flops(queries, keys):
+    """Q K^T and attention x V: 2 products of 2 * queries * keys * E FLOPs per layer."""
+    return 2 * 2 * queries * keys * MODEL["n_embd"] * MODEL["n_layer"]
+
+
+def score_flops():
+    per_seq = trunk_flops(SCORE_LEN) + attention_flops(SCORE_LEN, SCORE_LEN) + 2 * MODEL["n_embd"]
+    return SCORE_BATCH * per_seq
+
+
+def generate_flops():
+    """The work of KV-cached decoding (the useful work, for both generation workloads)."""
+    p, n = GEN_PROMPT, GEN_NEW
+    per_row = trunk_flops(p) + attention_flops(p, p)  # prefill
+    for s in range(1, n):  # n - 1 single-token steps; the last token is never fed back
+        per_row += trunk_flops(1) + attention_flops(1, p + s)
+    per_row += n * 2 * MODEL["n_embd"] * MODEL["vocab_size"]  # LM head, one position per new token
+    return GEN_BATCH * per_row
+
+
+WORKLOAD_INFO = {
+    "score": {"unit": "seq/s", "units": SCORE_BATCH, "flops": score_flops,
+              "what": f"reward scores, batch {SCORE_BATCH} x {SCORE_LEN} tokens"},
+    "generate_cache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": generate_flops,
+                       "what": f"sampling with KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
+                               f"{GEN_NEW} new tokens"},
+    "generate_nocache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": generate_flops,
+                         "what": f"sampling without KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
+                                 f"{GEN_NEW} new tokens"},
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine description
+
+
+class ForeignLoad:
+    """CPU time that processes other than this driver and its workers used during the timing
+    (Linux /proc; None elsewhere): a measure of how noisy the timings are."""
+
+    def __init__(self, pids):
+        self.pids = pids
+        self.start = self._sample()
+
+    @staticmethod
+    def _busy_ticks():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields[:8]) - idle
+
+    def _own_ticks(self):
+        total = 0
+        for pid in self.pids:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        t = os.times()
+        return total + (t.user + t.system) * os.sysconf("SC_CLK_TCK")
+
+    def _sample(self):
+        try:
+            return time.monotonic(), self._busy_ticks(), self._own_ticks()
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def snapshot(self):
+        return self._sample()
+
+    @staticmethod
+    def between(a, b):
+        """Foreign CPU between two snapshots: {wall_s, foreign_cpu_s, foreign_share} or None."""
+        if a is None or b is None:
+            return None
+        hz = os.sysconf("SC_CLK_TCK")
+        wall = b[0] - a[0]
+        foreign = max(0.0, ((b[1] - a[1]) - (b[2] - a[2])) / hz)
+        return {"wall_s": wall, "foreign_cpu_s": foreign,
+                "foreign_share": foreign / (wall * (os.cpu_count() or 1)) if wall > 0 else 0.0}
+
+    def result(self):
+        return self.between(self.start, self._sample())
+
+
+def disturbed(load):
+    """Whether other processes used more than 10% of the machine (and at least 2 clock ticks) during a call."""
+    return load is not None and load["foreign_share"] > 0.10 and load["foreign_cpu_s"] >= 2.0 / os.sysconf(
+        "SC_CLK_TCK")
+
+
+def cpu_description():
+    info = {"model_name": platform.processor() or "unknown", "cpus": os.cpu_count()}
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, timeout=30).stdout
+        fields = {}
+        for line in out.splitlines():
+            if ":" in line:
+                k, v = line.split(":", 1)
+                fields[k.strip()] = v.strip()
+        info["model_name"] = fields.get("Model name", info["model_name"])
+        info["cpus"] = int(fields.get("CPU(s)", info["cpus"]))
+        cores = int(fields.get("Core(s) per socket", 0)) * int(fields.get("Socket(s)", 0))
+        if cores:
+            info["cores"] = cores
+        if "Thread(s) per core" in fields:
+            info["threads_per_core"] = int(fields["Thread(s) per core"])
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        pass
+    return info
+
+
+def git_description():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True,
+                               timeout=30).stdout.strip() != ""
+        return {"commit": head or None, "uncommitted_changes": dirty}
+    except (OSError, subprocess.TimeoutExpired):
+        return {"commit": None}
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports
+
+
+def fmt_ms(s):
+    return f"{s * 1e3:.2f}"
+
+
+def fmt_rate(x):
+    return f"{x:,.0f}" if x >= 100 else f"{x:.2f}"
+
+
+def fmt_share(share):
+    pct = share * 100
+    return f"{pct:.1f}%" if pct >= 1 else f"{pct:.3g}%"
+
+
+def markdown_table(results):
+    head = ("| Workload | Threads | densify median ms (min–max) | PyTorch median ms (min–max) | Ratio PyTorch/densify "
+            "| densify | PyTorch | densify GFLOP/s (% of mm peak) | PyTorch GFLOP/s (% of mm peak) |")
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    rows = [head, rule]
+    for r in results["workloads"]:
+        d, p = r["densify"], r["pytorch"]
+        rows.append(
+            f"| {r['workload']} | {r['threads']} "
+            f"| {fmt_ms(d['median_s'])} ({fmt_ms(d['min_s'])}–{fmt_ms(d['max_s'])}) "
+            f"| {fmt_ms(p['median_s'])} ({fmt_ms(p['min_s'])}–{fmt_ms(p['max_s'])}) "
+            f"| {r['ratio']:.3f} "
+            f"| {fmt_rate(d['throughput'])} {r['unit']} | {fmt_rate(p['throughput'])} {r['unit']} "
+            f"| {d['gflops']:.2f} ({fmt_share(d['peak_share'])}) | {p['gflops']:.2f} ({fmt_share(p['peak_share'])}) |")
+    return "\n".join(rows)
+
+
+def write_reports(results):
+    os.makedirs(RESULTS, exist_ok=True)
+    with open(os.path.join(RESULTS, "latest.json"), "w") as f:
+        json.dump(results, f, indent=2)
+        f.write("\n")
+    m = results["machine"]
+    peak = results["peak"]
+    dev = results["device"]
+    lines = [
+        "# densify vs PyTorch eager",
+        "",
+        f"Run {results['date']} with `{results['command']}` ({results['mode']}), "
+        f"commit {results['git'].get('commit')}{' with uncommitted changes' if results['git'].get('uncommitted_changes') else ''}.",
+        "",
+        f"* Machine: {m['model_name']}, {m.get('cores', '?')} cores, {m['cpus']} CPUs"
+        + (f"; GPU {results['gpu']}" if results.get("gpu") else "")
+        + f"; device `{dev}`; {results['threads']} intra-op threads on both sides.",
+        f"* densify {results['versions']['densify']} (libtorch {results['versions']['densify_torch']}, "
+        f"{results['versions']['java']}); baseline PyTorch {results['versions']['pytorch']} "
+        f"(Python {results['versions']['python']}, attention: {results['versions']['attention']}).",
+        f"* float32 matrix-multiply peak (torch.mm {peak['n']}x{peak['n']}, best of {len(peak['gflops'])}): "
+        f"{peak['best_gflops']:.2f} GFLOP/s (median {peak['median_gflops']:.2f}).",
+        f"* Timed calls per side: " + ", ".join(f"{r['workload']} {r['samples']}" for r in results["workloads"])
+        + f"; interleaved densify, PyTorch, densify, … one call at a time after {results['warmup']} warm-up calls "
+        f"each, {results['settle_s']} s apart; ratio = PyTorch median / densify median (> 1: densify faster).",
+    ]
+    fl = results.get("foreign_cpu_during_timing")
+    if fl is not None:
+        lines.append(f"* Other processes used {fl['foreign_cpu_s']:.1f} CPU-seconds while the workloads were timed "
+                     f"({fl['foreign_share'] * 100:.1f}% of the machine over {fl['wall_s']:.0f} s).")
+    lines += [
+        "",
+        markdown_table(results),
+        "",
+        "Agreement (max |densify − PyTorch|, greedy decoding for generation; tolerance "
+        f"{TOLERANCE:g}):",
+        "",
+    ]
+    for w, rep in results["agreement"].items():
+        parts = [f"{k} {v:.2e}" if isinstance(v, float) else f"{k} {v}" for k, v in rep.items()]
+        lines.append(f"* {w}: " + ", ".join(parts))
+    if results.get("notes"):
+        lines += ["", "Notes:", ""] + [f"* {n}" for n in results["notes"]]
+    lines.append("")
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write("\n".join(lines))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def summarize(seconds, units, flops, peak):
+    med = statistics.median(seconds)
+    return {"seconds": seconds, "median_s": med, "min_s": min(seconds), "max_s": max(seconds),
+            "throughput": units / med, "gflops": flops / med / 1e9, "peak_share": flops / med / peak}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="benchmarks/compare", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (under 3 minutes on 2 cores)")
+    ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    ap.add_argument("--threads", type=int, default=2, help="intra-op threads on both sides (default 2)")
+    ap.add_argument("--warmup", type=int, help="warm-up calls per side and workload (default 2 quick, 3 full)")
+    ap.add_argument("--samples", type=int,
+                    help="timed calls per side and workload (default: enough for about 2 s (quick) or 10 s per side, "
+                         "at least 5 (quick) or 21, at most 25 (quick) or 101)")
+    ap.add_argument("--settle", type=float, default=0.3,
+                    help="seconds to wait before each timed call, so the other side's idle threads stop spinning "
+                         "(default 0.3)")
+    ap.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of " + ",".join(WORKLOADS))
+    ap.add_argument("--python", help="interpreter for the PyTorch worker (default: one that imports torch)")
+    ap.add_argument("--no-build", action="store_true",
+                    help="use the built jars and existing checkpoints as they are (no Maven, no CLI)")
+    ap.add_argument("--mvn-arg", action="append", default=[],
+                    help="extra argument for the engine's Maven build, e.g. -Ddensify.cmake.args=-DDFY_CUDA=ON")
+    args = ap.parse_args(argv)
+    if args.threads < 1:
+        ap.error("--threads must be >= 1")
+    workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
+    for w in workloads:
+        if w not in WORKLOADS:
+            ap.error(f"unknown workload {w!r}")
+    warmup = args.warmup if args.warmup is not None else (2 if args.quick else 3)
+    samples = args.samples if args.samples is not None else (5 if args.quick else 21)
+    max_samples = 25 if args.quick else 101
+    target_s = 2.0 if args.quick else 10.0
+    if samples < 1 or warmup < 0 or args.settle < 0:
+        ap.error("--samples must be >= 1, --warmup >= 0 and --settle >= 0")
+    started = time.monotonic()
+    notes = []
+    load_before = os.getloadavg()
+
+    jdk = find_jdk()
+    env = dict(os.environ, JAVA_HOME=jdk, PATH=os.path.join(jdk, "bin") + os.pathsep + os.environ.get("PATH", ""))
+    python = find_baseline_python(args.python)
+    if not args.no_build:
+        build(env, args.mvn_arg)
+    elif not os.path.isfile(BENCH_JAR):
+        raise CompareError(f"--no-build: {BENCH_JAR} is missing")
+    checkpoints = make_checkpoints(env, not args.no_build, notes)
+    inputs = make_inputs()
+    build_done = time.monotonic()
+
+    java = os.path.join(jdk, "bin", "java")
+    # Intra-op threads are set per setup request on both sides; OpenBLAS's own thread pool (the BLAS under
+    # Debian's libtorch) reads its size once, at load, so both workers also get it from the environment.
+    worker_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
+    densify = WorkerProcess("densify", [java, "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-cp", BENCH_JAR,
+                                        "dev.densify.bench.Worker"], worker_env,
+                            os.path.join(WORK, "densify-worker.log"))
+    pytorch = WorkerProcess("pytorch", [python, "-u", os.path.join(HERE, "worker.py")], worker_env,
+                            os.path.join(WORK, "pytorch-worker.log"))
+    try:
+        d_info = densify.request({"op": "info"}, timeout=300)
+        p_info = pytorch.request({"op": "info"}, timeout=300)
+        if args.device == "cuda":
+            if d_info.get("cuda_devices", 0) < 1:
+                raise CompareError("--device cuda: the densify build sees no CUDA device "
+                                   f"(cuda_compiled={d_info.get('cuda_compiled')}); build the CUDA variant "
+                                   "(see README.md) or point DENSIFY_LIBRARY at a CUDA libdensify.so")
+            if not p_info.get("cuda_available"):
+                raise CompareError(f"--device cuda: PyTorch {p_info.get('torch')} at {python} sees no CUDA device")
+
+        def setup(worker, workload):
+            worker.request({"op": "setup", "workload": workload,
+                            "checkpoint": checkpoints["reward" if workload == "score" else "policy"],
+                            "inputs": inputs["score" if workload == "score" else "generate"],
+                            "threads": args.threads, "device": args.device}, timeout=600)
+
+        # 1. Agreement, before any timing.
+        agreement = {}
+        for w in workloads:
+            setup(densify, w)
+            setup(pytorch, w)
+            ours = densify.request({"op": "outputs"})["outputs"]
+            theirs = pytorch.request({"op": "outputs"})["outputs"]
+            agreement[w] = check_agreement(w, ours, theirs)
+            say(f"agreement {w}: " + ", ".join(f"{k} {v:.2e}" if isinstance(v, float) else f"{k} {v}"
+                                                for k, v in agreement[w].items()))
+
+        # 2. Matrix-multiply peak at the same thread count.
+        mm_n = 4096 if args.device == "cuda" else 1024
+        peak_reply = pytorch.request({"op": "peak", "n": mm_n, "reps": 10 if args.quick else 30,
+                                      "threads": args.threads, "device": args.device})
+        rates = peak_reply["flops_per_s"]
+        peak = {"n": mm_n, "gflops": [r / 1e9 for r in rates], "best_gflops": max(rates) / 1e9,
+                "median_gflops": statistics.median(rates) / 1e9, "threads": peak_reply["threads"]}
+        say(f"mm peak: {peak['best_gflops']:.2f} GFLOP/s (torch.mm {mm_n}, {peak['threads']} threads)")
+
+        # 3. Timing, interleaved.
+        foreign = ForeignLoad([densify.proc.pid, pytorch.proc.pid])
+        rows = []
+        for w in workloads:
+            setup(densify, w)
+            setup(pytorch, w)
+            threads_seen = (densify.request({"op": "info"})["threads"], pytorch.request({"op": "info"})["threads"])
+            if threads_seen != (args.threads, args.threads):
+                raise CompareError(f"thread counts differ from --threads {args.threads}: densify {threads_seen[0]}, "
+                                   f"pytorch {threads_seen[1]}")
+            def timed(worker):
+                # Let the other worker's idle threads (OpenMP, OpenBLAS) stop spinning before this call.
+                time.sleep(args.settle)
+                before = foreign.snapshot()
+                seconds = worker.request({"op": "time", "reps": 1})["seconds"][0]
+                return seconds, disturbed(ForeignLoad.between(before, foreign.snapshot()))
+
+            warm = []
+            for _ in range(warmup):
+                warm.append(max(timed(densify)[0], timed(pytorch)[0]))
+            if args.samples is not None:
+                n = samples
+            else:  # enough calls for about target_s per side, within [min_samples, max_samples]
+                estimate = statistics.median(warm) if warm else 1.0
+                n = max(samples, min(max_samples, math.ceil(target_s / max(estimate, 1e-6))))
+            d_times, p_times, d_disturbed, p_disturbed = [], [], 0, 0
+            for _ in range(n):
+                t, bad = timed(densify)
+                d_times.append(t)
+                d_disturbed += bad
+                t, bad = timed(pytorch)
+                p_times.append(t)
+                p_disturbed += bad
+            info = WORKLOAD_INFO[w]
+            flops = info["flops"]()
+            peak_flops = peak["best_gflops"] * 1e9
+            d = summarize(d_times, info["units"], flops, peak_flops)
+            p = summarize(p_times, info["units"], flops, peak_flops)
+            d["disturbed_calls"] = d_disturbed
+            p["disturbed_calls"] = p_disturbed
+            row = {"workload": w, "what": info["what"], "unit": info["unit"], "units_per_call": info["units"],
+                   "useful_flops_per_call": flops, "threads": args.threads, "samples": n, "densify": d,
+                   "pytorch": p, "ratio": p["median_s"] / d["median_s"]}
+            rows.append(row)
+            if d_disturbed or p_disturbed:
+                notes.append(f"{w}: other processes used more than 10% of the machine during {d_disturbed} of {n} "
+                             f"densify calls and {p_disturbed} of {n} PyTorch calls")
+            say(f"{w}: densify {fmt_ms(d['median_s'])} ms, pytorch {fmt_ms(p['median_s'])} ms, "
+                f"ratio {row['ratio']:.3f}")
+        foreign_load = foreign.result()
+    finally:
+        densify.close()
+        pytorch.close()
+
+    cpu = cpu_description()
+    load_after = os.getloadavg()
+    if foreign_load is not None and foreign_load["foreign_share"] > 0.05:
+        notes.append(f"other processes used {foreign_load['foreign_cpu_s']:.1f} CPU-seconds while the workloads were "
+                     f"timed ({foreign_load['foreign_share'] * 100:.0f}% of the machine's {os.cpu_count()} CPUs over "
+                     f"{foreign_load['wall_s']:.0f} s): they competed for the cores, so these timings are noisy; "
+                     f"rerun on an idle machine")
+    results = {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "benchmarks/compare " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "mode": "quick" if args.quick else "full",
+        "device": args.device,
+        "threads": args.threads,
+        "machine": cpu,
+        "gpu": p_info.get("cuda_device") if args.device == "cuda" else None,
+        "git": git_description(),
+        "versions": {"densify": d_info.get("densify"), "densify_torch": d_info.get("torch"),
+                     "java": d_info.get("java"), "pytorch": p_info.get("torch"), "python": p_info.get("python"),
+                     "attention": p_info.get("attention")},
+        "model": MODEL,
+        "warmup": warmup,
+        "settle_s": args.settle,
+        "peak": peak,
+        "agreement": agreement,
+        "workloads": rows,
+        "notes": notes,
+        "load_average": {"before": list(load_before), "after": list(load_after)},
+        "foreign_cpu_during_timing": foreign_load,
+        "seconds": {"build_and_setup": build_done - started, "measurement": time.monotonic() - build_done},
+    }
+    write_reports(results)
+    print(f"\ndensify vs PyTorch eager — {cpu['model_name']}, {cpu.get('cores', '?')} cores, device {args.device}"
+          + (f" ({results['gpu']})" if results["gpu"] else "") + f", {args.threads} threads, "
+          f"mm peak {peak['best_gflops']:.2f} GFLOP/s\n")
+    print(markdown_table(results))
+    for n in notes:
+        print(f"\nnote: {n}")
+    print(f"\nwrote {os.path.relpath(os.path.join(RESULTS, 'latest.json'), os.getcwd())} and latest.md "
+          f"(build/setup {results['seconds']['build_and_setup']:.0f} s, "
+          f"measurement {results['seconds']['measurement']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except CompareError as e:
+        print(f"compare: {e}", file=sys.stderr)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
