@@ -101,21 +101,36 @@ class ReviewsAttributionTest {
     }
 
     /** Floor for the mean Spearman of SHAP (S = 512) of the reward model vs the true contributions. */
-    static final double MIN_SHAP_SPEARMAN = 0.35;
+    static final double MIN_SHAP_SPEARMAN = 0.6;
 
     /**
      * The task's reward model explained by SHAP (S = 512) against the true contributions: mean
      * Spearman correlation over the test prompts' reviews. LIME's, attention's and (as the
-     * ceiling the metric allows at this budget) SHAP's of the true sentiment itself are printed.
+     * ceiling the metric allows at this budget) SHAP's of the true sentiment itself are printed,
+     * with the tie-free ceiling explained below.
      *
-     * <p>The tracker's target is 0.8. The small task's reward model (seed 0: test accuracy 79%,
-     * score Spearman 0.65 with the true sentiment) reaches about 0.42 with SHAP at S = 512 and at
-     * S = 4096 alike, so the limit is the reward model, not the attribution; the test holds
-     * {@value #MIN_SHAP_SPEARMAN} as a regression floor until a better reward model is prepared.
+     * <p>The reward model is trained to be faithful under masking ({@link ReviewsTask}: soft labels
+     * sigmoid(1.5·sentiment), so its score is about 1.5·sentiment, and mask augmentation: half
+     * of the training rows are masked copies drawn like KernelSHAP's coalitions, labelled by the
+     * true sentiment of the masked text). The small seed-0 task reaches a mean Spearman of about
+     * 0.69 (Pearson 0.86); before the augmentation it was 0.38 (Pearson 0.66). Seeds 1 and 2 of
+     * the same recipe gave 0.67 and 0.61, so the floor is {@value #MIN_SHAP_SPEARMAN}.
+     *
+     * <p><b>Why not the tracker's 0.8.</b> About 70% of the true contributions are exact ties at 0
+     * (neutral words). Spearman gives tied truths one average rank, and any values that are not
+     * tied as well (a neural model's never are) cost the correlation no matter how small they
+     * are: with every nonzero contribution ordered perfectly and the neutral ones at ±1e-9, the
+     * mean Spearman over these reviews is about 0.80 (printed as the tie-free ceiling). SHAP of
+     * the true sentiment reaches about 0.89 only because exact enumeration (short responses)
+     * returns bit-identical values for symmetric players, which keeps the ties; with those ties
+     * broken by 1e-7 it is 0.80 too. So 0.8 is out of reach for any reward model under this
+     * metric; a reward model of the small recipe trained for 8000 steps instead of 3000 reached
+     * 0.78 with Pearson 0.99. Pearson and the Spearman over tokens with a nonzero true contribution are printed
+     * as well.
      *
      * <p>Needs a prepared task: the directory named by {@value #TASK_PROPERTY}, or one already
      * prepared in target/test-tasks/reviews-small-seed0, or {@code -D}{@value #PREPARE_PROPERTY}
-     * {@code =true} to prepare it there (about 4-5 minutes on 2 CPU threads); otherwise skipped.
+     * {@code =true} to prepare it there (about 20-40 s on 2 CPU threads); otherwise skipped.
      */
     @Test
     void shapOfTheRewardModelFollowsTheTrueContributions() {
@@ -143,6 +158,8 @@ class ReviewsAttributionTest {
             List<Attribution> attention = AttentionCredit.of(task.rewardModel(), AttentionOptions.defaults()
                     .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
             double rhoShap = meanSpearman(splits, shap);
+            double ceiling = tieFreeCeiling(splits);
+            double rhoShapNonzero = meanSpearmanNonzero(splits, shap);
             double rhoLime = meanSpearman(splits, lime);
             double rhoOracle = meanSpearman(splits, oracle);
             double rhoAttention = meanSpearman(splits, attention);
@@ -153,9 +170,11 @@ class ReviewsAttributionTest {
             System.out.printf("[attribution] reviews task %s (%d test reviews): mean Spearman vs true contributions: "
                             + "SHAP(S=512) %.4f (Pearson %.4f) [%.1f s], LIME(S=512) %.4f (Pearson %.4f) [%.1f s], "
                             + "attention %.4f (Pearson %.4f); SHAP(S=512) of the true sentiment %.4f; "
+                            + "tie-free ceiling %.4f; SHAP on tokens with nonzero truth %.4f; "
                             + "max |sum - (f - f0)| %.2g; target 0.8 %s%n", dir, splits.size(), rhoShap,
                     meanPearson(splits, shap), shapSeconds, rhoLime, meanPearson(splits, lime), limeSeconds, rhoAttention,
-                    meanPearson(splits, attention), rhoOracle, efficiency, rhoShap >= 0.8 ? "met" : "NOT met");
+                    meanPearson(splits, attention), rhoOracle, ceiling, rhoShapNonzero, efficiency,
+                    rhoShap >= 0.8 ? "met" : "NOT met");
             assertTrue(efficiency <= 1e-4, "efficiency " + efficiency);
             assertTrue(rhoShap >= MIN_SHAP_SPEARMAN, "mean Spearman of SHAP vs the true contributions: " + rhoShap);
             assertTrue(rhoShap > rhoAttention, "SHAP " + rhoShap + " vs attention " + rhoAttention);
@@ -203,6 +222,60 @@ class ReviewsAttributionTest {
                 values[j] = v[j];
             }
             double rho = spearman(truth, values);
+            if (!Double.isNaN(rho)) {
+                sum += rho;
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /**
+     * The best mean Spearman that values without exact ties can reach: each review's true
+     * contributions with every tie broken (by 1e-9 times the token's index), against the truth.
+     * Within a tie block of the truth the order does not matter (the numerator does not change),
+     * so this is the ceiling for perfectly ordered, untied values.
+     */
+    static double tieFreeCeiling(List<Split> splits) {
+        double sum = 0;
+        int n = 0;
+        for (Split s : splits) {
+            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
+            double[] untied = truth.clone();
+            for (int j = 0; j < untied.length; j++) {
+                untied[j] += 1e-9 * j;
+            }
+            double rho = spearman(truth, untied);
+            if (!Double.isNaN(rho)) {
+                sum += rho;
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    /** Mean over reviews of Spearman(values, true contributions) on the tokens whose true contribution is not 0. */
+    static double meanSpearmanNonzero(List<Split> splits, List<Attribution> results) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < splits.size(); i++) {
+            Split s = splits.get(i);
+            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
+            float[] v = results.get(i).values();
+            int k = 0;
+            for (double t : truth) {
+                k += t != 0 ? 1 : 0;
+            }
+            double[] t2 = new double[k];
+            double[] v2 = new double[k];
+            k = 0;
+            for (int j = 0; j < truth.length; j++) {
+                if (truth[j] != 0) {
+                    t2[k] = truth[j];
+                    v2[k++] = v[j];
+                }
+            }
+            double rho = k < 2 ? Double.NaN : spearman(t2, v2);
             if (!Double.isNaN(rho)) {
                 sum += rho;
                 n++;

@@ -32,6 +32,10 @@ import java.util.Locale;
  * @param rewardTestSpearman     Spearman (rank, ties averaged) correlation of the same
  * @param rewardPrefixAccuracy   accuracy on one prefix per test review whose own sentiment is not 0
  * @param rewardPrefixCount      how many such prefixes
+ * @param rewardMaskedPearson    Pearson correlation of scores with the true sentiment on one masked copy of each test
+ *                               review, masked as in training ({@link ReviewsConfig.Masks}): faithfulness under the
+ *                               masking that attribution applies
+ * @param rewardMaskedCount      how many masked copies
  * @param samples                SFT samples (one per test prompt)
  * @param sampleParseShare       share whose prompt + response (cut at eos) parses under {@link ReviewGrammar#parses}
  * @param lowTemperatureParseShare the same share for a second sample set drawn at the low temperature
@@ -50,6 +54,7 @@ public record ReviewsSummary(long seed, String size,
                              long rewardParameters, long rewardBytes, int rewardTrainExamples, double rewardFinalLoss,
                              double rewardTestAccuracy, double rewardTestPearson, double rewardTestSpearman,
                              double rewardPrefixAccuracy, int rewardPrefixCount,
+                             double rewardMaskedPearson, int rewardMaskedCount,
                              int samples, double sampleParseShare, double lowTemperatureParseShare,
                              double sampleFinishedShare,
                              double samplePositiveShare, double sampleNegativeShare, double sampleNeutralShare,
@@ -91,6 +96,8 @@ public record ReviewsSummary(long seed, String size,
         r.put("testSpearman", round(rewardTestSpearman));
         r.put("prefixAccuracy", round(rewardPrefixAccuracy));
         r.put("prefixCount", rewardPrefixCount);
+        r.put("maskedPearson", round(rewardMaskedPearson));
+        r.put("maskedCount", rewardMaskedCount);
         ObjectNode s = root.putObject("samples");
         s.put("count", samples);
         s.put("parseShare", round(sampleParseShare));
@@ -119,6 +126,7 @@ public record ReviewsSummary(long seed, String size,
                 r.path("finalTrainLoss").asDouble(), r.path("testAccuracy").asDouble(),
                 r.path("testPearson").asDouble(), r.path("testSpearman").asDouble(),
                 r.path("prefixAccuracy").asDouble(), r.path("prefixCount").asInt(),
+                r.path("maskedPearson").asDouble(), r.path("maskedCount").asInt(),
                 s.path("count").asInt(), s.path("parseShare").asDouble(),
                 s.path("lowTemperatureParseShare").asDouble(), s.path("finishedShare").asDouble(),
                 s.path("positiveShare").asDouble(), s.path("negativeShare").asDouble(),
@@ -132,13 +140,13 @@ public record ReviewsSummary(long seed, String size,
                 "reviews task (seed %d, size %s): %d/%d/%d train/validation/test reviews, %d+%d prompts%n"
                         + "  policy: %,d parameters, validation perplexity %.3f (loss %.4f nats/token)%n"
                         + "  reward model: %,d parameters, test accuracy %.2f%%, Pearson %.3f, Spearman %.3f,"
-                        + " prefix accuracy %.2f%% (%d prefixes)%n"
+                        + " prefix accuracy %.2f%% (%d prefixes), masked Pearson %.3f (%d masked)%n"
                         + "  SFT samples (%d test prompts): %.1f%% parse (%.1f%% at low temperature), %.1f%% finished,"
                         + " %.1f%% positive / %.1f%% negative / %.1f%% neutral, mean reward %.3f",
                 seed, size, trainReviews, validationReviews, testReviews, trainPrompts, testPrompts,
                 policyParameters, validationPerplexity, validationLoss,
                 rewardParameters, 100 * rewardTestAccuracy, rewardTestPearson, rewardTestSpearman,
-                100 * rewardPrefixAccuracy, rewardPrefixCount,
+                100 * rewardPrefixAccuracy, rewardPrefixCount, rewardMaskedPearson, rewardMaskedCount,
                 samples, 100 * sampleParseShare, 100 * lowTemperatureParseShare, 100 * sampleFinishedShare, 100 * samplePositiveShare,
                 100 * sampleNegativeShare, 100 * sampleNeutralShare, sampleMeanReward);
     }

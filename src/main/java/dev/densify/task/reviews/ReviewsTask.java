@@ -50,14 +50,28 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       length-bucketed mini-batches.</li>
  *   <li><b>reward model</b>: a GPT-2 classifier whose score is the logit of "positive", read at
  *       the last token of {@code bos + words} (no eos), trained the same way with the logistic
- *       loss on the training reviews' labels. <em>Prefix augmentation</em>: PPO scores partial
- *       and unfinished policy samples, so a quarter of the training reviews (seeded) contribute
- *       one extra example: their first k words, k uniform in [2, n−1], labelled by the prefix's
- *       own true sentiment (1 positive, 0 negative, 0.5 when the prefix has sentiment 0 — no
- *       evidence yet, so the score should sit near 0). {@link ReviewsSummary#rewardPrefixAccuracy}
- *       measures it on held-out prefixes.</li>
+ *       loss. <em>Soft labels</em> ({@link ReviewsConfig#label}): an example with true sentiment
+ *       s is labelled sigmoid(c·s), c = {@link ReviewsConfig#labelScale()} (1.5), so the loss is
+ *       least when the score is c·s: the score is about linear in the true sentiment, and the
+ *       Shapley values of a linear function of the sentiment are c times the true token
+ *       contributions ({@link TokenContributions}). (Hard 0/1 labels push the logit of clear
+ *       reviews to large values of no meaning, and SHAP of such a score ranks the words far
+ *       worse.) <em>Prefix augmentation</em>: PPO scores partial and unfinished policy samples,
+ *       so a quarter of the training reviews (seeded) contribute one extra example: their first
+ *       k words, k uniform in [2, n−1], labelled by the prefix's own true sentiment (sigmoid(0) =
+ *       0.5 when the prefix has sentiment 0 — no evidence yet, so the score should sit near 0).
+ *       {@link ReviewsSummary#rewardPrefixAccuracy} measures it on held-out prefixes. <em>Mask
+ *       augmentation</em> ({@link ReviewsConfig.Masks}): attribution explains a score by scoring
+ *       coalitions in which removed response tokens are replaced by the mask token, text a
+ *       reward model trained on reviews alone never saw and scores arbitrarily. So half of the
+ *       rows drawn into the batches are replaced by a fresh masked copy (prompt-like first 2–5
+ *       words kept, of the rest a Shapley-kernel-distributed number kept, so mostly near-empty
+ *       and near-full coalitions, as KernelSHAP evaluates them), labelled by the true sentiment
+ *       of the masked text (the mask counts as a neutral word, as in the oracle's game).
+ *       {@link ReviewsSummary#rewardMaskedPearson} measures it on masked test reviews.</li>
  *   <li><b>evaluation</b> of the saved checkpoints: validation perplexity; test accuracy and
- *       Pearson/Spearman correlation of scores with the true sentiment; one sample per test
+ *       Pearson/Spearman correlation of scores with the true sentiment; the same correlation on
+ *       one masked copy of each test review; one sample per test
  *       prompt at temperature 1 (stop at eos, at most {@value ReviewGrammar#MAX_WORDS} tokens),
  *       checked with {@link ReviewGrammar#parses} (prompt + response cut at eos) and
  *       {@link SentimentFunction}, and scored by the reward model; a second sample set at
@@ -296,8 +310,9 @@ public final class ReviewsTask implements AutoCloseable {
             }, () -> {
                 long start = System.nanoTime();
                 try (RewardModel reward = RewardModel.create(config.rewardModel(), device, config.seed(2))) {
-                    float[] losses = ReviewsTraining.trainReward(reward, config.reward(), in.rmSeqs, in.rmLabels,
-                            config.seed(7), bar.monitor(false));
+                    float[] losses = ReviewsTraining.trainReward(reward, config.reward(), in.rmWords, in.rmSeqs,
+                            in.rmLabels, config.masks(), config::label, config.seed(7), config.seed(9),
+                            bar.monitor(false));
                     reward.save(dir.resolve(REWARD_FILE));
                     return new Trained(reward.parameterCount(), ReviewsTraining.tailMean(losses),
                             seconds(System.nanoTime() - start));
@@ -312,6 +327,7 @@ public final class ReviewsTask implements AutoCloseable {
             // evaluation, on the saved checkpoints (what users of the directory get)
             int units = ReviewsTraining.batches(in.valSeqs.size()) + ReviewsTraining.batches(in.prompts.size())
                     + ReviewsTraining.batches(in.testSeqs.size()) + ReviewsTraining.batches(in.prefixSeqs.size())
+                    + ReviewsTraining.batches(in.maskedSeqs.size())
                     + 2 * ReviewsTraining.batches(in.prompts.size());
             ReviewsSummary summary;
             try (Progress evalBar = Progress.on(log, "evaluate", units, "batches")) {
@@ -329,7 +345,8 @@ public final class ReviewsTask implements AutoCloseable {
                 }, () -> {
                     try (RewardModel reward = RewardModel.load(dir.resolve(REWARD_FILE), device)) {
                         return new float[][] {ReviewsTraining.score(reward, in.testSeqs, tick),
-                                ReviewsTraining.score(reward, in.prefixSeqs, tick)};
+                                ReviewsTraining.score(reward, in.prefixSeqs, tick),
+                                ReviewsTraining.score(reward, in.maskedSeqs, tick)};
                     }
                 });
                 Samples samples = Samples.of(in, data, tokenizer, evals.first().responses());
@@ -341,8 +358,8 @@ public final class ReviewsTask implements AutoCloseable {
                 AtomicFiles.write(dir.resolve(SAMPLES_FILE), samples.jsonLines(data, sampleRewards));
                 // as summary.json holds it (rounded), so callers see the same numbers as readers of the file
                 summary = ReviewsSummary.fromJson(summarise(dir, config, data, in, trained,
-                        evals.first().validationLoss(), evals.second()[0], evals.second()[1], samples, sampleRewards,
-                        cool).toJson());
+                        evals.first().validationLoss(), evals.second()[0], evals.second()[1], evals.second()[2],
+                        samples, sampleRewards, cool).toJson());
             }
             AtomicFiles.write(dir.resolve(SUMMARY_FILE), TaskJson.bytes(summary.toJson()));
             long t3 = System.nanoTime();
@@ -369,8 +386,11 @@ public final class ReviewsTask implements AutoCloseable {
     /** Everything the models see, tokenized once. */
     private static final class Inputs {
         final List<int[]> sftSeqs = new ArrayList<>();
+        final List<List<String>> rmWords = new ArrayList<>();
         final List<int[]> rmSeqs = new ArrayList<>();
         float[] rmLabels;
+        final List<int[]> maskedSeqs = new ArrayList<>();
+        final List<Double> maskedSentiments = new ArrayList<>();
         final List<int[]> valSeqs = new ArrayList<>();
         final List<int[]> testSeqs = new ArrayList<>();
         final List<int[]> prefixSeqs = new ArrayList<>();
@@ -382,20 +402,22 @@ public final class ReviewsTask implements AutoCloseable {
             for (Review r : data.train()) {
                 in.sftSeqs.add(tokenizer.encode(r.text(), true, true));
             }
-            // reward-model training set: every review, plus one prefix for a share of them (see the class doc)
+            // reward-model training set: every review, plus one prefix for a share of them (see the class
+            // doc); masked copies are drawn during training (ReviewsTraining.trainReward)
             List<Float> labels = new ArrayList<>();
             SplittableRandom prefixRng = new SplittableRandom(config.seed(4));
             ReviewsConfig.Prefixes prefixes = config.prefixes();
             for (Review r : data.train()) {
+                in.rmWords.add(r.words());
                 in.rmSeqs.add(tokenizer.encode(r.text(), true, false));
-                labels.add((float) r.label());
+                labels.add((float) config.label(r.sentiment()));
                 int n = r.words().size();
                 if (prefixRng.nextDouble() < prefixes.fraction() && n - 1 >= prefixes.minWords()) {
                     int k = prefixes.minWords() + prefixRng.nextInt(n - prefixes.minWords());
                     List<String> words = r.words().subList(0, k);
-                    double s = SentimentFunction.sentiment(words);
+                    in.rmWords.add(words);
                     in.rmSeqs.add(tokenizer.encode(String.join(" ", words), true, false));
-                    labels.add((float) (s > 0 ? 1.0 : s < 0 ? 0.0 : prefixes.neutralLabel()));
+                    labels.add((float) config.label(SentimentFunction.sentiment(words)));
                 }
             }
             in.rmLabels = new float[labels.size()];
@@ -416,6 +438,15 @@ public final class ReviewsTask implements AutoCloseable {
                     in.prefixSeqs.add(tokenizer.encode(String.join(" ", words), true, false));
                     in.prefixPositive.add(ps > 0);
                 }
+            }
+            // one masked copy of each test review, drawn as in training (every copy masked)
+            SplittableRandom testMaskRng = new SplittableRandom(config.seed(10));
+            ReviewsConfig.Masks allMasked = new ReviewsConfig.Masks(1, config.masks().emptyShare());
+            for (int i = 0; i < data.test().size(); i++) {
+                ReviewsTraining.Masked m = ReviewsTraining.mask(data.test().get(i).words(), in.testSeqs.get(i), allMasked,
+                        testMaskRng);
+                in.maskedSeqs.add(m.ids());
+                in.maskedSentiments.add(SentimentFunction.sentiment(m.words()));
             }
             for (ReviewDataset.Prompt p : data.testPrompts()) {
                 in.prompts.add(tokenizer.encode(p.text(), true, false));
@@ -607,8 +638,8 @@ public final class ReviewsTask implements AutoCloseable {
 
     private static ReviewsSummary summarise(Path dir, ReviewsConfig config, ReviewDataset data, Inputs in,
                                             Both<Trained, Trained> trained, double validationLoss, float[] testScores,
-                                            float[] prefixScores, Samples samples, float[] sampleRewards,
-                                            Samples cool) throws IOException {
+                                            float[] prefixScores, float[] maskedScores, Samples samples,
+                                            float[] sampleRewards, Samples cool) throws IOException {
         double[] truth = new double[data.test().size()];
         double[] scores = new double[truth.length];
         int correct = 0;
@@ -625,6 +656,12 @@ public final class ReviewsTask implements AutoCloseable {
             if ((prefixScores[i] > 0) == in.prefixPositive.get(i)) {
                 prefixCorrect++;
             }
+        }
+        double[] maskedTruth = new double[maskedScores.length];
+        double[] masked = new double[maskedScores.length];
+        for (int i = 0; i < masked.length; i++) {
+            maskedTruth[i] = in.maskedSentiments.get(i);
+            masked[i] = maskedScores[i];
         }
         int n = samples.parses.length;
         int parsed = 0;
@@ -649,7 +686,7 @@ public final class ReviewsTask implements AutoCloseable {
                 (double) correct / truth.length, ReviewsTraining.pearson(scores, truth),
                 ReviewsTraining.spearman(scores, truth),
                 prefixScores.length == 0 ? Double.NaN : (double) prefixCorrect / prefixScores.length,
-                prefixScores.length,
+                prefixScores.length, ReviewsTraining.pearson(masked, maskedTruth), masked.length,
                 n, (double) parsed / n, share(cool.parses), (double) finished / n, (double) positive / n, (double) negative / n,
                 (double) (n - positive - negative) / n, rewardSum / n, (double) samples.responseTokens / n);
     }

@@ -171,16 +171,99 @@ final class ReviewsTraining {
                 policy.lmStep(opt, TokenBatch.rightPadded(rows(seqs, idx), WordTokenizer.PAD)));
     }
 
-    /** Reward model: logistic-loss steps over the sequences (bos + words) and labels. */
-    static float[] trainReward(RewardModel reward, ReviewsConfig.Training t, List<int[]> seqs, float[] labels,
-                               long seed, Monitor monitor) {
+    /**
+     * Reward model: logistic-loss steps over the examples (bos + words) and their labels. With
+     * mask augmentation ({@link ReviewsConfig.Masks}), each drawn row is, with probability
+     * {@code masks.fraction()}, replaced by a fresh masked copy ({@link #mask}) labelled by
+     * {@code label} of its true sentiment; the masks come from {@code maskSeed}'s stream, drawn
+     * in step order (deterministic for the seeds).
+     *
+     * @param words  each example's words (what {@code seqs} encodes after bos)
+     * @param seqs   each example as ids: bos + words
+     * @param labels each unmasked example's label
+     */
+    static float[] trainReward(RewardModel reward, ReviewsConfig.Training t, List<List<String>> words, List<int[]> seqs,
+                               float[] labels, ReviewsConfig.Masks masks, java.util.function.DoubleUnaryOperator label,
+                               long seed, long maskSeed, Monitor monitor) {
+        SplittableRandom maskRng = new SplittableRandom(maskSeed);
         return train(reward, t, lengths(seqs), seed, monitor, (opt, idx) -> {
+            int[][] rows = new int[idx.length][];
             float[] y = new float[idx.length];
             for (int i = 0; i < idx.length; i++) {
-                y[i] = labels[idx[i]];
+                int e = idx[i];
+                if (masks.fraction() > 0 && maskRng.nextDouble() < masks.fraction()) {
+                    Masked m = mask(words.get(e), seqs.get(e), masks, maskRng);
+                    rows[i] = m.ids();
+                    y[i] = (float) label.applyAsDouble(SentimentFunction.sentiment(m.words()));
+                } else {
+                    rows[i] = seqs.get(e);
+                    y[i] = labels[e];
+                }
             }
-            return reward.classifierStep(opt, TokenBatch.rightPadded(rows(seqs, idx), WordTokenizer.PAD), y);
+            return reward.classifierStep(opt, TokenBatch.rightPadded(rows, WordTokenizer.PAD), y);
         });
+    }
+
+    /** A masked copy: its words (removed ones are {@link WordTokenizer#MASK_TOKEN}) and ids (bos + words). */
+    record Masked(List<String> words, int[] ids) {
+    }
+
+    /**
+     * A masked copy of an example as {@link ReviewsConfig.Masks} describes: the first p words
+     * kept (p uniform in [{@value ReviewDataset#MIN_PROMPT_WORDS},
+     * {@value ReviewDataset#MAX_PROMPT_WORDS}], at most n − 1); of the other m, none kept with
+     * probability {@code emptyShare} (always when m = 1), else k in [1, m − 1] with probability
+     * ∝ 1/(k(m − k)), at uniform positions; the rest replaced by the mask token.
+     *
+     * @param words the example's n &gt;= 2 words
+     * @param ids   bos + the words' ids
+     */
+    static Masked mask(List<String> words, int[] ids, ReviewsConfig.Masks masks, SplittableRandom rng) {
+        int n = words.size();
+        if (n < 2 || ids.length != n + 1) {
+            throw new IllegalArgumentException("cannot mask " + n + " words (" + ids.length + " ids)");
+        }
+        int p = Math.min(n - 1, ReviewDataset.MIN_PROMPT_WORDS
+                + rng.nextInt(ReviewDataset.MAX_PROMPT_WORDS - ReviewDataset.MIN_PROMPT_WORDS + 1));
+        int m = n - p;
+        int keep = 0;
+        if (m >= 2 && !(rng.nextDouble() < masks.emptyShare())) {
+            double total = 0;
+            for (int k = 1; k < m; k++) {
+                total += 1.0 / (k * (m - k));
+            }
+            double u = rng.nextDouble() * total;
+            keep = m - 1;
+            for (int k = 1; k < m; k++) {
+                u -= 1.0 / (k * (m - k));
+                if (u < 0) {
+                    keep = k;
+                    break;
+                }
+            }
+        }
+        // the first `keep` of a partial Fisher-Yates shuffle of the m response positions are kept
+        int[] order = new int[m];
+        for (int i = 0; i < m; i++) {
+            order[i] = i;
+        }
+        boolean[] kept = new boolean[m];
+        for (int i = 0; i < keep; i++) {
+            int j = i + rng.nextInt(m - i);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+            kept[order[i]] = true;
+        }
+        List<String> out = new ArrayList<>(words);
+        int[] outIds = ids.clone();
+        for (int i = 0; i < m; i++) {
+            if (!kept[i]) {
+                out.set(p + i, WordTokenizer.MASK_TOKEN);
+                outIds[1 + p + i] = WordTokenizer.MASK;
+            }
+        }
+        return new Masked(out, outIds);
     }
 
     /** Mean of the last tenth (at least one) of the values. */

@@ -111,6 +111,9 @@ class ReviewsTaskTest {
         assertEquals(s, ReviewsSummary.fromJson(TaskJson.read(first.resolve(ReviewsTask.SUMMARY_FILE))));
         assertTrue(s.rewardTestAccuracy() >= 0.90, "reward-model test accuracy " + s.rewardTestAccuracy());
         assertTrue(s.rewardTestPearson() > 0.5 && s.rewardTestSpearman() > 0.5, s.toString());
+        // mask augmentation: the score follows the true sentiment on masked text too (0.87 for seed 0)
+        assertEquals(500, s.rewardMaskedCount());
+        assertTrue(s.rewardMaskedPearson() >= 0.75, "Pearson on masked test reviews " + s.rewardMaskedPearson());
         // documented leniency (ReviewsTask): >= 95% grammatical at the low temperature, >= 90% at temperature 1
         assertTrue(s.lowTemperatureParseShare() >= 0.95, "parse share at low temperature " + s.lowTemperatureParseShare());
         assertTrue(s.sampleParseShare() >= 0.90, "parse share at temperature 1 " + s.sampleParseShare());
@@ -238,6 +241,77 @@ class ReviewsTaskTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("already prepared"), r.err());
         assertEquals(Files.readString(first.resolve(ReviewsTask.SUMMARY_FILE)), r.out());
+    }
+
+    @Test
+    void maskedCopiesKeepThePromptAndDrawCoalitionSizesLikeTheShapleyKernel() {
+        WordTokenizer tok = ReviewLexicon.tokenizer();
+        List<String> words = List.of("the acting was not very good but the ending was truly masterful".split(" "));
+        int[] ids = tok.encode(String.join(" ", words), true, false);
+        int n = words.size();
+        // emptyShare 1: the whole response is masked, after a kept opening of 2..5 words
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        Set<Integer> prompts = new java.util.TreeSet<>();
+        for (int d = 0; d < 400; d++) {
+            ReviewsTraining.Masked m = ReviewsTraining.mask(words, ids, new ReviewsConfig.Masks(1, 1), rng);
+            int p = 0;
+            while (p < n && !m.words().get(p).equals(WordTokenizer.MASK_TOKEN)) {
+                p++;
+            }
+            prompts.add(p);
+            assertEquals(words.subList(0, p), m.words().subList(0, p));
+            for (int i = p; i < n; i++) {
+                assertEquals(WordTokenizer.MASK_TOKEN, m.words().get(i));
+            }
+        }
+        assertEquals(Set.of(2, 3, 4, 5), prompts, "prompt lengths as the task's prompts");
+        // emptyShare 0: coalition sizes follow the kernel's U shape
+        int draws = 20000;
+        int[] maskedCounts = new int[n + 1];
+        for (int d = 0; d < draws; d++) {
+            ReviewsTraining.Masked m = ReviewsTraining.mask(words, ids, new ReviewsConfig.Masks(1, 0), rng);
+            assertEquals(WordTokenizer.BOS, m.ids()[0]);
+            int masked = 0;
+            int firstMask = -1;
+            for (int i = 0; i < n; i++) {
+                boolean isMask = m.words().get(i).equals(WordTokenizer.MASK_TOKEN);
+                assertEquals(isMask ? WordTokenizer.MASK : ids[1 + i], m.ids()[1 + i], "ids follow the words");
+                assertTrue(isMask || m.words().get(i).equals(words.get(i)));
+                if (isMask) {
+                    masked++;
+                    firstMask = firstMask < 0 ? i : firstMask;
+                }
+            }
+            assertTrue(firstMask >= ReviewDataset.MIN_PROMPT_WORDS && masked >= 1, m.words().toString());
+            maskedCounts[masked]++;
+        }
+        // P(1 masked) ∝ 1/(m-1) vs P(4 masked) ∝ 1/(4(m-4)), m in 8..11: more than twice as likely
+        assertTrue(maskedCounts[1] > 2 * maskedCounts[4], java.util.Arrays.toString(maskedCounts));
+        // same seed, same masks
+        ReviewsConfig.Masks masks = new ReviewsConfig.Masks(1, 0.05);
+        ReviewsTraining.Masked a = ReviewsTraining.mask(words, ids, masks, new java.util.SplittableRandom(3));
+        ReviewsTraining.Masked b = ReviewsTraining.mask(words, ids, masks, new java.util.SplittableRandom(3));
+        assertEquals(a.words(), b.words());
+        assertArrayEquals(a.ids(), b.ids());
+        assertThrows(IllegalArgumentException.class, () -> ReviewsTraining.mask(List.of("good"),
+                tok.encode("good", true, false), masks, new java.util.SplittableRandom(1)));
+    }
+
+    @Test
+    void softLabelsAreSigmoidOfTheScaledSentiment() {
+        ReviewsConfig c = ReviewsConfig.of(SEED, TaskSize.SMALL);
+        assertTrue(c.labelScale() > 0);
+        assertEquals(0.5, c.label(0), 0);
+        assertEquals(1 / (1 + Math.exp(-c.labelScale() * 2)), c.label(2), 1e-15);
+        assertEquals(1 - c.label(2), c.label(-2), 1e-15);
+        ReviewsConfig hard = new ReviewsConfig(c.seed(), c.size(), c.data(), c.policyModel(), c.rewardModel(), c.sft(),
+                c.reward(), 0, c.prefixes(), c.masks(), c.sampling());
+        assertEquals(1, hard.label(0.5), 0);
+        assertEquals(0, hard.label(-0.5), 0);
+        assertEquals(c.prefixes().neutralLabel(), hard.label(0), 0);
+        assertThrows(IllegalArgumentException.class, () -> new ReviewsConfig.Masks(1.5, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ReviewsConfig(c.seed(), c.size(), c.data(),
+                c.policyModel(), c.rewardModel(), c.sft(), c.reward(), -1, c.prefixes(), c.masks(), c.sampling()));
     }
 
     @Test
