@@ -2,6 +2,7 @@ package dev.densify.cli;
 
 import dev.densify.attribution.Attribution;
 import dev.densify.attribution.Method;
+import dev.densify.report.Html;
 
 import java.util.List;
 import java.util.Locale;
@@ -71,32 +72,12 @@ final class AttributionHtml {
         return "<span style=\"" + style(x) + "\">" + escape(label) + "</span>";
     }
 
-    /**
-     * Background for x in [-1, 1]: white at 0, towards a deep red rgb(180,0,0) at +1 and a deep
-     * blue rgb(0,0,180) at -1; white text on strong colours.
-     */
+    /** The shared diverging scale of token heat maps ({@link Html#diverging}). */
     static String style(double x) {
-        double t = Math.min(1, Math.abs(Double.isFinite(x) ? x : 0));
-        int fade = (int) Math.round(255 * (1 - t));
-        int deep = 255 - (int) Math.round(75 * t);
-        int r = x > 0 ? deep : fade;
-        int b = x < 0 ? deep : fade;
-        return String.format(Locale.ROOT, "background:rgb(%d,%d,%d);color:%s", r, fade, b, t > 0.6 ? "#fff" : "#111");
+        return Html.diverging(x);
     }
 
     static String escape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
+        return Html.escape(s);
     }
 }
