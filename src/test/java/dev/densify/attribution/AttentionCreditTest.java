@@ -1,6 +1,7 @@
 package dev.densify.attribution;
 
 import dev.densify.model.RewardModel;
+import dev.densify.testing.ReferenceGpt2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package dev.densify.model;
 
+import dev.densify.testing.ReferenceGpt2;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,7 +49,7 @@ class ReferenceGpt2Test {
 
     private void checkPolicy(Policy policy, String name) {
         ModelConfig c = policy.config();
-        ModelFixtures.ReferenceGpt2 reference = new ModelFixtures.ReferenceGpt2(c, savedWeights(policy, name));
+        ReferenceGpt2 reference = new ReferenceGpt2(c, savedWeights(policy, name));
         int vocab = c.vocabSize();
         int[][] sequences = sequences(c, 5);
         PolicyOutput batch = policy.forward(TokenBatch.rightPadded(sequences, 0), ForwardOutputs.ALL);
@@ -81,7 +82,7 @@ class ReferenceGpt2Test {
 
     private void checkReward(RewardModel reward, String name) {
         ModelConfig c = reward.config();
-        ModelFixtures.ReferenceGpt2 reference = new ModelFixtures.ReferenceGpt2(c, savedWeights(reward, name));
+        ReferenceGpt2 reference = new ReferenceGpt2(c, savedWeights(reward, name));
         int[][] sequences = sequences(c, 6);
         float[] left = reward.score(TokenBatch.leftPadded(sequences, 0));
         for (int s = 0; s < sequences.length; s++) {
