@@ -17,6 +17,8 @@ parameter names, shapes and operations:
   HF's DynamicCache does);
 * ``logits_to_keep`` as in HF >= 4.45 (generation computes the LM head at the last position
   only).
+* ``output_attentions`` as in HF: every layer's attention probabilities, computed by the eager
+  implementation whatever the configured one (SDPA does not return them).
 
 Heads: ``GPT2Policy`` = LM head + TRL's ``v_head.summary`` (Linear(E, 1)); ``GPT2Reward`` =
 ``GPT2ForSequenceClassification`` with one label (``score``, Linear(E, 1, bias=False)).
@@ -145,9 +147,9 @@ class GPT2Attention(nn.Module):
             attn_weights = attn_weights + attention_mask
         attn_weights = nn.functional.softmax(attn_weights, dim=-1)
         attn_weights = attn_weights.type(value.dtype)
-        return torch.matmul(attn_weights, value)
+        return torch.matmul(attn_weights, value), attn_weights
 
-    def forward(self, hidden_states, layer_past, attention_mask, sdpa_mask):
+    def forward(self, hidden_states, layer_past, attention_mask, sdpa_mask, output_attentions=False):
         query, key, value = self.c_attn(hidden_states).split(self.embed_dim, dim=2)
         query = self._split_heads(query)
         key = self._split_heads(key)
@@ -157,16 +159,17 @@ class GPT2Attention(nn.Module):
             key = torch.cat((past_key, key), dim=-2)
             value = torch.cat((past_value, value), dim=-2)
         present = (key, value)
-        if self.attn_implementation == "sdpa":
+        weights = None
+        if self.attn_implementation == "sdpa" and not output_attentions:
             if sdpa_mask is None:  # no padding: causal from the start, or one new query over the cache
                 is_causal = query.size(-2) > 1
                 attn_output = nn.functional.scaled_dot_product_attention(query, key, value, is_causal=is_causal)
             else:
                 attn_output = nn.functional.scaled_dot_product_attention(query, key, value, attn_mask=sdpa_mask)
         else:
-            attn_output = self._attn_eager(query, key, value, attention_mask)
+            attn_output, weights = self._attn_eager(query, key, value, attention_mask)
         attn_output = self._merge_heads(attn_output)
-        return self.c_proj(attn_output), present
+        return self.c_proj(attn_output), present, weights
 
 
 class GPT2MLP(nn.Module):
@@ -188,11 +191,12 @@ class GPT2Block(nn.Module):
         self.ln_2 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
         self.mlp = GPT2MLP(config)
 
-    def forward(self, hidden_states, layer_past, attention_mask, sdpa_mask):
-        attn_output, present = self.attn(self.ln_1(hidden_states), layer_past, attention_mask, sdpa_mask)
+    def forward(self, hidden_states, layer_past, attention_mask, sdpa_mask, output_attentions=False):
+        attn_output, present, weights = self.attn(self.ln_1(hidden_states), layer_past, attention_mask, sdpa_mask,
+                                                  output_attentions)
         hidden_states = attn_output + hidden_states
         hidden_states = hidden_states + self.mlp(self.ln_2(hidden_states))
-        return hidden_states, present
+        return hidden_states, present, weights
 
 
 class GPT2Model(nn.Module):
@@ -209,7 +213,10 @@ class GPT2Model(nn.Module):
         self.h = nn.ModuleList([GPT2Block(config, attn_implementation) for _ in range(config.n_layer)])
         self.ln_f = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
 
-    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, use_cache=False):
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, use_cache=False,
+                output_attentions=False):
+        """(final hidden states, presents or None); with output_attentions, a third element: every
+        layer's attention probabilities [B, H, T, K] (computed by the eager path, as HF does)."""
         batch_size, seq_len = input_ids.shape
         past_length = 0 if past_key_values is None else past_key_values[0][0].size(-2)
         if position_ids is None:
@@ -220,11 +227,11 @@ class GPT2Model(nn.Module):
         dtype = hidden_states.dtype
         eager_mask = None
         sdpa_mask = None
-        if self.attn_implementation == "eager":
+        if self.attn_implementation == "eager" or output_attentions:
             if attention_mask is not None:
                 eager_mask = attention_mask.view(batch_size, -1)[:, None, None, :].to(dtype=dtype)
                 eager_mask = (1.0 - eager_mask) * torch.finfo(dtype).min
-        else:
+        if self.attn_implementation != "eager":
             # HF builds a 4-D float mask unless it can use is_causal (no padding, no cache).
             padded = attention_mask is not None and not bool(attention_mask.all())
             if padded or (past_length > 0 and seq_len > 1):
@@ -237,12 +244,17 @@ class GPT2Model(nn.Module):
                 sdpa_mask = sdpa_mask.masked_fill(~allowed, torch.finfo(dtype).min)
 
         presents = [] if use_cache else None
+        attentions = []
         for i, block in enumerate(self.h):
             layer_past = None if past_key_values is None else past_key_values[i]
-            hidden_states, present = block(hidden_states, layer_past, eager_mask, sdpa_mask)
+            hidden_states, present, weights = block(hidden_states, layer_past, eager_mask, sdpa_mask,
+                                                    output_attentions)
             if use_cache:
                 presents.append(present)
+            attentions.append(weights)
         hidden_states = self.ln_f(hidden_states)
+        if output_attentions:
+            return hidden_states, (tuple(presents) if use_cache else None), tuple(attentions)
         return hidden_states, (tuple(presents) if use_cache else None)
 
 
@@ -297,13 +309,15 @@ class GPT2Reward(nn.Module):
         self.transformer = GPT2Model(config, attn_implementation)
         self.score = nn.Linear(config.n_embd, 1, bias=False)
 
-    def forward(self, input_ids, attention_mask, position_ids=None):
-        hidden, _ = self.transformer(input_ids, attention_mask, position_ids)
-        logits = self.score(hidden)  # [B, T, 1], every position, as HF does
+    def forward(self, input_ids, attention_mask, position_ids=None, output_attentions=False):
+        """Scores [B]; with output_attentions, (scores, every layer's attention probabilities)."""
+        outputs = self.transformer(input_ids, attention_mask, position_ids, output_attentions=output_attentions)
+        logits = self.score(outputs[0])  # [B, T, 1], every position, as HF does
         # The last position whose mask is 1.
         positions = torch.arange(input_ids.size(1), device=input_ids.device)
         last = (positions.unsqueeze(0) * attention_mask.long()).argmax(-1)
-        return logits[torch.arange(input_ids.size(0), device=input_ids.device), last, 0]
+        scores = logits[torch.arange(input_ids.size(0), device=input_ids.device), last, 0]
+        return (scores, outputs[2]) if output_attentions else scores
 
     def load_tensors(self, tensors):
         _load(self, tensors)
