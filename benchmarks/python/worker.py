@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """The PyTorch eager side of benchmarks/compare: a long-lived worker speaking JSON lines.
 
-    {"op":"setup","workload":"score"|"generate_cache"|"generate_nocache","checkpoint":PATH,
-     "inputs":PATH,"threads":N,"device":"cpu"|"cuda"}          -> {"ok":true}
+    {"op":"setup","workload":"score"|"generate_cache"|"generate_nocache"|"shap"|"lime"|"attention",
+     "checkpoint":PATH,"inputs":PATH,"threads":N,"device":"cpu"|"cuda"[,"samples":S,"seed":K]}
+                                                              -> {"ok":true}
     {"op":"outputs"}                                          -> {"ok":true,"outputs":{...}}
     {"op":"time","reps":R}                                    -> {"ok":true,"seconds":[...]}
+    {"op":"attribute","samples":S,"seed":K[,"exact":true,"sequences":[i,...]]}  (shap, lime)
+                                                              -> {"ok":true,"values":[[...]],"full":[...],...}
     {"op":"peak","n":N,"reps":R,"threads":T,"device":D}       -> {"ok":true,"flops_per_s":[...]}
     {"op":"info"}                                             -> {"ok":true,...versions...}
     {"op":"quit"}                                             -> {"ok":true}, then exits
@@ -21,7 +24,10 @@ GPT-2 that mirrors HF's numerics (gpt2.py):
     mask (cumsum - 1, padding set to 1), LM head at the last position only; sampled with
     softmax + torch.multinomial at the inputs' temperature (greedy = argmax), log-probs of the
     chosen tokens from log_softmax of the temperature-scaled logits;
-  * generate_nocache: the same loop with use_cache=False (the whole sequence every step).
+  * generate_nocache: the same loop with use_cache=False (the whole sequence every step);
+  * shap, lime, attention: attribution.py (shap's KernelExplainer, lime's LimeTextExplainer,
+    HF's output_attentions), one sequence at a time for shap and lime, every perturbation a
+    forward of the whole prompt + response in batches of perturbations_per_eval rows.
 """
 
 import json
@@ -29,9 +35,11 @@ import os
 import sys
 import time
 
+import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import attribution  # noqa: E402
 import gpt2  # noqa: E402
 
 
@@ -160,6 +168,168 @@ class Generate:
         return out
 
 
+def _id_rows(node, name, vocab):
+    """A non-empty list of lists of token ids in [0, vocab), or a ValueError naming the problem."""
+    if not isinstance(node, list) or not node:
+        raise ValueError(f"inputs: '{name}' must be a non-empty array of arrays")
+    for b, row in enumerate(node):
+        if not isinstance(row, list):
+            raise ValueError(f"inputs: {name}[{b}] is not an array")
+        for t, v in enumerate(row):
+            if not isinstance(v, int) or not 0 <= v < vocab:
+                raise ValueError(f"inputs: {name}[{b}][{t}] = {v!r} is not a token id in [0, {vocab})")
+    return node
+
+
+def _sequences(node, prefix, vocab, context):
+    prompts = _id_rows(node.get("prompts"), prefix + "prompts", vocab)
+    responses = _id_rows(node.get("responses"), prefix + "responses", vocab)
+    if len(prompts) != len(responses):
+        raise ValueError(f"inputs: {len(prompts)} {prefix}prompts but {len(responses)} {prefix}responses")
+    for i, (p, r) in enumerate(zip(prompts, responses)):
+        if not r:
+            raise ValueError(f"inputs: {prefix}responses[{i}] is empty")
+        if len(p) + len(r) > context:
+            raise ValueError(f"inputs: sequence {prefix}{i} has {len(p) + len(r)} tokens, the context is {context}")
+    return list(zip(prompts, responses))
+
+
+def _positive_int(value, name, least):
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ValueError(f"{name} must be an integer >= {least}, got {value!r}")
+    return value
+
+
+def _seed(value, name):
+    """numpy's RandomState takes seeds in [0, 2^32 - 2] here (the LIME check also uses seed + 1)."""
+    _positive_int(value, name, 0)
+    if value > 2 ** 32 - 2:
+        raise ValueError(f"{name} must be < 2^32 - 1, got {value}")
+    return value
+
+
+class Attribute:
+    """KernelSHAP, LIME or attention credit of every sequence (attribution.py). shap and lime
+    explain one sequence after the other, as the libraries do; attention reads one batched forward."""
+
+    def __init__(self, method, model, inputs, device, request):
+        self.method = method
+        self.model = model
+        self.device = device
+        vocab, context = model.config.vocab_size, model.config.n_positions
+        self.sequences = _sequences(inputs, "", vocab, context)
+        check = inputs.get("check") or {}
+        self.check = _sequences(check, "check.", vocab, context) if "prompts" in check else []
+        self.baseline = inputs.get("baseline_token", 0)
+        if not isinstance(self.baseline, int) or not 0 <= self.baseline < vocab:
+            raise ValueError(f"baseline_token must be a token id in [0, {vocab}), got {self.baseline!r}")
+        self.samples = _positive_int(request.get("samples", inputs.get("samples", 512)), "samples", 2)
+        self.seed = _seed(request.get("seed", inputs.get("seed", 0)), "seed")
+        self.check_samples = _positive_int(check.get("samples", self.samples), "check.samples", 2)
+        self.check_seed = _seed(check.get("seed", self.seed), "check.seed")
+        self.per_eval = _positive_int(inputs.get("perturbations_per_eval", 256), "perturbations_per_eval", 1)
+
+    def _scorer(self, prompt, response, unique=False):
+        return attribution.CoalitionScorer(self.model, prompt, response, self.baseline, self.per_eval, self.device,
+                                           unique)
+
+    def attribute(self, sequences, samples, seed, unique=False):
+        """{"values", "full", "baseline", "evaluations"} of the sequences (baseline None for LIME,
+        which never scores it). unique: score each distinct row once (agreement checks only)."""
+        if self.method == "attention":
+            values, full = attribution.attention_credit(self.model, [p for p, _ in sequences],
+                                                        [r for _, r in sequences], self.device)
+            return {"values": [v.tolist() for v in values], "full": full, "baseline": None,
+                    "evaluations": [1] * len(sequences)}
+        rng = np.random.RandomState(seed)  # one stream per call, as one explainer's random state
+        out = {"values": [], "full": [], "baseline": [], "evaluations": []}
+        for prompt, response in sequences:
+            scorer = self._scorer(prompt, response, unique)
+            if self.method == "shap":
+                values, full, base, n = attribution.kernel_shap(scorer, len(response), samples, rng)
+            else:
+                (values, full, n), base = attribution.lime(scorer, len(response), samples, rng), None
+            out["values"].append(values.tolist())
+            out["full"].append(float(full))
+            out["baseline"].append(None if base is None else float(base))
+            out["evaluations"].append(n)
+        return out
+
+    def run(self):
+        self.attribute(self.sequences, self.samples, self.seed)
+
+    def _baselines(self, sequences):
+        """f(every response token replaced by the baseline token), for the agreement check."""
+        return [float(self._scorer(p, r)(np.zeros((1, len(r)), dtype=np.uint8))[0]) for p, r in sequences]
+
+    def outputs(self):
+        out = self.attribute(self.sequences, self.samples, self.seed)
+        if self.method != "shap":
+            out["baseline"] = self._baselines(self.sequences)
+        if self.check:
+            check = self.attribute(self.check, self.check_samples, self.check_seed, unique=True)
+            if self.method != "shap":
+                check["baseline"] = self._baselines(self.check)
+            out.update({"check_" + k: v for k, v in check.items()})
+            if self.method == "lime":
+                out.update(self._lime_checks(check["values"]))
+        return out
+
+    def _lime_checks(self, check_values):
+        """LIME on the engine's own perturbation rows (same masks, so the values must agree
+        exactly), a second seed (the sampling noise between two seeds) and sklearn's Ridge
+        against ridge() where sklearn is importable."""
+        shared, spread, sk = [], [], []
+        for prompt, response in self.check:
+            data = attribution.engine_lime_samples(self.check_seed, prompt, response, self.check_samples)
+            y = self._scorer(prompt, response, unique=True)(data)
+            shared.append(attribution.lime_fit(data, y, 25.0, 1.0).tolist())
+            sk.append(_sklearn_ridge_gap(data, y))
+        other = self.attribute(self.check, self.check_samples, self.check_seed + 1, unique=True)
+        for a, b in zip(check_values, other["values"]):
+            spread.append(float(np.max(np.abs(np.asarray(a) - np.asarray(b)))))
+        return {"check_shared_values": shared, "check_seed_spread": spread,
+                "check_sklearn_ridge_gap": None if None in sk else max(sk)}
+
+    def attribute_op(self, req):
+        """The timed sequences (or a subset) at another budget and seed, or their exact Shapley values."""
+        if self.method not in ("shap", "lime"):
+            raise ValueError("'attribute' needs a shap or lime workload")
+        samples = _positive_int(req.get("samples", self.samples), "samples", 2)
+        seed = _seed(req.get("seed", self.seed), "seed")
+        which = req.get("sequences", list(range(len(self.sequences))))
+        if not isinstance(which, list) or not which or not all(
+                isinstance(i, int) and 0 <= i < len(self.sequences) for i in which):
+            raise ValueError(f"sequences must be a non-empty list of indices in [0, {len(self.sequences)})")
+        sequences = [self.sequences[i] for i in which]
+        start = time.perf_counter()
+        if req.get("exact"):
+            if self.method != "shap" or max(len(r) for _, r in sequences) > 16:
+                raise ValueError("exact Shapley values: shap workload and at most 16 response tokens")
+            out = {"values": [], "full": [], "baseline": []}
+            for p, r in sequences:
+                values, full, base = attribution.exact_shapley(self._scorer(p, r), len(r))
+                out["values"].append(values.tolist())
+                out["full"].append(float(full))
+                out["baseline"].append(float(base))
+        else:
+            out = self.attribute(sequences, samples, seed)
+        out["seconds"] = time.perf_counter() - start
+        return out
+
+
+def _sklearn_ridge_gap(data, y):
+    """max |sklearn Ridge coefficients - ridge()| with lime's kernel weights, or None without sklearn."""
+    try:
+        from sklearn.linear_model import Ridge
+    except ImportError:
+        return None
+    weights = attribution.lime_kernel(data, 25.0)
+    ours = attribution.ridge(data, y, weights, 1.0)[0]
+    theirs = Ridge(alpha=1.0, fit_intercept=True).fit(data, y, sample_weight=weights).coef_
+    return float(np.max(np.abs(ours - theirs)))
+
+
 class Worker:
     def __init__(self):
         self.workload = None
@@ -186,13 +356,15 @@ class Worker:
             inputs = json.load(f)
         model, kind = gpt2.load_checkpoint(req["checkpoint"], self.device, self.attn)
         workload = req["workload"]
-        expected = "reward" if workload == "score" else "policy"
+        expected = "reward" if workload in ("score", "shap", "lime", "attention") else "policy"
         if kind != expected:
             raise ValueError(f"workload {workload} needs a {expected} checkpoint, {req['checkpoint']} is a {kind}")
         if workload == "score":
             self.workload = Score(model, inputs, self.device)
         elif workload in ("generate_cache", "generate_nocache"):
             self.workload = Generate(model, inputs, self.device, workload == "generate_cache")
+        elif workload in ("shap", "lime", "attention"):
+            self.workload = Attribute(workload, model, inputs, self.device, req)
         else:
             raise ValueError(f"unknown workload {workload!r}")
         return {}
@@ -216,6 +388,11 @@ class Worker:
         if self.workload is None:
             raise RuntimeError("no workload: send a setup request first")
         return {"outputs": self.workload.outputs()}
+
+    def attribute(self, req):
+        if not isinstance(self.workload, Attribute):
+            raise RuntimeError("'attribute' needs a shap or lime workload: send a setup request first")
+        return self.workload.attribute_op(req)
 
     def peak(self, req):
         """float32 matrix-multiply rate: torch.mm of two n x n matrices, 2 n^3 FLOPs each."""
@@ -259,7 +436,7 @@ def main():
     sys.stdout = sys.stderr  # nothing but the protocol on the real stdout
     worker = Worker()
     ops = {"setup": worker.setup, "time": worker.time, "outputs": worker.outputs, "peak": worker.peak,
-           "info": worker.info}
+           "info": worker.info, "attribute": worker.attribute}
     for line in sys.stdin:
         if not line.strip():
             continue

@@ -4,6 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.attribution.AttentionCredit;
+import dev.densify.attribution.AttentionOptions;
+import dev.densify.attribution.Attribution;
+import dev.densify.attribution.Attributor;
+import dev.densify.attribution.KernelShap;
+import dev.densify.attribution.Lime;
+import dev.densify.attribution.LimeOptions;
+import dev.densify.attribution.ScoredSequence;
+import dev.densify.attribution.ShapOptions;
 import dev.densify.engine.Densify;
 import dev.densify.model.ForwardOutputs;
 import dev.densify.model.Generation;
@@ -30,10 +39,13 @@ import java.util.List;
  * interleaved with the Python baseline without process start-up in the timings.
  *
  * <pre>
- * {"op":"setup","workload":"score"|"generate_cache"|"generate_nocache","checkpoint":PATH,
- *  "inputs":PATH,"threads":N,"device":"cpu"|"cuda"}             -> {"ok":true}
+ * {"op":"setup","workload":"score"|"generate_cache"|"generate_nocache"|"shap"|"lime"|"attention",
+ *  "checkpoint":PATH,"inputs":PATH,"threads":N,"device":"cpu"|"cuda"[,"samples":S,"seed":K]}
+ *                                                                -> {"ok":true}
  * {"op":"outputs"}                                               -> {"ok":true,"outputs":{...}}
  * {"op":"time","reps":R}                                         -> {"ok":true,"seconds":[...]}
+ * {"op":"attribute","samples":S,"seed":K}  (shap, lime)          -> {"ok":true,"values":[[...]],"full":[...],
+ *                                                                    "baseline":[...],"evaluations":[...],"seconds":T}
  * {"op":"info"}                                                  -> {"ok":true,...versions...}
  * {"op":"quit"}                                                  -> {"ok":true}, then exits
  * </pre>
@@ -43,7 +55,10 @@ import java.util.List;
  * {@code {"ids":[[..]],"mask":[[..]],"batch_size":B,"check":{"ids":..,"mask":..}}}; for the
  * generation workloads {@code {"prompts":[[..]],"max_new_tokens":N,"temperature":T,"seed":S,
  * "check":{"prompts":[[..]]}}}. Timed generation samples at {@code temperature}; the outputs
- * for the agreement check are greedy.
+ * for the agreement check are greedy. For the attribution workloads
+ * {@code {"prompts":[[..]],"responses":[[..]],"samples":S,"seed":K,"baseline_token":B,
+ * "check":{"prompts":..,"responses":..,"samples":S,"seed":K}}}: one call attributes every
+ * sequence ({@code samples} and {@code seed} of the setup request, when given, replace the file's).
  *
  * <p>Anything else the process prints goes to stderr; stdout carries only the protocol.
  */
@@ -98,6 +113,12 @@ public final class Worker {
         switch (op) {
             case "setup" -> setup(request);
             case "outputs" -> reply.set("outputs", workload().outputs());
+            case "attribute" -> {
+                if (!(workload() instanceof Attribute a) || a.method.equals("attention")) {
+                    throw new IllegalStateException("'attribute' needs a shap or lime workload");
+                }
+                a.attributeOp(request, reply);
+            }
             case "time" -> {
                 int reps = request.path("reps").asInt(1);
                 if (reps < 1) {
@@ -156,6 +177,7 @@ public final class Worker {
             case "score" -> new Score(RewardModel.load(checkpoint, device), inputs);
             case "generate_cache" -> new Generate(Policy.load(checkpoint, device), inputs, true);
             case "generate_nocache" -> new Generate(Policy.load(checkpoint, device), inputs, false);
+            case "shap", "lime", "attention" -> new Attribute(workload, RewardModel.load(checkpoint, device), inputs, request);
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'");
         };
     }
@@ -273,6 +295,117 @@ public final class Worker {
                     idRow.add(g.tokens()[b][j]);
                     lpRow.add(g.logprobs()[b][j]);
                 }
+            }
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /**
+     * KernelSHAP, LIME or attention credit of every sequence in one call (the engine packs all
+     * sequences' evaluations into shared forwards). Outputs: {@code values}, {@code full},
+     * {@code baseline}, {@code evaluations} of the timed sequences and the same with a
+     * {@code check_} prefix for the check sequences at the check's samples and seed.
+     */
+    private static final class Attribute implements Workload {
+        private final String method;
+        private final RewardModel model;
+        private final List<ScoredSequence> sequences;
+        private final List<ScoredSequence> checkSequences;
+        private final int baselineToken;
+        private final int samples;
+        private final long seed;
+        private final int checkSamples;
+        private final long checkSeed;
+        private final Attributor timed;
+
+        Attribute(String method, RewardModel model, JsonNode inputs, JsonNode request) {
+            this.method = method;
+            this.model = model;
+            try {
+                this.sequences = sequences(inputs, "");
+                JsonNode c = inputs.path("check");
+                this.checkSequences = c.has("prompts") ? sequences(c, "check.") : List.of();
+                this.baselineToken = inputs.path("baseline_token").asInt(0);
+                this.samples = request.path("samples").asInt(inputs.path("samples").asInt(ShapOptions.DEFAULT_SAMPLES));
+                this.seed = request.path("seed").asLong(inputs.path("seed").asLong(0));
+                this.checkSamples = c.path("samples").asInt(samples);
+                this.checkSeed = c.path("seed").asLong(seed);
+                this.timed = attributor(samples, seed);
+                attributor(checkSamples, checkSeed);  // validates the check's options before any work
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+
+        private static List<ScoredSequence> sequences(JsonNode node, String prefix) {
+            int[][] prompts = matrix(node.get("prompts"), prefix + "prompts");
+            int[][] responses = matrix(node.get("responses"), prefix + "responses");
+            if (prompts.length != responses.length) {
+                throw new IllegalArgumentException("inputs: " + prompts.length + " " + prefix + "prompts but "
+                        + responses.length + " " + prefix + "responses");
+            }
+            List<ScoredSequence> out = new ArrayList<>(prompts.length);
+            for (int i = 0; i < prompts.length; i++) {
+                out.add(new ScoredSequence(prompts[i], responses[i]));
+            }
+            return out;
+        }
+
+        private Attributor attributor(int samples, long seed) {
+            return switch (method) {
+                case "shap" -> KernelShap.of(model, ShapOptions.defaults().withSamples(samples).withSeed(seed)
+                        .withBaselineToken(baselineToken));
+                case "lime" -> Lime.of(model, LimeOptions.defaults().withSamples(samples).withSeed(seed)
+                        .withBaselineToken(baselineToken));
+                case "attention" -> AttentionCredit.of(model, AttentionOptions.defaults().withBaselineToken(baselineToken));
+                default -> throw new IllegalArgumentException("unknown attribution method '" + method + "'");
+            };
+        }
+
+        @Override
+        public void run() {
+            timed.attribute(sequences);
+        }
+
+        @Override
+        public ObjectNode outputs() {
+            ObjectNode o = JSON.createObjectNode();
+            put(o, "", timed.attribute(sequences));
+            if (!checkSequences.isEmpty()) {
+                put(o, "check_", attributor(checkSamples, checkSeed).attribute(checkSequences));
+            }
+            return o;
+        }
+
+        /** The timed sequences at another budget and seed (the error-versus-budget ladder), timed. */
+        void attributeOp(JsonNode request, ObjectNode reply) {
+            int s = request.path("samples").asInt(samples);
+            long k = request.path("seed").asLong(seed);
+            Attributor a = attributor(s, k);
+            long start = System.nanoTime();
+            List<Attribution> result = a.attribute(sequences);
+            reply.put("seconds", (System.nanoTime() - start) / 1e9);
+            put(reply, "", result);
+        }
+
+        private static void put(ObjectNode o, String prefix, List<Attribution> attributions) {
+            ArrayNode values = o.putArray(prefix + "values");
+            ArrayNode full = o.putArray(prefix + "full");
+            ArrayNode baseline = o.putArray(prefix + "baseline");
+            ArrayNode evaluations = o.putArray(prefix + "evaluations");
+            for (Attribution a : attributions) {
+                ArrayNode row = values.addArray();
+                for (float v : a.values()) {
+                    row.add(v);
+                }
+                full.add(a.full());
+                baseline.add(a.baseline());
+                evaluations.add(a.evaluations());
             }
         }
 
