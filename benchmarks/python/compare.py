@@ -44,7 +44,33 @@ SCORE_BATCH, SCORE_LEN = 256, 48
 GEN_BATCH, GEN_PROMPT, GEN_NEW = 16, 16, 32
 TOLERANCE = 1e-4
 
-WORKLOADS = ("score", "generate_cache", "generate_nocache")
+# Attribution workloads (reward model): prompt and response ids uniform in [1, vocab), so the
+# baseline token 0 never occurs in a response and every removal changes the sequence. --quick
+# attributes the first 4 of the 16 sequences (same shapes, fewer forwards).
+ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES = 16, 32, 256
+ATTR_SEQUENCES = {"quick": 4, "full": 16}
+ATTR_SEED = 0
+BASELINE_TOKEN = 0
+PERTURBATIONS_PER_EVAL = 256  # baseline batch size: one forward per explained sequence at 256 samples
+# Agreement-only sequences, (prompt, response) lengths; SHAP is exact at 2^8 - 2 = 254 samples.
+SHAP_CHECK = ((4, 8), (0, 6), (9, 3), (2, 1), (16, 7))
+SHAP_CHECK_SAMPLES = 254
+LIME_CHECK = ((4, 6), (9, 6), (0, 6))
+LIME_CHECK_SAMPLES, LIME_CHECK_SEED = 4000, 0
+LIME_RELATIVE_TOLERANCE = 0.05  # of max |value|, independent sampling at 4000 samples (README)
+LIME_MIN_PEARSON = 0.95
+# KernelSHAP error against exact Shapley values as the budget grows ("shap_to_error").
+ERROR_PROMPT, ERROR_RESPONSE = 4, 12
+ERROR_EXACT_SAMPLES = 2 ** ERROR_RESPONSE - 2
+ERROR_SEQUENCES = {"quick": 4, "full": 8}
+ERROR_SEEDS = {"quick": 8, "full": 20}
+ERROR_CROSS_CHECKED = {"quick": 1, "full": 2}  # sequences whose exact values PyTorch recomputes
+ERROR_LADDER = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072,
+                ERROR_EXACT_SAMPLES)
+ERROR_TARGET = 0.1
+
+WORKLOADS = ("score", "generate_cache", "generate_nocache", "shap", "lime", "attention", "shap_to_error")
+ATTRIBUTION = ("shap", "lime", "attention", "shap_to_error")
 
 
 class CompareError(Exception):
@@ -222,7 +248,7 @@ def make_checkpoints(env, allow_create, notes):
     return paths
 
 
-def make_inputs():
+def make_inputs(mode):
     """Seeded inputs. Timed batches have no padding; the 'check' parts (agreement only) are ragged."""
     rng = random.Random(INPUT_SEED)
     vocab = MODEL["vocab_size"]
@@ -251,7 +277,36 @@ def make_inputs():
     for key, value in (("score", score), ("generate", generate)):
         with open(paths[key], "w") as f:
             json.dump(value, f)
+    for key, value in attribution_inputs(mode).items():
+        paths[key] = os.path.join(WORK, f"inputs-{key}.json")
+        with open(paths[key], "w") as f:
+            json.dump(value, f)
     return paths
+
+
+def sequences(name, shapes):
+    """Seeded (prompt, response) id lists of the given lengths, ids uniform in [1, vocab)."""
+    rng = random.Random(f"{INPUT_SEED}-{name}")
+    vocab = MODEL["vocab_size"]
+    rows = [([rng.randrange(1, vocab) for _ in range(p)], [rng.randrange(1, vocab) for _ in range(m)]) for p, m in shapes]
+    return {"prompts": [p for p, _ in rows], "responses": [r for _, r in rows]}
+
+
+def attribution_inputs(mode):
+    """Inputs of shap, lime, attention and shap_to_error; quick mode takes a prefix of the full sequences."""
+    timed = sequences("attribution", [(ATTR_PROMPT, ATTR_RESPONSE)] * ATTR_SEQUENCES["full"])
+    timed = {k: v[:ATTR_SEQUENCES[mode]] for k, v in timed.items()}
+    common = dict(timed, samples=ATTR_SAMPLES, seed=ATTR_SEED, baseline_token=BASELINE_TOKEN,
+                  perturbations_per_eval=PERTURBATIONS_PER_EVAL)
+    shap_check = dict(sequences("shap-check", SHAP_CHECK), samples=SHAP_CHECK_SAMPLES, seed=ATTR_SEED)
+    lime_check = dict(sequences("lime-check", LIME_CHECK), samples=LIME_CHECK_SAMPLES, seed=LIME_CHECK_SEED)
+    error = sequences("shap-error", [(ERROR_PROMPT, ERROR_RESPONSE)] * ERROR_SEQUENCES["full"])
+    error = {k: v[:ERROR_SEQUENCES[mode]] for k, v in error.items()}
+    return {"shap": dict(common, check=shap_check),
+            "lime": dict(common, check=lime_check),
+            "attention": dict(common, check=sequences("shap-check", SHAP_CHECK)),
+            "shap_to_error": dict(error, samples=ERROR_EXACT_SAMPLES, seed=ATTR_SEED, baseline_token=BASELINE_TOKEN,
+                                  perturbations_per_eval=PERTURBATIONS_PER_EVAL)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,6 +448,92 @@ def check_agreement(workload, ours, theirs):
     return report
 
 
+def _fail(workload, failures):
+    raise CompareError(f"AGREEMENT FAILED for workload '{workload}': the two sides do not compute the same "
+                       f"numbers, so no timing is reported.\n  - " + "\n  - ".join(failures))
+
+
+def _close(report, failures, key, a, b, what, tolerance=TOLERANCE):
+    """Records max |a - b| under key and a failure when it exceeds the tolerance."""
+    worst, path = max_abs_diff(a, b, what)
+    report[key] = worst
+    if not worst <= tolerance:
+        failures.append(f"{what}: max |densify - pytorch| = {worst:.3e} > {tolerance:g} at index {path} "
+                        f"(densify {at(a, path)!r}, pytorch {at(b, path)!r})")
+
+
+def efficiency_gap(out):
+    """max over sequences of |sum(values) - (f(x) - f(baseline))|."""
+    return max(abs(sum(v) - (f - b)) for v, f, b in zip(out["values"], out["full"], out["baseline"]))
+
+
+def pearson(a, b):
+    ma, mb = statistics.fmean(a), statistics.fmean(b)
+    cov = sum((x - ma) * (y - mb) for x, y in zip(a, b))
+    va = sum((x - ma) ** 2 for x in a)
+    vb = sum((y - mb) ** 2 for y in b)
+    return cov / math.sqrt(va * vb) if va > 0 and vb > 0 else float("nan")
+
+
+def check_attribution(workload, ours, theirs):
+    """Agreement of shap, lime and attention (see README.md); returns the worst differences."""
+    failures, report = [], {}
+    for key in ("values", "full", "baseline", "check_values", "check_full", "check_baseline"):
+        if key not in ours or key not in theirs or theirs[key] is None:
+            failures.append(f"{key} missing (densify has it: {key in ours}, pytorch has it: "
+                            f"{theirs.get(key) is not None})")
+    if failures:
+        _fail(workload, failures)
+    # f(x) and f(baseline) are plain scores: the same on both sides for every method.
+    for key in ("full", "baseline", "check_full", "check_baseline"):
+        _close(report, failures, key, ours[key], theirs[key], f"{workload}.{key}")
+    if workload == "attention":
+        _close(report, failures, "values", ours["values"], theirs["values"], "attention.values")
+        _close(report, failures, "check_values", ours["check_values"], theirs["check_values"], "attention.check_values")
+    elif workload == "shap":
+        # Exact Shapley values on the check sequences (2^M - 2 <= samples); efficiency in the sampled mode.
+        _close(report, failures, "exact_values", ours["check_values"], theirs["check_values"], "shap.check_values (exact)")
+        for side, out in (("densify", ours), ("pytorch", theirs)):
+            gap = efficiency_gap(out)
+            report[f"efficiency_{side}"] = gap
+            if not gap <= TOLERANCE:
+                failures.append(f"{side}: sum of SHAP values differs from f(x) - f(baseline) by {gap:.3e} at "
+                                f"{ATTR_SAMPLES} samples (efficiency)")
+    else:
+        check_lime(ours, theirs, report, failures)
+    if failures:
+        _fail(workload, failures)
+    return report
+
+
+def check_lime(ours, theirs, report, failures):
+    """LIME: the same rows give the same values; independent draws agree statistically."""
+    _close(report, failures, "shared_rows_values", ours["check_values"], theirs["check_shared_values"],
+           "lime.check_values on densify's perturbation rows")
+    worst_ratio, worst_r = 0.0, 1.0
+    for i, (a, b) in enumerate(zip(ours["check_values"], theirs["check_values"])):
+        scale = max(abs(v) for v in a + b)
+        diff = max(abs(x - y) for x, y in zip(a, b))
+        r = pearson(a, b)
+        worst_ratio, worst_r = max(worst_ratio, diff / scale), min(worst_r, r)
+        if not diff <= LIME_RELATIVE_TOLERANCE * scale:
+            failures.append(f"lime check sequence {i}: independent draws at {LIME_CHECK_SAMPLES} samples differ by "
+                            f"{diff:.3e} > {LIME_RELATIVE_TOLERANCE:g} x max |value| ({scale:.3e})")
+        if not r >= LIME_MIN_PEARSON:
+            failures.append(f"lime check sequence {i}: Pearson correlation of independent draws {r:.4f} "
+                            f"< {LIME_MIN_PEARSON}")
+    report["independent_max_diff_over_max_value"] = worst_ratio
+    report["independent_min_pearson"] = worst_r
+    # The sampling noise for scale: PyTorch's values at the next seed, normalised the same way.
+    spread = theirs.get("check_seed_spread") or []
+    ratios = [d / max(abs(v) for v in row) for d, row in zip(spread, theirs["check_values"])]
+    report["pytorch_two_seeds_max_diff_over_max_value"] = max(ratios) if ratios else float("nan")
+    gap = theirs.get("check_sklearn_ridge_gap")
+    report["ridge_vs_sklearn"] = gap if gap is not None else "sklearn not importable"
+    if gap is not None and not gap <= 1e-8:
+        failures.append(f"pytorch side: its ridge() differs from sklearn's Ridge by {gap:.3e}")
+
+
 # ---------------------------------------------------------------------------------------------
 # FLOPs (forward, useful work; see README.md)
 
@@ -407,9 +548,21 @@ def attention_flops(queries, keys):
     return 2 * 2 * queries * keys * MODEL["n_embd"] * MODEL["n_layer"]
 
 
+def forward_flops(tokens):
+    """One reward-model forward of a sequence: the blocks, full-square attention, the score at one position."""
+    return trunk_flops(tokens) + attention_flops(tokens, tokens) + 2 * MODEL["n_embd"]
+
+
 def score_flops():
-    per_seq = trunk_flops(SCORE_LEN) + attention_flops(SCORE_LEN, SCORE_LEN) + 2 * MODEL["n_embd"]
-    return SCORE_BATCH * per_seq
+    return SCORE_BATCH * forward_flops(SCORE_LEN)
+
+
+def attribution_flops(method, sequences, samples, tokens):
+    """Brute-force equivalent: every evaluation a full forward of prompt + response. KernelSHAP:
+    the coalitions (at most 2^M - 2) plus f(x) and f(baseline); LIME: its samples (the first is
+    the unperturbed sequence); attention: one forward."""
+    evaluations = {"shap": samples + 2, "lime": samples, "attention": 1}[method]
+    return sequences * evaluations * forward_flops(tokens)
 
 
 def generate_flops():
@@ -422,16 +575,33 @@ def generate_flops():
     return GEN_BATCH * per_row
 
 
-WORKLOAD_INFO = {
-    "score": {"unit": "seq/s", "units": SCORE_BATCH, "flops": score_flops,
-              "what": f"reward scores, batch {SCORE_BATCH} x {SCORE_LEN} tokens"},
-    "generate_cache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": generate_flops,
-                       "what": f"sampling with KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
-                               f"{GEN_NEW} new tokens"},
-    "generate_nocache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": generate_flops,
-                         "what": f"sampling without KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
-                                 f"{GEN_NEW} new tokens"},
-}
+def workload_info(mode):
+    """What each workload is: unit, units per call, FLOPs per call (a function of the samples, which
+    only shap_to_error varies), description."""
+    n = ATTR_SEQUENCES[mode]
+    t = ATTR_PROMPT + ATTR_RESPONSE
+    shape = f"{n} sequences x ({ATTR_PROMPT} prompt + {ATTR_RESPONSE} response tokens)"
+    e = ERROR_SEQUENCES[mode]
+    return {
+        "score": {"unit": "seq/s", "units": SCORE_BATCH, "flops": lambda _: score_flops(),
+                  "what": f"reward scores, batch {SCORE_BATCH} x {SCORE_LEN} tokens"},
+        "generate_cache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": lambda _: generate_flops(),
+                           "what": f"sampling with KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
+                                   f"{GEN_NEW} new tokens"},
+        "generate_nocache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": lambda _: generate_flops(),
+                             "what": f"sampling without KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
+                                     f"{GEN_NEW} new tokens"},
+        "shap": {"unit": "seq/s", "units": n, "flops": lambda s: attribution_flops("shap", n, s, t),
+                 "what": f"KernelSHAP, {shape}, {ATTR_SAMPLES} coalitions each"},
+        "lime": {"unit": "seq/s", "units": n, "flops": lambda s: attribution_flops("lime", n, s, t),
+                 "what": f"LIME, {shape}, {ATTR_SAMPLES} samples each"},
+        "attention": {"unit": "seq/s", "units": n, "flops": lambda s: attribution_flops("attention", n, s, t),
+                      "what": f"attention credit, {shape}"},
+        "shap_to_error": {"unit": "seq/s", "units": e,
+                          "flops": lambda s: attribution_flops("shap", e, s, ERROR_PROMPT + ERROR_RESPONSE),
+                          "what": f"KernelSHAP at each side's smallest budget reaching the error target, {e} sequences "
+                                  f"x ({ERROR_PROMPT} prompt + {ERROR_RESPONSE} response tokens)"},
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,6 +698,13 @@ def git_description():
 # Reports
 
 
+def fmt_number(v):
+    """Differences in scientific notation; ratios and correlations (0.01 to 1000) with 4 digits."""
+    if not isinstance(v, float):
+        return str(v)
+    return f"{v:.4g}" if 0.01 <= abs(v) < 1000 else f"{v:.2e}"
+
+
 def fmt_ms(s):
     return f"{s * 1e3:.2f}"
 
@@ -558,6 +735,29 @@ def markdown_table(results):
     return "\n".join(rows)
 
 
+def error_section(results):
+    """Markdown: the error-versus-budget ladder and each side's time at its smallest sufficient budget."""
+    study = results["shap_to_error"]
+    target = study["target"]
+    lines = [f"KernelSHAP to a mean relative error of {target:g} against exact Shapley values "
+             f"({study['sequences']} sequences of {study['prompt']} prompt + {study['response']} response tokens; "
+             f"error = mean over sequences of ||φ̂ − φ||₂ / ||φ||₂, averaged over {study['seeds']} seeds):",
+             "", "| samples S | densify mean relative error | PyTorch mean relative error |", "|---:|---:|---:|"]
+    for rung in study["rungs"]:
+        lines.append(f"| {rung['samples']} | {rung['densify']['mean_error']:.4f} | {rung['pytorch']['mean_error']:.4f} |")
+    row = next((r for r in results["workloads"] if r["workload"] == "shap_to_error"), None)
+    found = study["smallest_samples"]
+    lines.append("")
+    if row is None:
+        return "\n".join(lines)
+    d, p = row["densify"], row["pytorch"]
+    lines.append(f"Smallest S reaching ≤ {target:g}: densify {found.get('densify')}, PyTorch {found.get('pytorch')}; "
+                 f"time to attribute all {study['sequences']} sequences there (median of {row['samples']}): "
+                 f"densify {fmt_ms(d['median_s'])} ms, PyTorch {fmt_ms(p['median_s'])} ms; ratio PyTorch/densify "
+                 f"{row['ratio']:.2f}.")
+    return "\n".join(lines)
+
+
 def write_reports(results):
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, "latest.json"), "w") as f:
@@ -580,9 +780,10 @@ def write_reports(results):
         f"(Python {results['versions']['python']}, attention: {results['versions']['attention']}).",
         f"* float32 matrix-multiply peak (torch.mm {peak['n']}x{peak['n']}, best of {len(peak['gflops'])}): "
         f"{peak['best_gflops']:.2f} GFLOP/s (median {peak['median_gflops']:.2f}).",
-        f"* Timed calls per side: " + ", ".join(f"{r['workload']} {r['samples']}" for r in results["workloads"])
-        + f"; interleaved densify, PyTorch, densify, … one call at a time after {results['warmup']} warm-up calls "
-        f"each, {results['settle_s']} s apart; ratio = PyTorch median / densify median (> 1: densify faster).",
+        f"* Timed calls per side (after warm-up calls): "
+        + ", ".join(f"{r['workload']} {r['samples']} ({r.get('warmup', results['warmup'])})" for r in results["workloads"])
+        + f"; interleaved densify, PyTorch, densify, … one call at a time, {results['settle_s']} s apart; "
+        f"ratio = PyTorch median / densify median (> 1: densify faster).",
     ]
     fl = results.get("foreign_cpu_during_timing")
     if fl is not None:
@@ -593,12 +794,15 @@ def write_reports(results):
         markdown_table(results),
         "",
         "Agreement (max |densify − PyTorch|, greedy decoding for generation; tolerance "
-        f"{TOLERANCE:g}):",
+        f"{TOLERANCE:g}; efficiency_*: max |Σφ − (f(x) − f(baseline))| of each side; LIME's independent draws: "
+        f"max difference ≤ {LIME_RELATIVE_TOLERANCE:g} × max |value| and Pearson ≥ {LIME_MIN_PEARSON}):",
         "",
     ]
     for w, rep in results["agreement"].items():
-        parts = [f"{k} {v:.2e}" if isinstance(v, float) else f"{k} {v}" for k, v in rep.items()]
+        parts = [f"{k} {fmt_number(v)}" for k, v in rep.items()]
         lines.append(f"* {w}: " + ", ".join(parts))
+    if results.get("shap_to_error"):
+        lines += ["", error_section(results), ""]
     if results.get("notes"):
         lines += ["", "Notes:", ""] + [f"* {n}" for n in results["notes"]]
     lines.append("")
@@ -607,6 +811,54 @@ def write_reports(results):
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def relative_error(estimate, exact):
+    """Mean over sequences of ||estimate - exact||_2 / ||exact||_2."""
+    return statistics.fmean(math.dist(a, b) / math.hypot(*b) for a, b in zip(estimate, exact))
+
+
+def shap_exact(densify, pytorch, mode):
+    """Exact Shapley values of the shap_to_error sequences from densify (every coalition evaluated),
+    cross-checked against PyTorch's textbook formula over all 2^M coalitions on the first few
+    sequences. Part of the agreement check: returns (values, report)."""
+    d = densify.request({"op": "attribute", "samples": ERROR_EXACT_SAMPLES, "seed": 0}, timeout=3600)
+    k = ERROR_CROSS_CHECKED[mode]
+    p = pytorch.request({"op": "attribute", "exact": True, "sequences": list(range(k))}, timeout=3600)
+    report, failures = {}, []
+    if any(e != 2 ** ERROR_RESPONSE for e in d["evaluations"]):
+        failures.append(f"densify evaluated {d['evaluations']} coalitions at {ERROR_EXACT_SAMPLES} samples, "
+                        f"not all {2 ** ERROR_RESPONSE}: the values are not exact")
+    _close(report, failures, "exact_values", d["values"][:k], p["values"], "shap_to_error exact Shapley values")
+    _close(report, failures, "full", d["full"][:k], p["full"], "shap_to_error.full")
+    _close(report, failures, "baseline", d["baseline"][:k], p["baseline"], "shap_to_error.baseline")
+    if failures:
+        _fail("shap_to_error", failures)
+    report["cross_checked_sequences"] = f"{k} of {len(d['values'])}"
+    return d["values"], report, {"densify_all_sequences": d["seconds"], "pytorch_cross_checked": p["seconds"]}
+
+
+def shap_error_ladder(densify, pytorch, exact, mode, target):
+    """Each side's mean relative error at growing budgets (seeds 1..n, mean over seeds), until both
+    reach the target. Returns (rungs, {side: smallest budget reaching it})."""
+    rungs, found = [], {}
+    for samples in ERROR_LADDER:
+        rung = {"samples": samples}
+        for name, worker in (("densify", densify), ("pytorch", pytorch)):
+            errors, seconds = [], []
+            for seed in range(1, ERROR_SEEDS[mode] + 1):
+                out = worker.request({"op": "attribute", "samples": samples, "seed": seed}, timeout=3600)
+                errors.append(relative_error(out["values"], exact))
+                seconds.append(out["seconds"])
+            rung[name] = {"mean_error": statistics.fmean(errors), "errors": errors, "seconds": seconds}
+            if name not in found and rung[name]["mean_error"] <= target:
+                found[name] = samples
+        rungs.append(rung)
+        say(f"shap_to_error: {samples} samples: mean relative error densify {rung['densify']['mean_error']:.4f}, "
+            f"pytorch {rung['pytorch']['mean_error']:.4f}")
+        if len(found) == 2:
+            break
+    return rungs, found
 
 
 def summarize(seconds, units, flops, peak):
@@ -628,6 +880,8 @@ def main(argv=None):
                     help="seconds to wait before each timed call, so the other side's idle threads stop spinning "
                          "(default 0.3)")
     ap.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of " + ",".join(WORKLOADS))
+    ap.add_argument("--error-target", type=float, default=ERROR_TARGET,
+                    help=f"shap_to_error: the mean relative error to reach (default {ERROR_TARGET})")
     ap.add_argument("--python", help="interpreter for the PyTorch worker (default: one that imports torch)")
     ap.add_argument("--no-build", action="store_true",
                     help="use the built jars and existing checkpoints as they are (no Maven, no CLI)")
@@ -646,6 +900,16 @@ def main(argv=None):
     target_s = 2.0 if args.quick else 10.0
     if samples < 1 or warmup < 0 or args.settle < 0:
         ap.error("--samples must be >= 1, --warmup >= 0 and --settle >= 0")
+    if not args.error_target > 0:
+        ap.error("--error-target must be > 0")
+    mode = "quick" if args.quick else "full"
+    # A shap or lime call takes seconds: fewer calls (at least 3 quick, 5 full; 1 warm-up quick, 2 full).
+    slow = {"shap": (3, 5), "lime": (3, 5)}
+    def calls(w):
+        if w in slow:
+            return (args.warmup if args.warmup is not None else (1 if args.quick else 2),
+                    args.samples if args.samples is not None else slow[w][0 if args.quick else 1])
+        return warmup, samples
     started = time.monotonic()
     notes = []
     load_before = os.getloadavg()
@@ -658,7 +922,8 @@ def main(argv=None):
     elif not os.path.isfile(BENCH_JAR):
         raise CompareError(f"--no-build: {BENCH_JAR} is missing")
     checkpoints = make_checkpoints(env, not args.no_build, notes)
-    inputs = make_inputs()
+    inputs = make_inputs(mode)
+    info_of = workload_info(mode)
     build_done = time.monotonic()
 
     java = os.path.join(jdk, "bin", "java")
@@ -681,22 +946,38 @@ def main(argv=None):
             if not p_info.get("cuda_available"):
                 raise CompareError(f"--device cuda: PyTorch {p_info.get('torch')} at {python} sees no CUDA device")
 
-        def setup(worker, workload):
-            worker.request({"op": "setup", "workload": workload,
-                            "checkpoint": checkpoints["reward" if workload == "score" else "policy"],
-                            "inputs": inputs["score" if workload == "score" else "generate"],
-                            "threads": args.threads, "device": args.device}, timeout=600)
+        def setup(worker, workload, samples=None):
+            request = {"op": "setup", "workload": "shap" if workload == "shap_to_error" else workload,
+                       "checkpoint": checkpoints["policy" if workload.startswith("generate") else "reward"],
+                       "inputs": inputs[workload if workload in ATTRIBUTION else
+                                        "score" if workload == "score" else "generate"],
+                       "threads": args.threads, "device": args.device}
+            if samples is not None:
+                request["samples"] = samples
+            worker.request(request, timeout=600)
 
-        # 1. Agreement, before any timing.
+        # 1. Agreement, before any timing; for shap_to_error the exact values and the error ladder.
         agreement = {}
+        error_study = None
+        phase_seconds = {}  # per workload: agreement (with shap_to_error's ladder) and timing, wall-clock
         for w in workloads:
+            phase_start = time.monotonic()
             setup(densify, w)
             setup(pytorch, w)
-            ours = densify.request({"op": "outputs"})["outputs"]
-            theirs = pytorch.request({"op": "outputs"})["outputs"]
-            agreement[w] = check_agreement(w, ours, theirs)
-            say(f"agreement {w}: " + ", ".join(f"{k} {v:.2e}" if isinstance(v, float) else f"{k} {v}"
-                                                for k, v in agreement[w].items()))
+            if w == "shap_to_error":
+                exact, agreement[w], exact_seconds = shap_exact(densify, pytorch, mode)
+                rungs, found = shap_error_ladder(densify, pytorch, exact, mode, args.error_target)
+                error_study = {"target": args.error_target, "seeds": ERROR_SEEDS[mode], "rungs": rungs,
+                               "smallest_samples": found, "sequences": ERROR_SEQUENCES[mode],
+                               "prompt": ERROR_PROMPT, "response": ERROR_RESPONSE, "exact_values": exact,
+                               "exact_seconds": exact_seconds}
+            else:
+                ours = densify.request({"op": "outputs"}, timeout=1800)["outputs"]
+                theirs = pytorch.request({"op": "outputs"}, timeout=1800)["outputs"]
+                check = check_attribution if w in ATTRIBUTION else check_agreement
+                agreement[w] = check(w, ours, theirs)
+            say(f"agreement {w}: " + ", ".join(f"{k} {fmt_number(v)}" for k, v in agreement[w].items()))
+            phase_seconds[w] = {"agreement": time.monotonic() - phase_start}
 
         # 2. Matrix-multiply peak at the same thread count.
         mm_n = 4096 if args.device == "cuda" else 1024
@@ -711,8 +992,16 @@ def main(argv=None):
         foreign = ForeignLoad([densify.proc.pid, pytorch.proc.pid])
         rows = []
         for w in workloads:
-            setup(densify, w)
-            setup(pytorch, w)
+            if w == "shap_to_error" and len(error_study["smallest_samples"]) < 2:
+                notes.append(f"shap_to_error: not timed, a side never reached the error target {args.error_target:g}")
+                continue
+            phase_start = time.monotonic()
+            # shap_to_error: each side at its own smallest budget that reached the error target.
+            budget = ({"densify": ATTR_SAMPLES, "pytorch": ATTR_SAMPLES} if w != "shap_to_error"
+                      else error_study["smallest_samples"])
+            setup(densify, w, budget["densify"] if w == "shap_to_error" else None)
+            setup(pytorch, w, budget["pytorch"] if w == "shap_to_error" else None)
+            w_warmup, w_samples = calls(w)
             threads_seen = (densify.request({"op": "info"})["threads"], pytorch.request({"op": "info"})["threads"])
             if threads_seen != (args.threads, args.threads):
                 raise CompareError(f"thread counts differ from --threads {args.threads}: densify {threads_seen[0]}, "
@@ -725,13 +1014,13 @@ def main(argv=None):
                 return seconds, disturbed(ForeignLoad.between(before, foreign.snapshot()))
 
             warm = []
-            for _ in range(warmup):
+            for _ in range(w_warmup):
                 warm.append(max(timed(densify)[0], timed(pytorch)[0]))
             if args.samples is not None:
-                n = samples
+                n = w_samples
             else:  # enough calls for about target_s per side, within [min_samples, max_samples]
                 estimate = statistics.median(warm) if warm else 1.0
-                n = max(samples, min(max_samples, math.ceil(target_s / max(estimate, 1e-6))))
+                n = max(w_samples, min(max_samples, math.ceil(target_s / max(estimate, 1e-6))))
             d_times, p_times, d_disturbed, p_disturbed = [], [], 0, 0
             for _ in range(n):
                 t, bad = timed(densify)
@@ -740,20 +1029,24 @@ def main(argv=None):
                 t, bad = timed(pytorch)
                 p_times.append(t)
                 p_disturbed += bad
-            info = WORKLOAD_INFO[w]
-            flops = info["flops"]()
+            info = info_of[w]
+            flops = {side: info["flops"](budget[side]) for side in budget}
             peak_flops = peak["best_gflops"] * 1e9
-            d = summarize(d_times, info["units"], flops, peak_flops)
-            p = summarize(p_times, info["units"], flops, peak_flops)
+            d = summarize(d_times, info["units"], flops["densify"], peak_flops)
+            p = summarize(p_times, info["units"], flops["pytorch"], peak_flops)
             d["disturbed_calls"] = d_disturbed
             p["disturbed_calls"] = p_disturbed
             row = {"workload": w, "what": info["what"], "unit": info["unit"], "units_per_call": info["units"],
-                   "useful_flops_per_call": flops, "threads": args.threads, "samples": n, "densify": d,
-                   "pytorch": p, "ratio": p["median_s"] / d["median_s"]}
+                   "useful_flops_per_call": flops["densify"] if flops["densify"] == flops["pytorch"] else flops,
+                   "threads": args.threads, "samples": n, "warmup": w_warmup, "densify": d, "pytorch": p,
+                   "ratio": p["median_s"] / d["median_s"]}
+            if w in ATTRIBUTION and w != "attention":
+                row["attribution_samples"] = budget
             rows.append(row)
             if d_disturbed or p_disturbed:
                 notes.append(f"{w}: other processes used more than 10% of the machine during {d_disturbed} of {n} "
                              f"densify calls and {p_disturbed} of {n} PyTorch calls")
+            phase_seconds[w]["timing"] = time.monotonic() - phase_start
             say(f"{w}: densify {fmt_ms(d['median_s'])} ms, pytorch {fmt_ms(p['median_s'])} ms, "
                 f"ratio {row['ratio']:.3f}")
         foreign_load = foreign.result()
@@ -786,16 +1079,20 @@ def main(argv=None):
         "peak": peak,
         "agreement": agreement,
         "workloads": rows,
+        "shap_to_error": error_study,
         "notes": notes,
         "load_average": {"before": list(load_before), "after": list(load_after)},
         "foreign_cpu_during_timing": foreign_load,
-        "seconds": {"build_and_setup": build_done - started, "measurement": time.monotonic() - build_done},
+        "seconds": {"build_and_setup": build_done - started, "measurement": time.monotonic() - build_done,
+                    "per_workload": phase_seconds},
     }
     write_reports(results)
     print(f"\ndensify vs PyTorch eager — {cpu['model_name']}, {cpu.get('cores', '?')} cores, device {args.device}"
           + (f" ({results['gpu']})" if results["gpu"] else "") + f", {args.threads} threads, "
           f"mm peak {peak['best_gflops']:.2f} GFLOP/s\n")
     print(markdown_table(results))
+    if error_study is not None:
+        print("\n" + error_section(results))
     for n in notes:
         print(f"\nnote: {n}")
     print(f"\nwrote {os.path.relpath(os.path.join(RESULTS, 'latest.json'), os.getcwd())} and latest.md "
