@@ -223,9 +223,10 @@ class Attribute:
         self.baseline = inputs.get("baseline_token", 0)
         if not isinstance(self.baseline, int) or not 0 <= self.baseline < vocab:
             raise ValueError(f"baseline_token must be a token id in [0, {vocab}), got {self.baseline!r}")
-        self.samples = _positive_int(request.get("samples", inputs.get("samples", 512)), "samples", 2)
+        least = 1 if method == "attention" else 2  # attention ignores samples, as the engine does
+        self.samples = _positive_int(request.get("samples", inputs.get("samples", 512)), "samples", least)
         self.seed = _seed(request.get("seed", inputs.get("seed", 0)), "seed")
-        self.check_samples = _positive_int(check.get("samples", self.samples), "check.samples", 2)
+        self.check_samples = _positive_int(check.get("samples", self.samples), "check.samples", least)
         self.check_seed = _seed(check.get("seed", self.seed), "check.seed")
         self.per_eval = _positive_int(inputs.get("perturbations_per_eval", 256), "perturbations_per_eval", 1)
 
