@@ -821,7 +821,7 @@ def relative_error(estimate, exact):
 def shap_exact(densify, pytorch, mode):
     """Exact Shapley values of the shap_to_error sequences from densify (every coalition evaluated),
     cross-checked against PyTorch's textbook formula over all 2^M coalitions on the first few
-    sequences. Part of the agreement check: returns (values, report)."""
+    sequences. Part of the agreement check: returns (values, report, seconds of both computations)."""
     d = densify.request({"op": "attribute", "samples": ERROR_EXACT_SAMPLES, "seed": 0}, timeout=3600)
     k = ERROR_CROSS_CHECKED[mode]
     p = pytorch.request({"op": "attribute", "exact": True, "sequences": list(range(k))}, timeout=3600)
@@ -905,7 +905,9 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     # A shap or lime call takes seconds: fewer calls (at least 3 quick, 5 full; 1 warm-up quick, 2 full).
     slow = {"shap": (3, 5), "lime": (3, 5)}
+
     def calls(w):
+        """(warm-up calls, least timed calls) of a workload."""
         if w in slow:
             return (args.warmup if args.warmup is not None else (1 if args.quick else 2),
                     args.samples if args.samples is not None else slow[w][0 if args.quick else 1])
