@@ -18,58 +18,115 @@ namespace {
 
 // ---- small dense linear algebra (p x p, row-major, double) ------------------------------
 
-// Solves A x = b for symmetric positive semi-definite A by Cholesky, adding jitter on the
-// diagonal until it factors (a design that does not identify every coefficient).
-std::vector<double> solve_spd(std::vector<double> a, std::vector<double> b, int64_t p, std::vector<double>* inverse) {
-    double trace = 0;
-    for (int64_t i = 0; i < p; ++i) trace += a[size_t(i * p + i)];
-    double jitter = 0;
-    std::vector<double> l(a.size());
-    for (int attempt = 0; attempt < 12; ++attempt) {
-        bool ok = true;
-        for (int64_t i = 0; i < p && ok; ++i) {
-            for (int64_t j = 0; j <= i; ++j) {
-                double sum = a[size_t(i * p + j)] + (i == j ? jitter : 0.0);
-                for (int64_t k = 0; k < j; ++k) sum -= l[size_t(i * p + k)] * l[size_t(j * p + k)];
-                if (i == j) {
-                    if (!(sum > 0)) {
-                        ok = false;
-                        break;
-                    }
-                    l[size_t(i * p + i)] = std::sqrt(sum);
-                } else {
-                    l[size_t(i * p + j)] = sum / l[size_t(j * p + j)];
+// Eigen-decomposition of a symmetric p x p matrix by cyclic Jacobi rotations: a := diag, v's
+// columns the eigenvectors. Only for the rank-deficient fallback below, so simplicity wins.
+void jacobi_eigen(std::vector<double>& a, std::vector<double>& v, int64_t p) {
+    v.assign(size_t(p * p), 0.0);
+    for (int64_t i = 0; i < p; ++i) v[size_t(i * p + i)] = 1;
+    auto at = [&](std::vector<double>& m, int64_t i, int64_t j) -> double& { return m[size_t(i * p + j)]; };
+    for (int sweep = 0; sweep < 100; ++sweep) {
+        double off = 0, diag = 0;
+        for (int64_t i = 0; i < p; ++i) {
+            diag += at(a, i, i) * at(a, i, i);
+            for (int64_t j = i + 1; j < p; ++j) off += at(a, i, j) * at(a, i, j);
+        }
+        if (off <= 1e-30 * diag) return;
+        for (int64_t i = 0; i < p; ++i) {
+            for (int64_t j = i + 1; j < p; ++j) {
+                const double aij = at(a, i, j);
+                if (aij == 0) continue;
+                const double theta = (at(a, j, j) - at(a, i, i)) / (2 * aij);
+                const double t = (theta >= 0 ? 1.0 : -1.0) / (std::abs(theta) + std::sqrt(theta * theta + 1));
+                const double c = 1 / std::sqrt(t * t + 1), s = t * c;
+                for (int64_t k = 0; k < p; ++k) {  // A := A J (columns i, j)
+                    const double aki = at(a, k, i), akj = at(a, k, j);
+                    at(a, k, i) = c * aki - s * akj;
+                    at(a, k, j) = s * aki + c * akj;
+                }
+                for (int64_t k = 0; k < p; ++k) {  // A := J^T A (rows i, j)
+                    const double aik = at(a, i, k), ajk = at(a, j, k);
+                    at(a, i, k) = c * aik - s * ajk;
+                    at(a, j, k) = s * aik + c * ajk;
+                }
+                for (int64_t k = 0; k < p; ++k) {
+                    const double vki = at(v, k, i), vkj = at(v, k, j);
+                    at(v, k, i) = c * vki - s * vkj;
+                    at(v, k, j) = s * vki + c * vkj;
                 }
             }
         }
-        if (ok) {
-            auto solve = [&](std::vector<double> x) {
-                for (int64_t i = 0; i < p; ++i) {
-                    double sum = x[size_t(i)];
-                    for (int64_t k = 0; k < i; ++k) sum -= l[size_t(i * p + k)] * x[size_t(k)];
-                    x[size_t(i)] = sum / l[size_t(i * p + i)];
-                }
-                for (int64_t i = p - 1; i >= 0; --i) {
-                    double sum = x[size_t(i)];
-                    for (int64_t k = i + 1; k < p; ++k) sum -= l[size_t(k * p + i)] * x[size_t(k)];
-                    x[size_t(i)] = sum / l[size_t(i * p + i)];
-                }
-                return x;
-            };
-            if (inverse != nullptr) {
-                inverse->assign(size_t(p * p), 0.0);
-                for (int64_t c = 0; c < p; ++c) {
-                    std::vector<double> e(static_cast<size_t>(p), 0.0);
-                    e[size_t(c)] = 1;
-                    e = solve(e);
-                    for (int64_t r = 0; r < p; ++r) (*inverse)[size_t(r * p + c)] = e[size_t(r)];
-                }
-            }
-            return solve(std::move(b));
-        }
-        jitter = jitter == 0 ? 1e-10 * (trace / double(std::max<int64_t>(p, 1)) + 1e-12) : jitter * 10;
     }
-    fail(DFY_ERR_INTERNAL, "attribution: normal equations could not be factorised");
+}
+
+// Solves A x = b for symmetric positive semi-definite A (normal equations). A Cholesky
+// factorisation when A is well conditioned; otherwise -- a design that does not identify every
+// coefficient, e.g. KernelSHAP below about 2(M - 1) coalitions -- the minimum-norm solution
+// through the pseudo-inverse (what a least-squares solver such as numpy's lstsq returns), not a
+// jittered factorisation whose unidentified directions are amplified rounding noise.
+// `inverse`, when given, receives A^-1 (or the pseudo-inverse).
+std::vector<double> solve_psd(std::vector<double> a, std::vector<double> b, int64_t p, std::vector<double>* inverse) {
+    double max_diag = 0;
+    for (int64_t i = 0; i < p; ++i) max_diag = std::max(max_diag, a[size_t(i * p + i)]);
+    const double pivot_floor = 1e-10 * max_diag;
+    std::vector<double> l(a.size());
+    bool ok = max_diag > 0;
+    for (int64_t i = 0; i < p && ok; ++i) {
+        for (int64_t j = 0; j <= i; ++j) {
+            double sum = a[size_t(i * p + j)];
+            for (int64_t k = 0; k < j; ++k) sum -= l[size_t(i * p + k)] * l[size_t(j * p + k)];
+            if (i == j) {
+                if (!(sum > pivot_floor)) {
+                    ok = false;
+                    break;
+                }
+                l[size_t(i * p + i)] = std::sqrt(sum);
+            } else {
+                l[size_t(i * p + j)] = sum / l[size_t(j * p + j)];
+            }
+        }
+    }
+    if (ok) {
+        auto solve = [&](std::vector<double> x) {
+            for (int64_t i = 0; i < p; ++i) {
+                double sum = x[size_t(i)];
+                for (int64_t k = 0; k < i; ++k) sum -= l[size_t(i * p + k)] * x[size_t(k)];
+                x[size_t(i)] = sum / l[size_t(i * p + i)];
+            }
+            for (int64_t i = p - 1; i >= 0; --i) {
+                double sum = x[size_t(i)];
+                for (int64_t k = i + 1; k < p; ++k) sum -= l[size_t(k * p + i)] * x[size_t(k)];
+                x[size_t(i)] = sum / l[size_t(i * p + i)];
+            }
+            return x;
+        };
+        if (inverse != nullptr) {
+            inverse->assign(size_t(p * p), 0.0);
+            for (int64_t c = 0; c < p; ++c) {
+                std::vector<double> e(static_cast<size_t>(p), 0.0);
+                e[size_t(c)] = 1;
+                e = solve(e);
+                for (int64_t r = 0; r < p; ++r) (*inverse)[size_t(r * p + c)] = e[size_t(r)];
+            }
+        }
+        return solve(std::move(b));
+    }
+    std::vector<double> v;
+    jacobi_eigen(a, v, p);
+    double max_eig = 0;
+    for (int64_t i = 0; i < p; ++i) max_eig = std::max(max_eig, a[size_t(i * p + i)]);
+    const double cutoff = 1e-10 * max_eig;
+    std::vector<double> pinv(size_t(p * p), 0.0);
+    for (int64_t k = 0; k < p; ++k) {
+        const double lambda = a[size_t(k * p + k)];
+        if (!(lambda > cutoff)) continue;
+        for (int64_t r = 0; r < p; ++r)
+            for (int64_t c = 0; c < p; ++c) pinv[size_t(r * p + c)] += v[size_t(r * p + k)] * v[size_t(c * p + k)] / lambda;
+    }
+    std::vector<double> x(static_cast<size_t>(p), 0.0);
+    for (int64_t r = 0; r < p; ++r)
+        for (int64_t c = 0; c < p; ++c) x[size_t(r)] += pinv[size_t(r * p + c)] * b[size_t(c)];
+    if (inverse != nullptr) *inverse = std::move(pinv);
+    return x;
 }
 
 // A reward model with non-finite weights (or an overflow) must not yield attributions.
@@ -269,7 +326,7 @@ std::pair<std::vector<double>, double> constrained_wls(const Design& d, const st
         ws[size_t(k)] = w;
     }
     std::vector<double> inverse;
-    std::vector<double> phi = solve_spd(a, b, p, &inverse);
+    std::vector<double> phi = solve_psd(a, b, p, &inverse);
     double rss = 0;
     for (int64_t k = 0; k < n; ++k) {
         const auto& z = d.coalitions[size_t(k)];
@@ -587,7 +644,7 @@ std::vector<Result> lime(const std::vector<Sequence>& sequences, const dfy_attri
             }
         }
         for (int64_t j = 0; j < m; ++j) a[size_t(j * m + j)] += o.ridge_alpha;
-        r.values = solve_spd(a, b, m, nullptr);
+        r.values = solve_psd(a, b, m, nullptr);
         double rss = 0, tss = 0;
         for (size_t k = 0; k < n; ++k) {
             double fit = 0;

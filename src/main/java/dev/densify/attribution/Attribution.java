@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param diagnostic  quality of the estimate, by method. SHAP: the mean standard error of the
  *                    values, estimated from the weighted residuals of the regression (0 when the
  *                    values are exact, i.e. {@code 2^M - 2 <= samples}, or the response has one
- *                    token). LIME: the weighted R² of the ridge fit (1 = the local linear model
+ *                    token). Below about 2(M - 1) samples the coalitions may not identify every
+ *                    value; the values are then the minimum-norm least-squares solution (as
+ *                    shap's lstsq) and the error covers the identified directions only. LIME: the weighted R² of the ridge fit (1 = the local linear model
  *                    explains the sampled scores completely). Attention: 0.
  * @param method      the method that produced it
  */
