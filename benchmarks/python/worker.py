@@ -33,6 +33,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gpt2  # noqa: E402
+import ppo  # noqa: E402  (the ppo_rollout and ppo_update workloads)
 
 
 def _sync(device):
@@ -193,6 +194,10 @@ class Worker:
             self.workload = Score(model, inputs, self.device)
         elif workload in ("generate_cache", "generate_nocache"):
             self.workload = Generate(model, inputs, self.device, workload == "generate_cache")
+        elif workload == "ppo_rollout":
+            self.workload = ppo.Rollout(model, inputs, self.device, self.attn, generate)
+        elif workload == "ppo_update":
+            self.workload = ppo.Update(model, inputs, self.device, self.attn)
         else:
             raise ValueError(f"unknown workload {workload!r}")
         return {}
@@ -204,7 +209,10 @@ class Worker:
         if reps < 1:
             raise ValueError(f"reps must be >= 1, got {reps}")
         seconds = []
+        prepare = getattr(self.workload, "prepare", None)  # untimed: e.g. restore weights before a PPO step
         for _ in range(reps):
+            if prepare is not None:
+                prepare()
             _sync(self.device)
             start = time.perf_counter()
             self.workload.run()
