@@ -24,6 +24,8 @@ import sys
 import threading
 import time
 
+import compare_ppo
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
 ROOT = os.path.dirname(BENCH)
@@ -44,7 +46,7 @@ SCORE_BATCH, SCORE_LEN = 256, 48
 GEN_BATCH, GEN_PROMPT, GEN_NEW = 16, 16, 32
 TOLERANCE = 1e-4
 
-WORKLOADS = ("score", "generate_cache", "generate_nocache")
+WORKLOADS = ("score", "generate_cache", "generate_nocache") + compare_ppo.WORKLOADS
 
 
 class CompareError(Exception):
@@ -355,6 +357,8 @@ def at(nested, path):
 
 def check_agreement(workload, ours, theirs):
     """Raises CompareError with a clear message when the sides disagree; returns the worst differences."""
+    if workload in compare_ppo.WORKLOADS:
+        return compare_ppo.check_agreement(workload, ours, theirs, max_abs_diff, CompareError)
     failures = []
     report = {}
     if workload == "score":
@@ -432,6 +436,7 @@ WORKLOAD_INFO = {
                          "what": f"sampling without KV cache, {GEN_BATCH} prompts x {GEN_PROMPT} tokens, "
                                  f"{GEN_NEW} new tokens"},
 }
+WORKLOAD_INFO.update(compare_ppo.workload_info(MODEL, trunk_flops, attention_flops, generate_flops))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -659,6 +664,7 @@ def main(argv=None):
         raise CompareError(f"--no-build: {BENCH_JAR} is missing")
     checkpoints = make_checkpoints(env, not args.no_build, notes)
     inputs = make_inputs()
+    inputs.update(compare_ppo.write_inputs(WORK, checkpoints, MODEL["vocab_size"]))
     build_done = time.monotonic()
 
     java = os.path.join(jdk, "bin", "java")
@@ -684,7 +690,7 @@ def main(argv=None):
         def setup(worker, workload):
             worker.request({"op": "setup", "workload": workload,
                             "checkpoint": checkpoints["reward" if workload == "score" else "policy"],
-                            "inputs": inputs["score" if workload == "score" else "generate"],
+                            "inputs": inputs.get(workload) or inputs["score" if workload == "score" else "generate"],
                             "threads": args.threads, "device": args.device}, timeout=600)
 
         # 1. Agreement, before any timing.
