@@ -24,6 +24,8 @@ import sys
 import threading
 import time
 
+import compare_ppo
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.dirname(HERE)
 ROOT = os.path.dirname(BENCH)
@@ -69,7 +71,8 @@ ERROR_LADDER = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 102
                 ERROR_EXACT_SAMPLES)
 ERROR_TARGET = 0.1
 
-WORKLOADS = ("score", "generate_cache", "generate_nocache", "shap", "lime", "attention", "shap_to_error")
+WORKLOADS = ("score", "generate_cache", "generate_nocache", "shap", "lime", "attention",
+             "shap_to_error") + compare_ppo.WORKLOADS
 ATTRIBUTION = ("shap", "lime", "attention", "shap_to_error")
 
 
@@ -410,6 +413,8 @@ def at(nested, path):
 
 def check_agreement(workload, ours, theirs):
     """Raises CompareError with a clear message when the sides disagree; returns the worst differences."""
+    if workload in compare_ppo.WORKLOADS:
+        return compare_ppo.check_agreement(workload, ours, theirs, max_abs_diff, CompareError)
     failures = []
     report = {}
     if workload == "score":
@@ -582,7 +587,7 @@ def workload_info(mode):
     t = ATTR_PROMPT + ATTR_RESPONSE
     shape = f"{n} sequences x ({ATTR_PROMPT} prompt + {ATTR_RESPONSE} response tokens)"
     e = ERROR_SEQUENCES[mode]
-    return {
+    info = {
         "score": {"unit": "seq/s", "units": SCORE_BATCH, "flops": lambda _: score_flops(),
                   "what": f"reward scores, batch {SCORE_BATCH} x {SCORE_LEN} tokens"},
         "generate_cache": {"unit": "tok/s", "units": GEN_BATCH * GEN_NEW, "flops": lambda _: generate_flops(),
@@ -602,6 +607,8 @@ def workload_info(mode):
                           "what": f"KernelSHAP at each side's smallest budget reaching the error target, {e} sequences "
                                   f"x ({ERROR_PROMPT} prompt + {ERROR_RESPONSE} response tokens)"},
     }
+    info.update(compare_ppo.workload_info(MODEL, trunk_flops, attention_flops, generate_flops))
+    return info
 
 
 # ---------------------------------------------------------------------------------------------
@@ -925,6 +932,7 @@ def main(argv=None):
         raise CompareError(f"--no-build: {BENCH_JAR} is missing")
     checkpoints = make_checkpoints(env, not args.no_build, notes)
     inputs = make_inputs(mode)
+    inputs.update(compare_ppo.write_inputs(WORK, checkpoints, MODEL["vocab_size"]))
     info_of = workload_info(mode)
     build_done = time.monotonic()
 
@@ -950,8 +958,8 @@ def main(argv=None):
 
         def setup(worker, workload, samples=None):
             request = {"op": "setup", "workload": "shap" if workload == "shap_to_error" else workload,
-                       "checkpoint": checkpoints["policy" if workload.startswith("generate") else "reward"],
-                       "inputs": inputs[workload if workload in ATTRIBUTION else
+                       "checkpoint": checkpoints["reward" if workload == "score" or workload in ATTRIBUTION else "policy"],
+                       "inputs": inputs[workload if workload in inputs else
                                         "score" if workload == "score" else "generate"],
                        "threads": args.threads, "device": args.device}
             if samples is not None:

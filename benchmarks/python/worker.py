@@ -41,6 +41,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attribution  # noqa: E402
 import gpt2  # noqa: E402
+import ppo  # noqa: E402  (the ppo_rollout and ppo_update workloads)
 
 
 def _sync(device):
@@ -366,6 +367,10 @@ class Worker:
             self.workload = Generate(model, inputs, self.device, workload == "generate_cache")
         elif workload in ("shap", "lime", "attention"):
             self.workload = Attribute(workload, model, inputs, self.device, req)
+        elif workload == "ppo_rollout":
+            self.workload = ppo.Rollout(model, inputs, self.device, self.attn, generate)
+        elif workload == "ppo_update":
+            self.workload = ppo.Update(model, inputs, self.device, self.attn)
         else:
             raise ValueError(f"unknown workload {workload!r}")
         return {}
@@ -377,7 +382,10 @@ class Worker:
         if reps < 1:
             raise ValueError(f"reps must be >= 1, got {reps}")
         seconds = []
+        prepare = getattr(self.workload, "prepare", None)  # untimed: e.g. restore weights before a PPO step
         for _ in range(reps):
+            if prepare is not None:
+                prepare()
             _sync(self.device)
             start = time.perf_counter()
             self.workload.run()

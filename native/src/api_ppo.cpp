@@ -84,7 +84,9 @@ Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tens
     at::Tensor pg1 = -advantages * ratio;
     at::Tensor pg2 = -advantages * ratio.clamp(1 - o.clip_range, 1 + o.clip_range);
     l.policy = mean(at::max(pg1, pg2));
-    at::Tensor clipped = old_values + (now.values - old_values).clamp(-o.clip_range_value, o.clip_range_value);
+    // Clamp the new value itself (as TRL's clip_by_value): old + clamp(new - old) can land one
+    // rounding step off `new` and count an unclipped token as clipped.
+    at::Tensor clipped = at::min(at::max(now.values, old_values - o.clip_range_value), old_values + o.clip_range_value);
     at::Tensor vf1 = (now.values - returns).pow(2);
     at::Tensor vf2 = (clipped - returns).pow(2);
     l.value = 0.5 * mean(at::max(vf1, vf2));

@@ -66,7 +66,11 @@ public final class Worker {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private interface Workload extends AutoCloseable {
+    interface Workload extends AutoCloseable {
+        /** Untimed, before each timed call (e.g. restore the weights a PPO step changes). */
+        default void prepare() {
+        }
+
         void run();
 
         ObjectNode outputs();
@@ -127,6 +131,7 @@ public final class Worker {
                 Workload w = workload();
                 ArrayNode seconds = reply.putArray("seconds");
                 for (int r = 0; r < reps; r++) {
+                    w.prepare();
                     long start = System.nanoTime();
                     w.run();
                     seconds.add((System.nanoTime() - start) / 1e9);
@@ -178,6 +183,8 @@ public final class Worker {
             case "generate_cache" -> new Generate(Policy.load(checkpoint, device), inputs, true);
             case "generate_nocache" -> new Generate(Policy.load(checkpoint, device), inputs, false);
             case "shap", "lime", "attention" -> new Attribute(workload, RewardModel.load(checkpoint, device), inputs, request);
+            case "ppo_rollout" -> PpoWorkloads.rollout(checkpoint, inputs, device);
+            case "ppo_update" -> PpoWorkloads.update(checkpoint, inputs, device);
             default -> throw new IllegalArgumentException("unknown workload '" + workload + "'");
         };
     }
