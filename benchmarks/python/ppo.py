@@ -109,6 +109,45 @@ def clip_by_value(x, tensor_min, tensor_max):
     return torch.max(torch.min(x, tensor_max), tensor_min)
 
 
+def masked_mean(values, mask):
+    return (values * mask).sum() / mask.sum()
+
+
+def masked_var(values, mask, unbiased=True):
+    mean = masked_mean(values, mask)
+    variance = masked_mean((values - mean) ** 2, mask)
+    if unbiased:
+        count = mask.sum()
+        variance = variance * (count / (count - 1).clamp(min=1))
+    return variance
+
+
+def masked_whiten(values, mask):
+    """TRL's masked_whiten with shift_mean=True."""
+    mean, var = masked_mean(values, mask), masked_var(values, mask)
+    return (values - mean) * torch.rsqrt(var + 1e-8)
+
+
+def batched_forward_pass(model, ids, mask, return_logits=False):
+    """TRL's batched_forward_pass over one batch of a value-head model: log-probs of the next tokens,
+    logits (when asked) and values at positions [0, T-1)."""
+    hidden, _ = model.transformer(ids, mask, positions_from_mask(mask))
+    logits = model.lm_head(hidden)
+    values = model.values(hidden)
+    logprobs = logprobs_from_logits(logits[:, :-1, :], ids[:, 1:])
+    return logprobs, (logits[:, :-1, :] if return_logits else None), values[:, :-1]
+
+
+def action_mask(mask, starts, lengths):
+    """TRL's masks: 1 where position t predicts a response token, [start - 1, start + length - 1)."""
+    masks = torch.zeros_like(mask, dtype=torch.float32)
+    masks[:, :-1] = mask[:, 1:].float()
+    for j, (s, n) in enumerate(zip(starts, lengths)):
+        masks[j, : s - 1] = 0
+        masks[j, s - 1 + n:] = 0
+    return masks[:, :-1]
+
+
 class Step:
     """One PPO update (TRL's PPOTrainer.step) of ``policy`` with ``optimizer`` on one batch."""
 
