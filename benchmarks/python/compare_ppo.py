@@ -100,10 +100,11 @@ def rollout_flops(model, trunk_flops, attention_flops, generate_flops):
 
 
 def update_flops(model, trunk_flops, attention_flops):
-    """Forwards without gradients: old log-probs and values, the reference, the whole-batch loss before
-    and after (4 x F); then every epoch passes the whole batch forward and backward (3 x F)."""
+    """Forwards without gradients: old log-probs and values, the reference, the whole-batch loss after
+    the update (3 x F; the loss before is read off the old forward); then every epoch passes the whole
+    batch forward and backward (3 x F)."""
     f = forward_flops(model, trunk_flops, attention_flops, BATCH, SEQ)
-    return (4 + 3 * OPTIONS["epochs"]) * f
+    return (3 + 3 * OPTIONS["epochs"]) * f
 
 
 def workload_info(model, trunk_flops, attention_flops, generate_flops):

@@ -217,7 +217,7 @@ class Step:
         return loss, pg_loss, vf_loss, entropy, stats
 
     def whole_batch_loss(self, policy, ids, mask, old_logprobs, values, masks, advantages, returns):
-        """The engine's loss_before / loss_after (entropy computed only when it is part of the loss)."""
+        """The engine's loss_after (entropy computed only when it is part of the loss)."""
         with torch.no_grad():
             logprobs, logits, vpreds = batched_forward_pass(policy, ids, mask, return_logits=True)
             return self.loss(old_logprobs, values, logits, vpreds, logprobs, masks, advantages, returns,
@@ -229,17 +229,20 @@ class Step:
         o = self.o
         batch = ids.size(0)
         masks = action_mask(mask, starts, lengths)
+        with_entropy = o["entropy_coef"] > 0
         with torch.no_grad():
-            all_logprobs, _, values = batched_forward_pass(policy, ids, mask)
+            all_logprobs, logits, old_values = batched_forward_pass(policy, ids, mask, return_logits=with_entropy)
             ref_logprobs, _, _ = batched_forward_pass(reference, ids, mask)
             rewards, kls = self.compute_rewards(given, all_logprobs, ref_logprobs, masks)
-            values, advantages, returns = self.compute_advantages(values, rewards, masks)
+            values, advantages, returns = self.compute_advantages(old_values, rewards, masks)
             total = masked_var(returns, masks, False).item()
             explained = 1.0 - masked_var(returns - values, masks, False).item() / total if total > 0 else 0.0
+            # The engine's loss_before: before any update the policy is the old one, so it is read off the
+            # old forward (no forward of its own, as in the engine).
+            loss_before = self.loss(all_logprobs, values, logits, old_values, all_logprobs, masks, advantages,
+                                    returns, with_entropy)[0].item()
         stats = {"kl_reference": (kls * masks).sum().item() / batch, "reward": (given * masks).sum().item() / batch,
-                 "explained_variance": explained}
-        stats["loss_before"] = self.whole_batch_loss(policy, ids, mask, all_logprobs, values, masks, advantages,
-                                                     returns)
+                 "explained_variance": explained, "loss_before": loss_before}
         sums = dict.fromkeys(("policy_loss", "value_loss", "entropy", "approx_kl", "clip_fraction",
                               "value_clip_fraction", "grad_norm"), 0.0)
         size = int(o["minibatch_size"])

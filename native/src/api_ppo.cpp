@@ -160,7 +160,8 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         at::Tensor kl;
         {
             c10::InferenceMode no_grad;
-            old = run(policy, d_ids, d_mask, false);
+            // With entropy when the loss uses it: the loss before the update is read off these outputs.
+            old = run(policy, d_ids, d_mask, o.entropy_coef > 0);
             if (reference != nullptr) {
                 at::Tensor ref = run(*reference, d_ids, d_mask, false).logprobs;
                 at::Tensor diff = old.logprobs - ref;
@@ -170,6 +171,7 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
             }
             old.logprobs = old.logprobs.clone();
             old.values = old.values.clone();
+            if (old.entropy.defined()) old.entropy = old.entropy.clone();
             kl = kl.clone();
         }
         // Per-token rewards and GAE, in double on the CPU (B x T is small next to the forwards).
@@ -221,14 +223,19 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
             explained = total > 0 ? 1.0 - var(residual) / total : 0.0;
         }
 
-        auto whole_batch_loss = [&] {
+        auto loss_after = [&] {
             c10::InferenceMode no_grad;
             Outputs now = run(policy, d_ids, d_mask, o.entropy_coef > 0);
             return losses(now, old.logprobs, old.values, advantages, returns, d_act, o, o.entropy_coef > 0)
                 .total.item<double>();
         };
         dfy_ppo_stats stats{};
-        stats.loss_before = whole_batch_loss();
+        {
+            // Before any update the policy is the old policy: its whole-batch loss needs no forward.
+            c10::InferenceMode no_grad;
+            stats.loss_before = losses(old, old.logprobs, old.values, advantages, returns, d_act, o, o.entropy_coef > 0)
+                                    .total.item<double>();
+        }
         std::mt19937_64 rng(o.seed);
         std::vector<int64_t> order(static_cast<size_t>(batch));
         int64_t updates = 0;
@@ -257,7 +264,7 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         for (double* field : {&stats.grad_norm, &stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl,
                               &stats.clip_fraction, &stats.value_clip_fraction})
             *field /= double(updates);
-        stats.loss_after = whole_batch_loss();
+        stats.loss_after = loss_after();
         stats.explained_variance = explained;
         stats.kl_reference = kl_total / double(batch);
         stats.reward = reward_total / double(batch);

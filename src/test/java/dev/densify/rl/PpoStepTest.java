@@ -63,8 +63,17 @@ class PpoStepTest {
             Batch b = Batch.random(6, 8);
             TokenBatch probe = TokenBatch.rightPadded(b.sequences(), 0);
             float[] before = policy.forward(probe, ForwardOutputs.LOGITS).logits();
-            PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), options(0.1));
+            PpoStats entropy = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), options(0.1));
             assertArrayEquals(before, policy.forward(probe, ForwardOutputs.LOGITS).logits());
+            // The loss before is read off the old forward, the loss after from a forward of its own:
+            // with the weights unchanged they are the same number, with and without an entropy bonus.
+            assertEquals(entropy.lossBefore(), entropy.lossAfter(), 1e-6 * Math.abs(entropy.lossBefore()),
+                    "entropy bonus 0.01: loss before vs after");
+            PpoStats plain = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(),
+                    new PpoOptions(1.0, 0.95, 0.2, 0.2, 0.1, 0, 0.1, KlEstimator.K3, true, 2, 4, 11));
+            assertEquals(plain.lossBefore(), plain.lossAfter(), 1e-6 * Math.abs(plain.lossBefore()),
+                    "no entropy bonus: loss before vs after");
+            assertTrue(entropy.lossBefore() < plain.lossBefore(), "the entropy bonus lowers the loss");
         }
     }
 
