@@ -68,9 +68,12 @@ final class DemoCommand implements Callable<Integer> {
             return rc;
         }
         main.err().println("densify demo: 2/2 study of the blend weights in " + out.resolve("study"));
+        // Half the trials from the Sobol design, half suggested by the GP: the automatic design (2d + 1
+        // = 7 on the 4-simplex) would use up a short demo before Bayesian optimisation starts.
+        int initialDesign = Math.max(2, trials / 2);
         rc = run(global, "study", "--task-dir", out.resolve("task").toString(), "--trials", Integer.toString(trials),
-                "--steps-per-trial", Integer.toString(steps), "--config", config.toString(), "--seed",
-                Long.toString(seed), "--out", out.resolve("study").toString());
+                "--steps-per-trial", Integer.toString(steps), "--initial-design", Integer.toString(initialDesign),
+                "--config", config.toString(), "--seed", Long.toString(seed), "--out", out.resolve("study").toString());
         if (rc == 0) {
             main.err().println("densify demo: open " + out.resolve("study").resolve("report.html"));
         }
