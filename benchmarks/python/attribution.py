@@ -32,6 +32,8 @@ import math
 import numpy as np
 import torch
 
+from mt19937 import MASK64, Mt19937_64
+
 
 # ---------------------------------------------------------------------------------------------
 # Evaluating coalitions
@@ -276,7 +278,7 @@ def attention_credit(model, prompts, responses, device):
 # ---------------------------------------------------------------------------------------------
 # densify's random streams (agreement check only)
 
-_MASK64 = (1 << 64) - 1
+_MASK64 = MASK64
 
 
 class EngineRandom:
@@ -290,45 +292,13 @@ class EngineRandom:
         z = (seed & _MASK64) ^ h
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
-        self._mt = _Mt19937_64(z ^ (z >> 31))
+        self._mt = Mt19937_64(z ^ (z >> 31))
 
     def uniform01(self):
         return ((self._mt.next() >> 11) + 0.5) * (1.0 / 9007199254740992.0)
 
     def uniform_int(self, n):
         return int(self.uniform01() * n) % n
-
-
-class _Mt19937_64:
-    """The 64-bit Mersenne Twister of the C++ standard library (std::mt19937_64)."""
-
-    def __init__(self, seed):
-        self.state = [seed & _MASK64]
-        for i in range(1, 312):
-            prev = self.state[-1]
-            self.state.append((6364136223846793005 * (prev ^ (prev >> 62)) + i) & _MASK64)
-        self.index = 312
-
-    def _twist(self):
-        s = self.state
-        for i in range(312):
-            x = (s[i] & 0xFFFFFFFF80000000) | (s[(i + 1) % 312] & 0x7FFFFFFF)
-            xa = x >> 1
-            if x & 1:
-                xa ^= 0xB5026F5AA96619E9
-            s[i] = s[(i + 156) % 312] ^ xa
-        self.index = 0
-
-    def next(self):
-        if self.index >= 312:
-            self._twist()
-        x = self.state[self.index]
-        self.index += 1
-        x ^= (x >> 29) & 0x5555555555555555
-        x ^= (x << 17) & 0x71D67FFFEDA60000
-        x ^= (x << 37) & 0xFFF7EEE000000000
-        x ^= x >> 43
-        return x & _MASK64
 
 
 def engine_lime_samples(seed, prompt, response, num_samples):

@@ -414,7 +414,7 @@ def at(nested, path):
 def check_agreement(workload, ours, theirs):
     """Raises CompareError with a clear message when the sides disagree; returns the worst differences."""
     if workload in compare_ppo.WORKLOADS:
-        return compare_ppo.check_agreement(workload, ours, theirs, max_abs_diff, CompareError)
+        return compare_ppo.check_agreement(workload, ours, theirs, _close, _fail)
     failures = []
     report = {}
     if workload == "score":

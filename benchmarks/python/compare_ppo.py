@@ -124,23 +124,16 @@ def workload_info(model, trunk_flops, attention_flops, generate_flops):
 # Agreement
 
 
-def check_agreement(workload, ours, theirs, max_abs_diff, error):
-    """Raises error (AGREEMENT FAILED ...) when the sides differ; returns the worst differences."""
+def check_agreement(workload, ours, theirs, close, fail):
+    """Agreement of the PPO workloads; close and fail are the driver's (compare._close, compare._fail):
+    fail raises AGREEMENT FAILED. Returns the worst differences."""
     failures, report = [], {}
 
-    def numeric(key, tolerance, label=None):
-        label = label or key
+    def numeric(key, tolerance):
         if key not in ours or key not in theirs:
             failures.append(f"{key} missing (densify has it: {key in ours}, pytorch has it: {key in theirs})")
             return
-        worst, path = max_abs_diff(ours[key], theirs[key], f"{workload}.{key}")
-        report[label] = worst
-        if not worst <= tolerance:
-            a, b = ours[key], theirs[key]
-            for i in path or []:
-                a, b = a[i], b[i]
-            failures.append(f"{key}: max |densify - pytorch| = {worst:.3e} > {tolerance:g} at index {path} "
-                            f"(densify {a!r}, pytorch {b!r})")
+        close(report, failures, key, ours[key], theirs[key], f"{workload}.{key}", tolerance)
 
     def stats(key, names, tolerance, label):
         a, b = ours.get(key) or {}, theirs.get(key) or {}
@@ -179,6 +172,5 @@ def check_agreement(workload, ours, theirs, max_abs_diff, error):
     else:
         raise ValueError(workload)
     if failures:
-        raise error(f"AGREEMENT FAILED for workload '{workload}': the two sides do not compute the same "
-                    f"numbers, so no timing is reported.\n  - " + "\n  - ".join(failures))
+        fail(workload, failures)
     return report

@@ -38,41 +38,7 @@ No dropout on either side (densify trains without it; TRL's GPT-2 would use the 
 import torch
 
 import gpt2
-
-
-class Mt19937_64:
-    """std::mt19937_64 (the engine's minibatch shuffler), in pure Python."""
-
-    _MASK = (1 << 64) - 1
-
-    def __init__(self, seed):
-        self.mt = [0] * 312
-        self.mt[0] = seed & self._MASK
-        for i in range(1, 312):
-            prev = self.mt[i - 1]
-            self.mt[i] = (6364136223846793005 * (prev ^ (prev >> 62)) + i) & self._MASK
-        self.index = 312
-
-    def _twist(self):
-        mt = self.mt
-        for i in range(312):
-            x = (mt[i] & 0xFFFFFFFF80000000) | (mt[(i + 1) % 312] & 0x7FFFFFFF)
-            xa = x >> 1
-            if x & 1:
-                xa ^= 0xB5026F5AA96619E9
-            mt[i] = mt[(i + 156) % 312] ^ xa
-        self.index = 0
-
-    def __call__(self):
-        if self.index >= 312:
-            self._twist()
-        y = self.mt[self.index]
-        self.index += 1
-        y ^= (y >> 29) & 0x5555555555555555
-        y ^= (y << 17) & 0x71D67FFFEDA60000
-        y ^= (y << 37) & 0xFFF7EEE000000000
-        y ^= y >> 43
-        return y & self._MASK
+from mt19937 import Mt19937_64
 
 
 def minibatch_orders(batch, epochs, seed):

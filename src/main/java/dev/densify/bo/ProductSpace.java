@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The concatenation of search spaces, e.g. blend weights on a simplex together with a box of
@@ -79,44 +81,33 @@ public final class ProductSpace implements SearchSpace {
     @Override
     public double[] fromUnit(double[] u) {
         SearchSpace.checkUnit(u, dimension);
-        double[] out = new double[pointDimension];
-        int ui = 0;
-        int pi = 0;
-        for (SearchSpace p : parts) {
-            double[] part = p.fromUnit(Arrays.copyOfRange(u, ui, ui + p.dimension()));
-            System.arraycopy(part, 0, out, pi, part.length);
-            ui += p.dimension();
-            pi += p.pointDimension();
-        }
-        return out;
+        return perPart(u, SearchSpace::dimension, SearchSpace::pointDimension, pointDimension, SearchSpace::fromUnit);
     }
 
     @Override
     public double[] toUnit(double[] point) {
         checkLength(point);
-        double[] out = new double[dimension];
-        int ui = 0;
-        int pi = 0;
-        for (SearchSpace p : parts) {
-            double[] part = p.toUnit(Arrays.copyOfRange(point, pi, pi + p.pointDimension()));
-            System.arraycopy(part, 0, out, ui, part.length);
-            ui += p.dimension();
-            pi += p.pointDimension();
-        }
-        return out;
+        return perPart(point, SearchSpace::pointDimension, SearchSpace::dimension, dimension, SearchSpace::toUnit);
     }
 
     @Override
     public double[] features(double[] point) {
         checkLength(point);
-        double[] out = new double[featureDimension];
-        int fi = 0;
-        int pi = 0;
+        return perPart(point, SearchSpace::pointDimension, SearchSpace::featureDimension, featureDimension,
+                SearchSpace::features);
+    }
+
+    /** Applies {@code map} to each part's slice of {@code in} and concatenates the results. */
+    private double[] perPart(double[] in, ToIntFunction<SearchSpace> inLength, ToIntFunction<SearchSpace> outLength,
+                             int total, BiFunction<SearchSpace, double[], double[]> map) {
+        double[] out = new double[total];
+        int i = 0;
+        int o = 0;
         for (SearchSpace p : parts) {
-            double[] part = p.features(Arrays.copyOfRange(point, pi, pi + p.pointDimension()));
-            System.arraycopy(part, 0, out, fi, part.length);
-            fi += p.featureDimension();
-            pi += p.pointDimension();
+            double[] part = map.apply(p, Arrays.copyOfRange(in, i, i + inLength.applyAsInt(p)));
+            System.arraycopy(part, 0, out, o, part.length);
+            i += inLength.applyAsInt(p);
+            o += outLength.applyAsInt(p);
         }
         return out;
     }

@@ -1,8 +1,5 @@
 package dev.densify.attribution;
 
-import dev.densify.task.PrepareOptions;
-import dev.densify.task.TaskDirectoryException;
-import dev.densify.task.TaskSize;
 import dev.densify.task.reviews.Review;
 import dev.densify.task.reviews.ReviewDataset;
 import dev.densify.task.reviews.ReviewGenerator;
@@ -10,6 +7,7 @@ import dev.densify.task.reviews.ReviewLexicon;
 import dev.densify.task.reviews.ReviewsTask;
 import dev.densify.task.reviews.SentimentFunction;
 import dev.densify.task.reviews.TokenContributions;
+import dev.densify.testing.TestTasks;
 import dev.densify.text.WordTokenizer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -29,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ReviewsAttributionTest {
 
     /** A prepared task to use instead of preparing one (a directory written by {@code densify prepare}). */
-    static final String TASK_PROPERTY = "densify.test.reviewsTask";
+    static final String TASK_PROPERTY = TestTasks.TASK_PROPERTY;
     /** Set to true to prepare the small task into target/test-tasks when it is not there. */
     static final String PREPARE_PROPERTY = "densify.test.prepareReviews";
 
@@ -187,47 +185,44 @@ class ReviewsAttributionTest {
      * are stale) or {@value #PREPARE_PROPERTY} is true (prepared); else null.
      */
     static Path preparedTask() {
-        String given = System.getProperty(TASK_PROPERTY);
-        if (given != null && !given.isBlank()) {
-            return Path.of(given);
-        }
-        Path dir = Path.of("target", "test-tasks", "reviews-small-seed0").toAbsolutePath();
-        if (!Files.isRegularFile(dir.resolve("COMPLETE")) && !Boolean.getBoolean(PREPARE_PROPERTY)) {
+        if (TestTasks.given() == null && !Files.isRegularFile(TestTasks.reviewsSmallDirectory().resolve("COMPLETE"))
+                && !Boolean.getBoolean(PREPARE_PROPERTY)) {
             return null;
         }
-        try {
-            Files.createDirectories(dir.getParent());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        PrepareOptions options = PrepareOptions.defaults().withSize(TaskSize.SMALL).withSeed(0).withLog(System.err);
-        try {
-            ReviewsTask.prepare(dir, options);
-        } catch (TaskDirectoryException e) {
-            ReviewsTask.prepare(dir, options.withForce(true)); // prepared by an older version of the task
-        }
-        return dir;
+        return TestTasks.reviewsSmall();
     }
 
-    /** Mean over reviews of Spearman(values, true contributions); reviews whose truth or values are constant are left out. */
-    static double meanSpearman(List<Split> splits, List<Attribution> results) {
+    /** A statistic of one review from its index and its true contributions; NaN leaves the review out. */
+    private interface PerReview {
+        double of(int index, double[] truth);
+    }
+
+    /** Mean of a per-review statistic over the reviews where it is defined. */
+    private static double meanOverReviews(List<Split> splits, PerReview statistic) {
         double sum = 0;
         int n = 0;
         for (int i = 0; i < splits.size(); i++) {
             Split s = splits.get(i);
-            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
-            float[] v = results.get(i).values();
-            double[] values = new double[v.length];
-            for (int j = 0; j < v.length; j++) {
-                values[j] = v[j];
-            }
-            double rho = spearman(truth, values);
+            double rho = statistic.of(i, TokenContributions.shapley(s.review().words(), s.promptWords()).values());
             if (!Double.isNaN(rho)) {
                 sum += rho;
                 n++;
             }
         }
         return sum / n;
+    }
+
+    private static double[] doubles(float[] v) {
+        double[] out = new double[v.length];
+        for (int j = 0; j < v.length; j++) {
+            out[j] = v[j];
+        }
+        return out;
+    }
+
+    /** Mean over reviews of Spearman(values, true contributions); reviews whose truth or values are constant are left out. */
+    static double meanSpearman(List<Split> splits, List<Attribution> results) {
+        return meanOverReviews(splits, (i, truth) -> spearman(truth, doubles(results.get(i).values())));
     }
 
     /**
@@ -237,30 +232,18 @@ class ReviewsAttributionTest {
      * so this is the ceiling for perfectly ordered, untied values.
      */
     static double tieFreeCeiling(List<Split> splits) {
-        double sum = 0;
-        int n = 0;
-        for (Split s : splits) {
-            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
+        return meanOverReviews(splits, (i, truth) -> {
             double[] untied = truth.clone();
             for (int j = 0; j < untied.length; j++) {
                 untied[j] += 1e-9 * j;
             }
-            double rho = spearman(truth, untied);
-            if (!Double.isNaN(rho)) {
-                sum += rho;
-                n++;
-            }
-        }
-        return sum / n;
+            return spearman(truth, untied);
+        });
     }
 
     /** Mean over reviews of Spearman(values, true contributions) on the tokens whose true contribution is not 0. */
     static double meanSpearmanNonzero(List<Split> splits, List<Attribution> results) {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < splits.size(); i++) {
-            Split s = splits.get(i);
-            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
+        return meanOverReviews(splits, (i, truth) -> {
             float[] v = results.get(i).values();
             int k = 0;
             for (double t : truth) {
@@ -275,34 +258,13 @@ class ReviewsAttributionTest {
                     v2[k++] = v[j];
                 }
             }
-            double rho = k < 2 ? Double.NaN : spearman(t2, v2);
-            if (!Double.isNaN(rho)) {
-                sum += rho;
-                n++;
-            }
-        }
-        return sum / n;
+            return k < 2 ? Double.NaN : spearman(t2, v2);
+        });
     }
 
     /** Mean over reviews of Pearson(values, true contributions), constant sides left out. */
     static double meanPearson(List<Split> splits, List<Attribution> results) {
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < splits.size(); i++) {
-            Split s = splits.get(i);
-            double[] truth = TokenContributions.shapley(s.review().words(), s.promptWords()).values();
-            float[] v = results.get(i).values();
-            double[] values = new double[v.length];
-            for (int j = 0; j < v.length; j++) {
-                values[j] = v[j];
-            }
-            double r = pearson(truth, values);
-            if (!Double.isNaN(r)) {
-                sum += r;
-                n++;
-            }
-        }
-        return sum / n;
+        return meanOverReviews(splits, (i, truth) -> pearson(truth, doubles(results.get(i).values())));
     }
 
     /** Spearman's rank correlation (average ranks for ties); NaN when either side is constant. */

@@ -22,12 +22,22 @@ public final class TestTasks {
     private TestTasks() {
     }
 
-    public static synchronized Path reviewsSmall() {
+    /** The directory named by {@value #TASK_PROPERTY}, or null when the property is not set. */
+    public static Path given() {
         String given = System.getProperty(TASK_PROPERTY);
-        if (given != null && !given.isBlank()) {
-            return Path.of(given);
+        return given == null || given.isBlank() ? null : Path.of(given);
+    }
+
+    /** Where the small seed-0 task is prepared when {@value #TASK_PROPERTY} names none. */
+    public static Path reviewsSmallDirectory() {
+        return Path.of("target", "test-tasks", "reviews-small-seed0").toAbsolutePath();
+    }
+
+    public static synchronized Path reviewsSmall() {
+        if (given() != null) {
+            return given();
         }
-        Path dir = Path.of("target", "test-tasks", "reviews-small-seed0").toAbsolutePath();
+        Path dir = reviewsSmallDirectory();
         try {
             Files.createDirectories(dir.getParent());
         } catch (IOException e) {
