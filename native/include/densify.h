@@ -152,7 +152,11 @@ DFY_API const char* dfy_last_error(void);
 DFY_API int32_t dfy_cuda_compiled(void);
 
 /* libtorch intra-op threads (process-wide), and OpenBLAS's pool where libtorch uses OpenBLAS.
- * n >= 1. */
+ * n >= 1. With n > 1 on CPU, dfy_ppo_step also splits each minibatch's rows into up to n
+ * pieces whose forwards and backwards run on their own threads (one intra-op thread each,
+ * gradients summed in piece order: reproducible for a given n). Loading the library raises
+ * glibc's mmap and trim thresholds (32 and 64 MiB) so that tensor memory is reused instead of
+ * mapped afresh; DENSIFY_MALLOC_TUNING=0 in the environment leaves glibc's defaults. */
 DFY_API dfy_status dfy_set_num_threads(int32_t n);
 DFY_API dfy_status dfy_get_num_threads(int32_t* out);
 

@@ -1,6 +1,4 @@
 // Library-level entry points: versions, errors, threads, devices.
-#include <dlfcn.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -9,6 +7,7 @@
 #include <torch/version.h>
 
 #include "common.hpp"
+#include "parallel.hpp"
 
 #ifdef DFY_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
@@ -21,17 +20,6 @@
 #endif
 
 using namespace dfy;
-
-namespace {
-// libtorch built on OpenBLAS (Debian's) does not size OpenBLAS's own thread pool from
-// at::set_num_threads: matrix products would keep using every core and oversubscribe the
-// machine. Found at run time, so builds on MKL or another BLAS are unaffected.
-void set_blas_threads(int32_t n) {
-    using SetThreads = void (*)(int);
-    static const SetThreads set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (set != nullptr) set(n);
-}
-}  // namespace
 
 extern "C" {
 
@@ -54,8 +42,7 @@ DFY_API int32_t dfy_cuda_compiled(void) {
 DFY_API dfy_status dfy_set_num_threads(int32_t n) {
     return guarded([&] {
         require(n >= 1 && n <= 4096, "thread count must be in [1, 4096], got ", n);
-        at::set_num_threads(n);
-        set_blas_threads(n);
+        set_threads(n);
     });
 }
 

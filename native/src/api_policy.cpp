@@ -161,9 +161,9 @@ DFY_API dfy_status dfy_policy_forward(dfy_model handle, const int64_t* ids, cons
         TokenBatch in = read_batch(model, ids, mask, batch, seq_len);
         const int64_t V = model.config().vocab_size;
         if (logits != nullptr) checked_mul(checked_mul(batch, seq_len, "batch * seq_len"), V, "logits size");
-        c10::InferenceMode no_grad;
         const bool need_logits = logits != nullptr || token_logprobs_out != nullptr;
-        for_chunks(batch, rows_per_chunk(model.config(), seq_len, need_logits), [&](int64_t first, int64_t rows) {
+        for_chunks_inference(model.device(), batch, rows_per_chunk(model.config(), seq_len, need_logits),
+                             [&](int64_t first, int64_t rows) {
             at::Tensor chunk_ids = in.ids.narrow(0, first, rows).to(model.device());
             at::Tensor chunk_mask = in.mask.narrow(0, first, rows).to(model.device());
             at::Tensor h = model.hidden(chunk_ids, positions_from_mask(chunk_mask), chunk_mask, nullptr);
@@ -216,9 +216,8 @@ DFY_API dfy_status dfy_policy_generate(dfy_model handle, const int64_t* prompt_i
             if (prompt_ids[i] < 0 || prompt_ids[i] >= c.vocab_size)
                 invalid("prompt token id ", prompt_ids[i], " at packed index ", i, " is outside the vocabulary [0, ",
                         c.vocab_size, ")");
-        c10::InferenceMode no_grad;
         const int64_t rows = rows_per_chunk(c, longest + options->max_new_tokens, false);
-        for_chunks(batch, rows, [&](int64_t first, int64_t count) {
+        for_chunks_inference(model.device(), batch, rows, [&](int64_t first, int64_t count) {
             generate_chunk(model, prompt_ids, offsets, prompt_lengths, first, count, *options, out_ids, out_logprobs,
                            out_lengths);
         });

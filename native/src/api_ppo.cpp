@@ -2,6 +2,7 @@
 // penalty, GAE, whitening, then epochs x minibatches of clipped updates (as TRL's PPO).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -10,7 +11,10 @@
 #include <c10/core/GradMode.h>
 #include <c10/core/InferenceMode.h>
 
+#include <torch/csrc/autograd/autograd.h>
+
 #include "handle.hpp"
+#include "parallel.hpp"
 #include "train.hpp"
 
 using namespace dfy;
@@ -73,10 +77,11 @@ struct Losses {
     at::Tensor total, policy, value, entropy, approx_kl, clip_fraction, value_clip_fraction;
 };
 
+// Masked means over the action tokens of a whole minibatch: `count` is the minibatch's token
+// count, so that the losses of row pieces of one minibatch add up to the minibatch's.
 Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tensor& old_values,
-              const at::Tensor& advantages, const at::Tensor& returns, const at::Tensor& m, const dfy_ppo_options& o,
-              bool with_entropy) {
-    const at::Tensor count = m.sum();
+              const at::Tensor& advantages, const at::Tensor& returns, const at::Tensor& m, double count,
+              const dfy_ppo_options& o, bool with_entropy) {
     auto mean = [&](const at::Tensor& x) { return (x * m).sum() / count; };
     Losses l;
     at::Tensor log_ratio = now.logprobs - old_logprobs;
@@ -100,6 +105,95 @@ Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tens
     l.clip_fraction = mean(pg2.gt(pg1).to(at::kFloat));
     l.value_clip_fraction = mean(vf2.gt(vf1).to(at::kFloat));
     return l;
+}
+
+// The per-token inputs of the loss for a set of rows.
+struct Targets {
+    at::Tensor old_logprobs, old_values, advantages, returns, act;
+    Targets rows(const at::Tensor& index) const {
+        return {old_logprobs.index_select(0, index), old_values.index_select(0, index), advantages.index_select(0, index),
+                returns.index_select(0, index), act.index_select(0, index)};
+    }
+};
+
+Losses losses(const Outputs& now, const Targets& t, double count, const dfy_ppo_options& o, bool with_entropy) {
+    return losses(now, t.old_logprobs, t.old_values, t.advantages, t.returns, t.act, count, o, with_entropy);
+}
+
+// Sums of one minibatch's statistics, filled in by its row pieces.
+struct MinibatchStats {
+    double policy = 0, value = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, value_clip_fraction = 0;
+    void add(const Losses& l) {
+        policy += l.policy.item<double>();
+        value += l.value.item<double>();
+        entropy += l.entropy.item<double>();
+        approx_kl += l.approx_kl.item<double>();
+        clip_fraction += l.clip_fraction.item<double>();
+        value_clip_fraction += l.value_clip_fraction.item<double>();
+    }
+    void add(const MinibatchStats& s) {
+        policy += s.policy;
+        value += s.value;
+        entropy += s.entropy;
+        approx_kl += s.approx_kl;
+        clip_fraction += s.clip_fraction;
+        value_clip_fraction += s.value_clip_fraction;
+    }
+};
+
+// One clipped update on the rows `index` of the batch. On CPU with several threads the rows
+// are split into pieces whose forwards and backwards run concurrently; their gradients are
+// summed in piece order, so a run is reproducible for a given thread count.
+MinibatchStats update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor& ids, const at::Tensor& mask,
+                      const Targets& targets, const at::Tensor& index, const dfy_ppo_options& o, double& grad_norm) {
+    const int64_t rows = index.size(0);
+    const double count = targets.act.index_select(0, index).sum().item<double>();
+    const int64_t pieces = parallel.pieces(rows);
+    std::vector<MinibatchStats> stats(static_cast<size_t>(pieces));
+    std::vector<std::vector<at::Tensor>> grads(static_cast<size_t>(pieces));
+    const std::vector<at::Tensor>& params = adam.parameters();
+    adam.zero_grad();
+    parallel.run(pieces, [&](int64_t p) {
+        const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
+        at::Tensor part = index.narrow(0, begin, end - begin);
+        Outputs now = run(policy, ids.index_select(0, part), mask.index_select(0, part), true);
+        Losses l = losses(now, targets.rows(part), count, o, true);
+        if (pieces == 1) {
+            l.total.backward();
+        } else {
+            grads[size_t(p)] = torch::autograd::grad({l.total}, params, {}, false, false, /*allow_unused=*/true);
+        }
+        stats[size_t(p)].add(l);
+    });
+    if (pieces > 1) {
+        c10::NoGradGuard no_grad;
+        for (size_t i = 0; i < params.size(); ++i) {
+            at::Tensor g = params[i].mutable_grad();
+            for (const auto& piece : grads)
+                if (piece[i].defined()) g = g.defined() ? g.add_(piece[i]) : piece[i].clone();
+            params[i].mutable_grad() = g;
+        }
+    }
+    grad_norm += adam.step();
+    MinibatchStats total;
+    for (const auto& s : stats) total.add(s);
+    return total;
+}
+
+// The whole batch's loss, in the row pieces of pieces_for(): outputs(part) gives the rows' outputs.
+// The loss before and after the update are summed the same way, so that with the weights unchanged
+// they are the same number.
+double batch_loss(const InterOp& parallel, int64_t rows, const at::Device& device, const Targets& targets, double count,
+                  const dfy_ppo_options& o, const std::function<Outputs(const at::Tensor&)>& outputs) {
+    const int64_t pieces = parallel.pieces(rows);
+    std::vector<double> totals(static_cast<size_t>(pieces));
+    parallel.run(pieces, [&](int64_t p) {
+        c10::InferenceMode no_grad;
+        const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
+        at::Tensor part = at::arange(begin, end, at::TensorOptions().dtype(at::kLong).device(device));
+        totals[size_t(p)] = losses(outputs(part), targets.rows(part), count, o, o.entropy_coef > 0).total.item<double>();
+    });
+    return std::accumulate(totals.begin(), totals.end(), 0.0);
 }
 
 }  // namespace
@@ -156,23 +250,34 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         const at::Device dev = policy.device();
         at::Tensor d_ids = in.ids.to(dev), d_mask = in.mask.to(dev), d_act = act.to(dev);
 
+        // The old policy's and the reference's forwards are independent: on CPU with several
+        // threads they run side by side.
         Outputs old;
+        at::Tensor ref_logprobs;
+        const InterOp parallel(dev);
+        const int64_t side_by_side = reference != nullptr ? parallel.pieces(2) : 1;
+        parallel.run(side_by_side, [&](int64_t p) {
+            c10::InferenceMode no_grad;
+            // Clones made in inference mode: the outputs outlive it as plain inputs of the loss.
+            if (p == 0) {
+                // With entropy when the loss uses it: the loss before the update is read off these outputs.
+                Outputs out = run(policy, d_ids, d_mask, o.entropy_coef > 0);
+                old.logprobs = out.logprobs.clone();
+                old.values = out.values.clone();
+                if (out.entropy.defined()) old.entropy = out.entropy.clone();
+            }
+            if (reference != nullptr && (p == 1 || side_by_side == 1))
+                ref_logprobs = run(*reference, d_ids, d_mask, false).logprobs.clone();
+        });
         at::Tensor kl;
         {
             c10::InferenceMode no_grad;
-            // With entropy when the loss uses it: the loss before the update is read off these outputs.
-            old = run(policy, d_ids, d_mask, o.entropy_coef > 0);
             if (reference != nullptr) {
-                at::Tensor ref = run(*reference, d_ids, d_mask, false).logprobs;
-                at::Tensor diff = old.logprobs - ref;
-                kl = o.kl_estimator == DFY_KL_K1 ? diff : (at::exp(-diff) - 1) + diff;
+                at::Tensor diff = old.logprobs - ref_logprobs;
+                kl = (o.kl_estimator == DFY_KL_K1 ? diff : (at::exp(-diff) - 1) + diff).clone();
             } else {
                 kl = at::zeros_like(old.logprobs);
             }
-            old.logprobs = old.logprobs.clone();
-            old.values = old.values.clone();
-            if (old.entropy.defined()) old.entropy = old.entropy.clone();
-            kl = kl.clone();
         }
         // Per-token rewards and GAE, in double on the CPU (B x T is small next to the forwards).
         at::Tensor values_cpu = old.values.to(at::kCPU, at::kDouble).contiguous();
@@ -223,48 +328,41 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
             explained = total > 0 ? 1.0 - var(residual) / total : 0.0;
         }
 
-        auto loss_after = [&] {
-            c10::InferenceMode no_grad;
-            Outputs now = run(policy, d_ids, d_mask, o.entropy_coef > 0);
-            return losses(now, old.logprobs, old.values, advantages, returns, d_act, o, o.entropy_coef > 0)
-                .total.item<double>();
-        };
+        const Targets targets{old.logprobs, old.values, advantages, returns, d_act};
+        const double action_count = d_act.sum().item<double>();
         dfy_ppo_stats stats{};
-        {
-            // Before any update the policy is the old policy: its whole-batch loss needs no forward.
-            c10::InferenceMode no_grad;
-            stats.loss_before = losses(old, old.logprobs, old.values, advantages, returns, d_act, o, o.entropy_coef > 0)
-                                    .total.item<double>();
-        }
+        const bool with_entropy = o.entropy_coef > 0;
+        // Before any update the policy is the old policy: its whole-batch loss needs no forward.
+        stats.loss_before = batch_loss(parallel, batch, dev, targets, action_count, o, [&](const at::Tensor& part) {
+            Outputs rows{old.logprobs.index_select(0, part), old.values.index_select(0, part), at::Tensor()};
+            if (with_entropy) rows.entropy = old.entropy.index_select(0, part);
+            return rows;
+        });
         std::mt19937_64 rng(o.seed);
         std::vector<int64_t> order(static_cast<size_t>(batch));
+        MinibatchStats sums;
         int64_t updates = 0;
         for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
             std::iota(order.begin(), order.end(), 0);
             for (int64_t i = batch - 1; i > 0; --i) std::swap(order[size_t(i)], order[size_t(rng() % uint64_t(i + 1))]);
             for (int64_t start = 0; start < batch; start += o.minibatch_size) {
                 at::Tensor rows = at::from_blob(order.data() + start, {o.minibatch_size}, at::kLong).clone().to(dev);
-                at::Tensor mb_ids = d_ids.index_select(0, rows), mb_mask = d_mask.index_select(0, rows);
-                at::Tensor mb_act = d_act.index_select(0, rows);
-                optimizer->adam->zero_grad();
-                Outputs now = run(policy, mb_ids, mb_mask, true);
-                Losses l = losses(now, old.logprobs.index_select(0, rows), old.values.index_select(0, rows),
-                                  advantages.index_select(0, rows), returns.index_select(0, rows), mb_act, o, true);
-                l.total.backward();
-                stats.grad_norm += optimizer->adam->step();
-                stats.policy_loss += l.policy.item<double>();
-                stats.value_loss += l.value.item<double>();
-                stats.entropy += l.entropy.item<double>();
-                stats.approx_kl += l.approx_kl.item<double>();
-                stats.clip_fraction += l.clip_fraction.item<double>();
-                stats.value_clip_fraction += l.value_clip_fraction.item<double>();
+                sums.add(update(parallel, policy, *optimizer->adam, d_ids, d_mask, targets, rows, o, stats.grad_norm));
                 ++updates;
             }
         }
+        stats.policy_loss = sums.policy;
+        stats.value_loss = sums.value;
+        stats.entropy = sums.entropy;
+        stats.approx_kl = sums.approx_kl;
+        stats.clip_fraction = sums.clip_fraction;
+        stats.value_clip_fraction = sums.value_clip_fraction;
         for (double* field : {&stats.grad_norm, &stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl,
                               &stats.clip_fraction, &stats.value_clip_fraction})
             *field /= double(updates);
-        stats.loss_after = loss_after();
+        stats.loss_after = batch_loss(parallel, batch, dev, targets, action_count, o, [&](const at::Tensor& part) {
+            return run(policy, d_ids.index_select(0, part), d_mask.index_select(0, part), with_entropy);
+        });
         stats.explained_variance = explained;
         stats.kl_reference = kl_total / double(batch);
         stats.reward = reward_total / double(batch);

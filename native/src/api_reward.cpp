@@ -14,8 +14,8 @@ DFY_API dfy_status dfy_reward_score(dfy_model handle, const int64_t* ids, const 
         Gpt2& model = model_of(handle, DFY_MODEL_REWARD, "reward model");
         TokenBatch in = read_batch(model, ids, mask, batch, seq_len);
         require_pointer(out_scores, "out_scores");
-        c10::InferenceMode no_grad;
-        for_chunks(batch, rows_per_chunk(model.config(), seq_len, false), [&](int64_t first, int64_t rows) {
+        for_chunks_inference(model.device(), batch, rows_per_chunk(model.config(), seq_len, false),
+                             [&](int64_t first, int64_t rows) {
             at::Tensor chunk_ids = in.ids.narrow(0, first, rows).to(model.device());
             at::Tensor chunk_mask = in.mask.narrow(0, first, rows).to(model.device());
             at::Tensor h = model.hidden(chunk_ids, positions_from_mask(chunk_mask), chunk_mask, nullptr);

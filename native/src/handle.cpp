@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#include <c10/core/InferenceMode.h>
+
+#include "parallel.hpp"
+
 namespace dfy {
 namespace {
 // Budget per chunk, in float32 elements (256 MiB each).
@@ -57,6 +61,18 @@ TokenBatch read_batch(const Gpt2& model, const int64_t* ids, const int64_t* mask
 void for_chunks(int64_t batch, int64_t rows_per_chunk, const std::function<void(int64_t, int64_t)>& body) {
     rows_per_chunk = std::max<int64_t>(1, rows_per_chunk);
     for (int64_t start = 0; start < batch; start += rows_per_chunk) body(start, std::min(rows_per_chunk, batch - start));
+}
+
+void for_chunks_inference(const at::Device& device, int64_t batch, int64_t rows_per_chunk,
+                          const std::function<void(int64_t, int64_t)>& body) {
+    const InterOp parallel(device);
+    const int64_t pieces = parallel.pieces(batch);
+    const int64_t chunk = std::max<int64_t>(1, rows_per_chunk / pieces);
+    parallel.run(pieces, [&](int64_t p) {
+        c10::InferenceMode no_grad;
+        const int64_t begin = piece_begin(batch, pieces, p), end = piece_begin(batch, pieces, p + 1);
+        for_chunks(end - begin, chunk, [&](int64_t first, int64_t rows) { body(begin + first, rows); });
+    });
 }
 
 int64_t rows_per_chunk(const dfy_model_config& c, int64_t seq_len, bool with_logits) {

@@ -33,6 +33,13 @@ TokenBatch read_batch(const Gpt2& model, const int64_t* ids, const int64_t* mask
 // Calls body(first_row, rows) over [0, batch) in chunks of at most rows_per_chunk rows.
 void for_chunks(int64_t batch, int64_t rows_per_chunk, const std::function<void(int64_t, int64_t)>& body);
 
+// The same for inference on `device`: body runs in inference mode, and on CPU with several
+// threads the rows are split into InterOp pieces that run concurrently, each in chunks of at
+// most rows_per_chunk / pieces rows (the memory budget holds for all pieces together). body
+// must only touch its own rows' outputs.
+void for_chunks_inference(const at::Device& device, int64_t batch, int64_t rows_per_chunk,
+                          const std::function<void(int64_t, int64_t)>& body);
+
 // Rows per forward so that activations, attention scores and (optionally) logits of one
 // chunk stay within a fixed memory budget, however large the batch.
 int64_t rows_per_chunk(const dfy_model_config& config, int64_t seq_len, bool with_logits);

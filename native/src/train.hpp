@@ -22,6 +22,8 @@ public:
     Adam(Gpt2& model, const dfy_adam_options& options);
 
     const Gpt2* model() const { return model_; }
+    // The weights it updates, in a fixed order (gradients may be set on them directly).
+    const std::vector<at::Tensor>& parameters() const { return params_; }
     int64_t steps() const { return steps_; }
 
     void zero_grad();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.densify.engine.Densify;
 import dev.densify.engine.InvalidArgumentException;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
@@ -74,6 +75,59 @@ class PpoStepTest {
             assertEquals(plain.lossBefore(), plain.lossAfter(), 1e-6 * Math.abs(plain.lossBefore()),
                     "no entropy bonus: loss before vs after");
             assertTrue(entropy.lossBefore() < plain.lossBefore(), "the entropy bonus lowers the loss");
+        }
+    }
+
+    /**
+     * With several threads the engine splits each minibatch into row pieces whose forwards and
+     * backwards run concurrently, and runs the old policy's and the reference's forwards side by
+     * side. The sums differ from one thread's only by rounding: statistics and the trained weights
+     * must agree with the single-threaded run, including an uneven split (4 rows in 3 pieces).
+     */
+    @Test
+    void concurrentPiecesMatchOneThread() {
+        int previous = Densify.threads();
+        try {
+            PpoOptions o = new PpoOptions(1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.1, KlEstimator.K3, true, 2, 4, 13);
+            Batch b = Batch.random(8, 8);
+            TokenBatch probe = TokenBatch.rightPadded(b.sequences(), 0);
+            Densify.setThreads(1);
+            float[] expectedLogits = null;
+            PpoStats[] expected = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Densify.setThreads(threads);
+                try (Policy policy = Policy.create(CONFIG, "cpu", 9); Policy reference = policy.copy("cpu");
+                     Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults().withLearningRate(1e-3))) {
+                    PpoStats[] stats = new PpoStats[2];
+                    for (int step = 0; step < stats.length; step++) {
+                        stats[step] = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), o);
+                    }
+                    float[] logits = policy.forward(probe, ForwardOutputs.LOGITS).logits();
+                    if (expected == null) {
+                        expected = stats;
+                        expectedLogits = logits;
+                        continue;
+                    }
+                    for (int step = 0; step < stats.length; step++) {
+                        assertStatsClose(expected[step], stats[step], threads + " threads, step " + step);
+                    }
+                    for (int i = 0; i < logits.length; i++) {
+                        assertEquals(expectedLogits[i], logits[i], 1e-4, threads + " threads: logit " + i);
+                    }
+                }
+            }
+        } finally {
+            Densify.setThreads(previous);
+        }
+    }
+
+    private static void assertStatsClose(PpoStats a, PpoStats b, String what) {
+        double[] x = {a.policyLoss(), a.valueLoss(), a.entropy(), a.approxKl(), a.clipFraction(), a.valueClipFraction(),
+                a.explainedVariance(), a.gradNorm(), a.klReference(), a.reward(), a.lossBefore(), a.lossAfter()};
+        double[] y = {b.policyLoss(), b.valueLoss(), b.entropy(), b.approxKl(), b.clipFraction(), b.valueClipFraction(),
+                b.explainedVariance(), b.gradNorm(), b.klReference(), b.reward(), b.lossBefore(), b.lossAfter()};
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(x[i], y[i], 1e-5 * Math.max(1, Math.abs(x[i])), what + ": statistic " + i);
         }
     }
 
