@@ -1,4 +1,5 @@
 // Attribution entry points: a reward model (native forwards) or a caller's scorer.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -7,6 +8,7 @@
 
 #include "attribution.hpp"
 #include "handle.hpp"
+#include "parallel.hpp"
 
 using namespace dfy;
 using dfy::attribution::Result;
@@ -71,6 +73,24 @@ std::vector<Result> run(attribution::Scorer& scorer, const std::vector<Sequence>
     return attribution::lime(sequences, o, scorer);
 }
 
+// Attributions of a reward model's scores.
+std::vector<Result> attribute(const Gpt2& model, const std::vector<Sequence>& sequences, const dfy_attribution_options& o) {
+    if (o.method == DFY_ATTRIBUTION_ATTENTION) return attribution::attention(model, sequences, o);
+    if (o.reuse_prefix) {
+        attribution::ModelScorer scorer(model, o.baseline_token, o.max_batch_tokens, true);
+        return run(scorer, sequences, o);
+    }
+    attribution::RowsScorer scorer(
+        [&model](const int64_t* ids, const int64_t* mask, int64_t n, int64_t width, float* out) {
+            at::Tensor i = at::from_blob(const_cast<int64_t*>(ids), {n, width}, at::kLong).to(model.device());
+            at::Tensor m = at::from_blob(const_cast<int64_t*>(mask), {n, width}, at::kLong).to(model.device()).to(at::kBool);
+            at::Tensor h = model.hidden(i, positions_from_mask(m), m, nullptr);
+            copy_out(model.score(last_hidden(h, m)), out);
+        },
+        o.baseline_token, o.max_batch_tokens, DFY_ERR_INTERNAL, "the reward model");
+    return run(scorer, sequences, o);
+}
+
 }  // namespace
 
 extern "C" {
@@ -87,24 +107,22 @@ DFY_API dfy_status dfy_attribute(dfy_model reward, const int64_t* tokens, int64_
         check_options(*options, c.vocab_size);
         auto sequences = read_sequences(tokens, total_tokens, prompt_lengths, response_lengths, batch, c.vocab_size,
                                         c.n_positions);
-        c10::InferenceMode no_grad;
+        // Sequences are independent (each samples from its own stream): on CPU with several
+        // threads they are split into pieces attributed side by side, each piece within its
+        // share of the memory budget.
+        const InterOp parallel(model.device());
+        const int64_t pieces = parallel.pieces(batch);
+        dfy_attribution_options o = *options;
+        o.max_batch_tokens = std::max<int64_t>(1, options->max_batch_tokens / pieces);
+        std::vector<std::vector<Result>> parts(static_cast<size_t>(pieces));
+        parallel.run(pieces, [&](int64_t p) {
+            c10::InferenceMode no_grad;
+            const std::vector<Sequence> mine(sequences.begin() + piece_begin(batch, pieces, p),
+                                             sequences.begin() + piece_begin(batch, pieces, p + 1));
+            parts[size_t(p)] = attribute(model, mine, o);
+        });
         std::vector<Result> results;
-        if (options->method == DFY_ATTRIBUTION_ATTENTION) {
-            results = attribution::attention(model, sequences, *options);
-        } else if (options->reuse_prefix) {
-            attribution::ModelScorer scorer(model, options->baseline_token, options->max_batch_tokens, true);
-            results = run(scorer, sequences, *options);
-        } else {
-            attribution::RowsScorer scorer(
-                [&model](const int64_t* ids, const int64_t* mask, int64_t n, int64_t width, float* out) {
-                    at::Tensor i = at::from_blob(const_cast<int64_t*>(ids), {n, width}, at::kLong).to(model.device());
-                    at::Tensor m = at::from_blob(const_cast<int64_t*>(mask), {n, width}, at::kLong).to(model.device()).to(at::kBool);
-                    at::Tensor h = model.hidden(i, positions_from_mask(m), m, nullptr);
-                    copy_out(model.score(last_hidden(h, m)), out);
-                },
-                options->baseline_token, options->max_batch_tokens, DFY_ERR_INTERNAL, "the reward model");
-            results = run(scorer, sequences, *options);
-        }
+        for (auto& part : parts) results.insert(results.end(), part.begin(), part.end());
         write_results(results, out_attributions, out_full, out_baseline, out_evaluations, out_diagnostic);
     });
 }

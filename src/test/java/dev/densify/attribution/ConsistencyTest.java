@@ -1,5 +1,6 @@
 package dev.densify.attribution;
 
+import dev.densify.engine.Densify;
 import dev.densify.model.RewardModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +108,36 @@ class ConsistencyTest {
     }
 
     /** A RewardFunction wrapping the model's own scores gives the native path's values (same samples). */
+    /**
+     * With several threads the engine attributes pieces of the batch side by side, each with a
+     * share of the memory budget; with 1, 2 and 3 threads (6 sequences: even and uneven pieces)
+     * every number agrees.
+     */
+    @Test
+    void threadCountChangesNoNumber() {
+        int previous = Densify.threads();
+        try {
+            List<List<Attribution>> expected = new ArrayList<>();
+            Densify.setThreads(1);
+            for (Attributor a : attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
+                expected.add(a.attribute(sequences));
+            }
+            for (int threads : new int[]{2, 3}) {
+                Densify.setThreads(threads);
+                List<Attributor> variant = attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true);
+                for (int k = 0; k < variant.size(); k++) {
+                    List<Attribution> actual = variant.get(k).attribute(sequences);
+                    for (int i = 0; i < sequences.size(); i++) {
+                        assertSameResult(expected.get(k).get(i), actual.get(i), 1e-5,
+                                variant.get(k) + ", " + threads + " threads, sequence " + i);
+                    }
+                }
+            }
+        } finally {
+            Densify.setThreads(previous);
+        }
+    }
+
     @Test
     void rewardFunctionPathEqualsModelPath() {
         RewardFunction function = Fixtures.function(model);
