@@ -11,6 +11,7 @@ benchmarks/results/latest.json and latest.md. See benchmarks/README.md.
 
 import argparse
 import datetime
+import hashlib
 import json
 import math
 import os
@@ -192,6 +193,25 @@ def build(env, mvn_args):
                   "the benchmarks jar")
     else:
         say("benchmarks jar up to date")
+
+
+BUILT_LIBRARY = os.path.join(ROOT, "target", "classes", "dev", "densify", "native", "linux-x86_64", "libdensify.so")
+
+
+def sha256_of(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def check_engine(loaded, env):
+    """The densify worker must run the engine built from this tree (the copy bundled in the benchmarks
+    jar), unless a library was named on purpose (DENSIFY_LIBRARY or -Ddensify.library)."""
+    named = env.get("DENSIFY_LIBRARY") or "densify.library" in env.get("JAVA_TOOL_OPTIONS", "")
+    if named or not loaded or not os.path.isfile(BUILT_LIBRARY):
+        return
+    if not os.path.isfile(loaded) or sha256_of(loaded) != sha256_of(BUILT_LIBRARY):
+        raise CompareError(f"the densify worker loaded {loaded}, which is not the engine built at {BUILT_LIBRARY}: "
+                           f"rebuild (drop --no-build) or name a library with DENSIFY_LIBRARY")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -949,6 +969,7 @@ def main(argv=None):
     try:
         d_info = densify.request({"op": "info"}, timeout=300)
         p_info = pytorch.request({"op": "info"}, timeout=300)
+        check_engine(d_info.get("library"), env)
         if args.device == "cuda":
             if d_info.get("cuda_devices", 0) < 1:
                 raise CompareError("--device cuda: the densify build sees no CUDA device "
@@ -1082,6 +1103,7 @@ def main(argv=None):
         "gpu": p_info.get("cuda_device") if args.device == "cuda" else None,
         "git": git_description(),
         "versions": {"densify": d_info.get("densify"), "densify_torch": d_info.get("torch"),
+                     "densify_library": d_info.get("library"),
                      "java": d_info.get("java"), "pytorch": p_info.get("torch"), "python": p_info.get("python"),
                      "attention": p_info.get("attention")},
         "model": MODEL,

@@ -145,6 +145,7 @@ public final class Worker {
                 reply.put("cuda_compiled", Densify.cudaCompiled());
                 reply.put("cuda_devices", Densify.cudaDeviceCount());
                 reply.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
+                reply.put("library", Densify.libraryPath().toString());
             }
             case "quit" -> close();
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
