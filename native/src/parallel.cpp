@@ -61,7 +61,7 @@ void single_intra_op_thread() {
 // Tensors of the same sizes are allocated and freed thousands of times a step. glibc serves
 // those over 128 KiB with mmap and trims freed heap tops, so each reuse faults fresh zeroed
 // pages in, and with several threads every unmap also interrupts the other cores (TLB
-// shootdowns). Keeping them on the heap made a PPO update on 2 cores 1.3x faster (1 core:
+// shootdowns). Keeping them on the heap made a PPO update on 2 cores 1.2-1.3x faster (1 core:
 // 1.1x). Process-wide, once, at load; DENSIFY_MALLOC_TUNING=0 leaves glibc's defaults.
 struct HostMemory {
     HostMemory() {
