@@ -77,11 +77,20 @@ struct Losses {
     at::Tensor total, policy, value, entropy, approx_kl, clip_fraction, value_clip_fraction;
 };
 
+// The per-token inputs of the loss (act: 1 at action positions) for a set of rows.
+struct Targets {
+    at::Tensor old_logprobs, old_values, advantages, returns, act;
+    Targets rows(const at::Tensor& index) const {
+        return {old_logprobs.index_select(0, index), old_values.index_select(0, index), advantages.index_select(0, index),
+                returns.index_select(0, index), act.index_select(0, index)};
+    }
+};
+
 // Masked means over the action tokens of a whole minibatch: `count` is the minibatch's token
 // count, so that the losses of row pieces of one minibatch add up to the minibatch's.
-Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tensor& old_values,
-              const at::Tensor& advantages, const at::Tensor& returns, const at::Tensor& m, double count,
-              const dfy_ppo_options& o, bool with_entropy) {
+Losses losses(const Outputs& now, const Targets& t, double count, const dfy_ppo_options& o, bool with_entropy) {
+    const at::Tensor &old_logprobs = t.old_logprobs, &old_values = t.old_values, &advantages = t.advantages,
+                     &returns = t.returns, &m = t.act;
     auto mean = [&](const at::Tensor& x) { return (x * m).sum() / count; };
     Losses l;
     at::Tensor log_ratio = now.logprobs - old_logprobs;
@@ -107,49 +116,16 @@ Losses losses(const Outputs& now, const at::Tensor& old_logprobs, const at::Tens
     return l;
 }
 
-// The per-token inputs of the loss for a set of rows.
-struct Targets {
-    at::Tensor old_logprobs, old_values, advantages, returns, act;
-    Targets rows(const at::Tensor& index) const {
-        return {old_logprobs.index_select(0, index), old_values.index_select(0, index), advantages.index_select(0, index),
-                returns.index_select(0, index), act.index_select(0, index)};
-    }
-};
-
-Losses losses(const Outputs& now, const Targets& t, double count, const dfy_ppo_options& o, bool with_entropy) {
-    return losses(now, t.old_logprobs, t.old_values, t.advantages, t.returns, t.act, count, o, with_entropy);
-}
-
-// Sums of one minibatch's statistics, filled in by its row pieces.
-struct MinibatchStats {
-    double policy = 0, value = 0, entropy = 0, approx_kl = 0, clip_fraction = 0, value_clip_fraction = 0;
-    void add(const Losses& l) {
-        policy += l.policy.item<double>();
-        value += l.value.item<double>();
-        entropy += l.entropy.item<double>();
-        approx_kl += l.approx_kl.item<double>();
-        clip_fraction += l.clip_fraction.item<double>();
-        value_clip_fraction += l.value_clip_fraction.item<double>();
-    }
-    void add(const MinibatchStats& s) {
-        policy += s.policy;
-        value += s.value;
-        entropy += s.entropy;
-        approx_kl += s.approx_kl;
-        clip_fraction += s.clip_fraction;
-        value_clip_fraction += s.value_clip_fraction;
-    }
-};
-
-// One clipped update on the rows `index` of the batch. On CPU with several threads the rows
-// are split into pieces whose forwards and backwards run concurrently; their gradients are
-// summed in piece order, so a run is reproducible for a given thread count.
-MinibatchStats update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor& ids, const at::Tensor& mask,
-                      const Targets& targets, const at::Tensor& index, const dfy_ppo_options& o, double& grad_norm) {
+// One clipped update on the rows `index` of the batch; adds its statistics to `sums`. On CPU
+// with several threads the rows are split into pieces whose forwards and backwards run
+// concurrently; their gradients are summed in piece order, so a run is reproducible for a
+// given thread count.
+void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor& ids, const at::Tensor& mask,
+            const Targets& targets, const at::Tensor& index, const dfy_ppo_options& o, dfy_ppo_stats& sums) {
     const int64_t rows = index.size(0);
     const double count = targets.act.index_select(0, index).sum().item<double>();
     const int64_t pieces = parallel.pieces(rows);
-    std::vector<MinibatchStats> stats(static_cast<size_t>(pieces));
+    std::vector<Losses> piece_losses(static_cast<size_t>(pieces));
     std::vector<std::vector<at::Tensor>> grads(static_cast<size_t>(pieces));
     const std::vector<at::Tensor>& params = adam.parameters();
     adam.zero_grad();
@@ -163,7 +139,7 @@ MinibatchStats update(const InterOp& parallel, Gpt2& policy, Adam& adam, const a
         } else {
             grads[size_t(p)] = torch::autograd::grad({l.total}, params, {}, false, false, /*allow_unused=*/true);
         }
-        stats[size_t(p)].add(l);
+        piece_losses[size_t(p)] = l;
     });
     if (pieces > 1) {
         c10::NoGradGuard no_grad;
@@ -174,23 +150,29 @@ MinibatchStats update(const InterOp& parallel, Gpt2& policy, Adam& adam, const a
             params[i].mutable_grad() = g;
         }
     }
-    grad_norm += adam.step();
-    MinibatchStats total;
-    for (const auto& s : stats) total.add(s);
-    return total;
+    sums.grad_norm += adam.step();
+    for (const Losses& l : piece_losses) {
+        sums.policy_loss += l.policy.item<double>();
+        sums.value_loss += l.value.item<double>();
+        sums.entropy += l.entropy.item<double>();
+        sums.approx_kl += l.approx_kl.item<double>();
+        sums.clip_fraction += l.clip_fraction.item<double>();
+        sums.value_clip_fraction += l.value_clip_fraction.item<double>();
+    }
 }
 
-// The whole batch's loss, in the row pieces of pieces_for(): outputs(part) gives the rows' outputs.
+// The whole batch's loss, in the row pieces of `parallel`: outputs(part) gives the rows' outputs.
 // The loss before and after the update are summed the same way, so that with the weights unchanged
 // they are the same number.
-double batch_loss(const InterOp& parallel, int64_t rows, const at::Device& device, const Targets& targets, double count,
-                  const dfy_ppo_options& o, const std::function<Outputs(const at::Tensor&)>& outputs) {
+double batch_loss(const InterOp& parallel, const Targets& targets, double count, const dfy_ppo_options& o,
+                  const std::function<Outputs(const at::Tensor&)>& outputs) {
+    const int64_t rows = targets.act.size(0);
     const int64_t pieces = parallel.pieces(rows);
     std::vector<double> totals(static_cast<size_t>(pieces));
     parallel.run(pieces, [&](int64_t p) {
         c10::InferenceMode no_grad;
         const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
-        at::Tensor part = at::arange(begin, end, at::TensorOptions().dtype(at::kLong).device(device));
+        at::Tensor part = at::arange(begin, end, targets.act.options().dtype(at::kLong));
         totals[size_t(p)] = losses(outputs(part), targets.rows(part), count, o, o.entropy_coef > 0).total.item<double>();
     });
     return std::accumulate(totals.begin(), totals.end(), 0.0);
@@ -251,24 +233,29 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         at::Tensor d_ids = in.ids.to(dev), d_mask = in.mask.to(dev), d_act = act.to(dev);
 
         // The old policy's and the reference's forwards are independent: on CPU with several
-        // threads they run side by side.
+        // threads they run side by side. Clones are made in inference mode: the outputs outlive
+        // it as plain inputs of the loss.
         Outputs old;
         at::Tensor ref_logprobs;
-        const InterOp parallel(dev);
-        const int64_t side_by_side = reference != nullptr ? parallel.pieces(2) : 1;
-        parallel.run(side_by_side, [&](int64_t p) {
+        auto old_forward = [&] {
             c10::InferenceMode no_grad;
-            // Clones made in inference mode: the outputs outlive it as plain inputs of the loss.
-            if (p == 0) {
-                // With entropy when the loss uses it: the loss before the update is read off these outputs.
-                Outputs out = run(policy, d_ids, d_mask, o.entropy_coef > 0);
-                old.logprobs = out.logprobs.clone();
-                old.values = out.values.clone();
-                if (out.entropy.defined()) old.entropy = out.entropy.clone();
-            }
-            if (reference != nullptr && (p == 1 || side_by_side == 1))
-                ref_logprobs = run(*reference, d_ids, d_mask, false).logprobs.clone();
-        });
+            // With entropy when the loss uses it: the loss before the update is read off these outputs.
+            Outputs out = run(policy, d_ids, d_mask, o.entropy_coef > 0);
+            old.logprobs = out.logprobs.clone();
+            old.values = out.values.clone();
+            if (out.entropy.defined()) old.entropy = out.entropy.clone();
+        };
+        auto reference_forward = [&] {
+            c10::InferenceMode no_grad;
+            ref_logprobs = run(*reference, d_ids, d_mask, false).logprobs.clone();
+        };
+        const InterOp parallel(dev);
+        if (reference != nullptr && parallel.pieces(2) == 2) {
+            parallel.run(2, [&](int64_t p) { p == 0 ? old_forward() : reference_forward(); });
+        } else {
+            old_forward();
+            if (reference != nullptr) reference_forward();
+        }
         at::Tensor kl;
         {
             c10::InferenceMode no_grad;
@@ -333,34 +320,27 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         dfy_ppo_stats stats{};
         const bool with_entropy = o.entropy_coef > 0;
         // Before any update the policy is the old policy: its whole-batch loss needs no forward.
-        stats.loss_before = batch_loss(parallel, batch, dev, targets, action_count, o, [&](const at::Tensor& part) {
+        stats.loss_before = batch_loss(parallel, targets, action_count, o, [&](const at::Tensor& part) {
             Outputs rows{old.logprobs.index_select(0, part), old.values.index_select(0, part), at::Tensor()};
             if (with_entropy) rows.entropy = old.entropy.index_select(0, part);
             return rows;
         });
         std::mt19937_64 rng(o.seed);
         std::vector<int64_t> order(static_cast<size_t>(batch));
-        MinibatchStats sums;
         int64_t updates = 0;
         for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
             std::iota(order.begin(), order.end(), 0);
             for (int64_t i = batch - 1; i > 0; --i) std::swap(order[size_t(i)], order[size_t(rng() % uint64_t(i + 1))]);
             for (int64_t start = 0; start < batch; start += o.minibatch_size) {
                 at::Tensor rows = at::from_blob(order.data() + start, {o.minibatch_size}, at::kLong).clone().to(dev);
-                sums.add(update(parallel, policy, *optimizer->adam, d_ids, d_mask, targets, rows, o, stats.grad_norm));
+                update(parallel, policy, *optimizer->adam, d_ids, d_mask, targets, rows, o, stats);
                 ++updates;
             }
         }
-        stats.policy_loss = sums.policy;
-        stats.value_loss = sums.value;
-        stats.entropy = sums.entropy;
-        stats.approx_kl = sums.approx_kl;
-        stats.clip_fraction = sums.clip_fraction;
-        stats.value_clip_fraction = sums.value_clip_fraction;
         for (double* field : {&stats.grad_norm, &stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl,
                               &stats.clip_fraction, &stats.value_clip_fraction})
             *field /= double(updates);
-        stats.loss_after = batch_loss(parallel, batch, dev, targets, action_count, o, [&](const at::Tensor& part) {
+        stats.loss_after = batch_loss(parallel, targets, action_count, o, [&](const at::Tensor& part) {
             return run(policy, d_ids.index_select(0, part), d_mask.index_select(0, part), with_entropy);
         });
         stats.explained_variance = explained;

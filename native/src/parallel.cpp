@@ -23,19 +23,22 @@ using GetParallel = int (*)();
 
 // Found at run time: libtorch may sit on OpenBLAS, MKL or another BLAS, and on OpenMP from
 // the system or from its own wheel (a renamed libgomp). Calling the loaded runtime avoids
-// linking a second one.
-SetThreads symbol(const char* name) { return reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, name)); }
+// linking a second one. nullptr when absent.
+template <class Function>
+Function symbol(const char* name) {
+    return reinterpret_cast<Function>(dlsym(RTLD_DEFAULT, name));
+}
 
 // OpenBLAS built on pthreads keeps its own pool beside OpenMP's. Inside an inter-op region
 // every piece must call the BLAS single-threaded: concurrent callers of a multi-threaded
 // OpenBLAS queue for its one pool, and both pools' threads spin against the pieces.
 bool blas_has_own_pool() {
-    static const GetParallel parallel = reinterpret_cast<GetParallel>(dlsym(RTLD_DEFAULT, "openblas_get_parallel"));
+    static const GetParallel parallel = symbol<GetParallel>("openblas_get_parallel");
     return parallel != nullptr && parallel() == 1;
 }
 
 void set_blas_threads(int n) {
-    static const SetThreads blas = symbol("openblas_set_num_threads");
+    static const SetThreads blas = symbol<SetThreads>("openblas_set_num_threads");
     if (blas != nullptr) blas(n);
 }
 
@@ -47,7 +50,7 @@ int open_regions = 0;
 
 // OpenMP's thread count is per thread: this sets the calling thread's only.
 void set_omp_threads(int n) {
-    static const SetThreads omp = symbol("omp_set_num_threads");
+    static const SetThreads omp = symbol<SetThreads>("omp_set_num_threads");
     if (omp != nullptr) omp(n);
 }
 

@@ -60,7 +60,11 @@ public final class Densify {
         }
     }
 
-    /** Sets libtorch's intra-op thread count (process-wide). */
+    /**
+     * Sets the native thread count (process-wide): libtorch's intra-op threads, OpenBLAS's pool,
+     * and on CPU the number of row pieces that scoring, generation, attribution and PPO steps run
+     * side by side (see {@code dfy_set_num_threads}).
+     */
     public static void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);

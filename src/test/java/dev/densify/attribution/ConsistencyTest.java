@@ -1,7 +1,7 @@
 package dev.densify.attribution;
 
-import dev.densify.engine.Densify;
 import dev.densify.model.RewardModel;
+import dev.densify.testing.TestThreads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,27 +115,25 @@ class ConsistencyTest {
      */
     @Test
     void threadCountChangesNoNumber() {
-        int previous = Densify.threads();
-        try {
-            List<List<Attribution>> expected = new ArrayList<>();
-            Densify.setThreads(1);
-            for (Attributor a : attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
-                expected.add(a.attribute(sequences));
-            }
-            for (int threads : new int[]{2, 3}) {
-                Densify.setThreads(threads);
-                List<Attributor> variant = attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true);
-                for (int k = 0; k < variant.size(); k++) {
-                    List<Attribution> actual = variant.get(k).attribute(sequences);
-                    for (int i = 0; i < sequences.size(); i++) {
-                        assertSameResult(expected.get(k).get(i), actual.get(i), 1e-5,
-                                variant.get(k) + ", " + threads + " threads, sequence " + i);
-                    }
+        List<List<Attribution>> expected = TestThreads.with(1, () -> attributeAll());
+        for (int threads : new int[]{2, 3}) {
+            List<List<Attribution>> actual = TestThreads.with(threads, () -> attributeAll());
+            for (int k = 0; k < expected.size(); k++) {
+                for (int i = 0; i < sequences.size(); i++) {
+                    assertSameResult(expected.get(k).get(i), actual.get(k).get(i), 1e-5,
+                            attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true).get(k) + ", " + threads
+                                    + " threads, sequence " + i);
                 }
             }
-        } finally {
-            Densify.setThreads(previous);
         }
+    }
+
+    private static List<List<Attribution>> attributeAll() {
+        List<List<Attribution>> out = new ArrayList<>();
+        for (Attributor a : attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
+            out.add(a.attribute(sequences));
+        }
+        return out;
     }
 
     @Test

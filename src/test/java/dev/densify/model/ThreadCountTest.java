@@ -2,8 +2,9 @@ package dev.densify.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
-import dev.densify.engine.Densify;
+import dev.densify.testing.TestThreads;
 import java.nio.file.Path;
+import java.util.function.BiConsumer;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,17 +45,10 @@ class ThreadCountTest {
     }
 
     /** f evaluated with 1 thread, then with each count in {@code threads}. */
-    private static <T> void compare(IntFunction<T> f, java.util.function.BiConsumer<T, T> check, int... threads) {
-        int previous = Densify.threads();
-        try {
-            Densify.setThreads(1);
-            T expected = f.apply(1);
-            for (int n : threads) {
-                Densify.setThreads(n);
-                check.accept(expected, f.apply(n));
-            }
-        } finally {
-            Densify.setThreads(previous);
+    private static <T> void compare(IntFunction<T> f, BiConsumer<T, T> check, int... threads) {
+        T expected = TestThreads.with(1, () -> f.apply(1));
+        for (int n : threads) {
+            check.accept(expected, TestThreads.with(n, () -> f.apply(n)));
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.densify.engine.Densify;
 import dev.densify.engine.InvalidArgumentException;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
@@ -13,6 +12,7 @@ import dev.densify.model.ModelConfig;
 import dev.densify.model.Optimizer;
 import dev.densify.model.Policy;
 import dev.densify.model.TokenBatch;
+import dev.densify.testing.TestThreads;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -86,38 +86,32 @@ class PpoStepTest {
      */
     @Test
     void concurrentPiecesMatchOneThread() {
-        int previous = Densify.threads();
-        try {
-            PpoOptions o = new PpoOptions(1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.1, KlEstimator.K3, true, 2, 4, 13);
-            Batch b = Batch.random(8, 8);
-            TokenBatch probe = TokenBatch.rightPadded(b.sequences(), 0);
-            Densify.setThreads(1);
-            float[] expectedLogits = null;
-            PpoStats[] expected = null;
-            for (int threads : new int[] {1, 2, 3}) {
-                Densify.setThreads(threads);
-                try (Policy policy = Policy.create(CONFIG, "cpu", 9); Policy reference = policy.copy("cpu");
-                     Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults().withLearningRate(1e-3))) {
-                    PpoStats[] stats = new PpoStats[2];
-                    for (int step = 0; step < stats.length; step++) {
-                        stats[step] = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), o);
-                    }
-                    float[] logits = policy.forward(probe, ForwardOutputs.LOGITS).logits();
-                    if (expected == null) {
-                        expected = stats;
-                        expectedLogits = logits;
-                        continue;
-                    }
-                    for (int step = 0; step < stats.length; step++) {
-                        assertStatsClose(expected[step], stats[step], threads + " threads, step " + step);
-                    }
-                    for (int i = 0; i < logits.length; i++) {
-                        assertEquals(expectedLogits[i], logits[i], 1e-4, threads + " threads: logit " + i);
-                    }
-                }
+        PpoOptions o = new PpoOptions(1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.1, KlEstimator.K3, true, 2, 4, 13);
+        Batch b = Batch.random(8, 8);
+        Trained expected = TestThreads.with(1, () -> twoSteps(b, o));
+        for (int threads : new int[] {2, 3}) {
+            Trained actual = TestThreads.with(threads, () -> twoSteps(b, o));
+            for (int step = 0; step < expected.stats().length; step++) {
+                assertStatsClose(expected.stats()[step], actual.stats()[step], threads + " threads, step " + step);
             }
-        } finally {
-            Densify.setThreads(previous);
+            for (int i = 0; i < expected.logits().length; i++) {
+                assertEquals(expected.logits()[i], actual.logits()[i], 1e-4, threads + " threads: logit " + i);
+            }
+        }
+    }
+
+    /** Statistics of two steps from fixed weights, and the trained policy's logits on the batch. */
+    record Trained(PpoStats[] stats, float[] logits) {
+    }
+
+    private static Trained twoSteps(Batch b, PpoOptions o) {
+        try (Policy policy = Policy.create(CONFIG, "cpu", 9); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults().withLearningRate(1e-3))) {
+            PpoStats[] stats = new PpoStats[2];
+            for (int step = 0; step < stats.length; step++) {
+                stats[step] = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), o);
+            }
+            return new Trained(stats, policy.forward(TokenBatch.rightPadded(b.sequences(), 0), ForwardOutputs.LOGITS).logits());
         }
     }
 

@@ -49,7 +49,7 @@ public class AttributionBenchmark {
     @Param({"shap", "lime", "attention"})
     public String method;
 
-    /** libtorch intra-op threads (set explicitly, process-wide). */
+    /** Native threads ({@code Densify.setThreads}, process-wide: intra-op threads and inter-op pieces). */
     @Param("2")
     public int threads;
 

@@ -54,7 +54,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 public class PpoStepBenchmark {
 
-    /** libtorch intra-op threads (set explicitly, process-wide). */
+    /** Native threads ({@code Densify.setThreads}, process-wide: intra-op threads and inter-op pieces). */
     @Param("2")
     public int threads;
 

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 public class ScoreBenchmark {
 
-    /** libtorch intra-op threads (set explicitly, process-wide). */
+    /** Native threads ({@code Densify.setThreads}, process-wide: intra-op threads and inter-op pieces). */
     @Param("2")
     public int threads;
 
