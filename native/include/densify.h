@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of this header; Java refuses a library that differs. */
-#define DFY_ABI_VERSION 1
+#define DFY_ABI_VERSION 2
 
 typedef int32_t dfy_status;
 
@@ -43,6 +43,17 @@ typedef int32_t dfy_status;
 #define DFY_ATTRIBUTION_SHAP 1      /* KernelSHAP */
 #define DFY_ATTRIBUTION_LIME 2      /* LIME for text */
 #define DFY_ATTRIBUTION_ATTENTION 3 /* last-layer attention from the scoring position */
+
+/* KernelSHAP feature selection (shap's l1_reg): tokens left out get exactly 0 and the
+ * constrained solve spreads f(x) - f(baseline) over the others. AIC and BIC score the active
+ * sets of the design's Lasso path (least-angle regression, the efficiency constraint written as
+ * two blocks of rows) by their least-squares refit, each coalition one observation. */
+#define DFY_SELECTION_NONE 0 /* every token estimated: plain KernelSHAP */
+#define DFY_SELECTION_AUTO 1 /* shap's "auto": AIC when the design holds under 20% of the 2^M - 2
+                                coalitions, else none */
+#define DFY_SELECTION_AIC 2  /* the Lasso path's active set of least AIC, exact designs included */
+#define DFY_SELECTION_BIC 3  /* the same with BIC (log of the coalitions per token) */
+#define DFY_SELECTION_TOP 4  /* the shap_max_features tokens of largest plain |value| */
 
 #define DFY_MAX_SAMPLES 1048576 /* per sequence */
 
@@ -99,6 +110,8 @@ typedef struct dfy_attribution_options {
     int32_t reuse_prefix;      /* 1: the prompt and prefixes shared with the full sequence are
                                   computed once per sequence; 0: every evaluation runs the whole
                                   sequence (same numbers, for checks) */
+    int32_t shap_selection;    /* SHAP: DFY_SELECTION_*; 0 (none) for plain KernelSHAP */
+    int64_t shap_max_features; /* SHAP with DFY_SELECTION_TOP: >= 1; otherwise ignored, >= 0 */
 } dfy_attribution_options;
 
 /* A black-box scorer: scores [batch] for right-padded ids/mask [batch, seq_len] (mask 0/1).

@@ -144,10 +144,39 @@ static void test_attribution(void) {
             }
         }
     }
-    dfy_attribution_options bad = {DFY_ATTRIBUTION_SHAP, 1, 0, 9, 64, 25.0, 1.0, 1};
+    /* Feature selection: values outside the selection are exactly 0, the sum still holds. */
+    for (int sel = DFY_SELECTION_AUTO; sel <= DFY_SELECTION_TOP; ++sel) {
+        for (size_t k = 0; k < sizeof budgets / sizeof budgets[0]; ++k) {
+            dfy_attribution_options o = {DFY_ATTRIBUTION_SHAP, budgets[k], 0, 9, 64, 25.0, 1.0, 1, sel,
+                                         sel == DFY_SELECTION_TOP ? 2 : 0};
+            float a[20], full[B], base[B];
+            OK(dfy_attribute(r, tokens, total, prompts, responses, B, &o, a, full, base, NULL, NULL));
+            int64_t at = 0;
+            for (int s = 0; s < B; ++s) {
+                double sum = 0;
+                int nonzero = 0;
+                for (int64_t j = 0; j < responses[s]; ++j) {
+                    sum += a[at + j];
+                    nonzero += a[at + j] != 0;
+                }
+                at += responses[s];
+                CHECK(fabs(sum - (full[s] - base[s])) < 1e-4, "selection %d S=%lld seq %d: sum %g vs %g", sel,
+                      (long long)budgets[k], s, sum, full[s] - base[s]);
+                CHECK(sel != DFY_SELECTION_TOP || nonzero <= 2, "top 2 gave %d nonzero values", nonzero);
+            }
+        }
+    }
+    dfy_attribution_options bad = {DFY_ATTRIBUTION_SHAP, 1, 0, 9, 64, 25.0, 1.0, 1, 0, 0};
     float a[20];
     CHECK(dfy_attribute(r, tokens, total, prompts, responses, B, &bad, a, NULL, NULL, NULL, NULL) ==
               DFY_ERR_INVALID_ARGUMENT, "S = 1 accepted");
+    bad.samples = 30;
+    bad.shap_selection = 5;
+    CHECK(dfy_attribute(r, tokens, total, prompts, responses, B, &bad, a, NULL, NULL, NULL, NULL) ==
+              DFY_ERR_INVALID_ARGUMENT, "selection 5 accepted");
+    bad.shap_selection = DFY_SELECTION_TOP;
+    CHECK(dfy_attribute(r, tokens, total, prompts, responses, B, &bad, a, NULL, NULL, NULL, NULL) ==
+              DFY_ERR_INVALID_ARGUMENT, "top 0 accepted");
     dfy_model_free(r);
 }
 

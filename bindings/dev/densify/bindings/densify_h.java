@@ -60,11 +60,11 @@ public class densify_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
-    private static final int DFY_ABI_VERSION = (int)1L;
+    private static final int DFY_ABI_VERSION = (int)2L;
 
     /**
      * {@snippet lang=c :
-     * #define DFY_ABI_VERSION 1
+     * #define DFY_ABI_VERSION 2
      * }
      */
     public static int DFY_ABI_VERSION() {
@@ -179,6 +179,61 @@ public class densify_h {
      */
     public static int DFY_ATTRIBUTION_ATTENTION() {
         return DFY_ATTRIBUTION_ATTENTION;
+    }
+
+    private static final int DFY_SELECTION_NONE = (int)0L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SELECTION_NONE 0
+     * }
+     */
+    public static int DFY_SELECTION_NONE() {
+        return DFY_SELECTION_NONE;
+    }
+
+    private static final int DFY_SELECTION_AUTO = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SELECTION_AUTO 1
+     * }
+     */
+    public static int DFY_SELECTION_AUTO() {
+        return DFY_SELECTION_AUTO;
+    }
+
+    private static final int DFY_SELECTION_AIC = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SELECTION_AIC 2
+     * }
+     */
+    public static int DFY_SELECTION_AIC() {
+        return DFY_SELECTION_AIC;
+    }
+
+    private static final int DFY_SELECTION_BIC = (int)3L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SELECTION_BIC 3
+     * }
+     */
+    public static int DFY_SELECTION_BIC() {
+        return DFY_SELECTION_BIC;
+    }
+
+    private static final int DFY_SELECTION_TOP = (int)4L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SELECTION_TOP 4
+     * }
+     */
+    public static int DFY_SELECTION_TOP() {
+        return DFY_SELECTION_TOP;
     }
 
     private static final int DFY_MAX_SAMPLES = (int)1048576L;
@@ -381,6 +436,8 @@ public class densify_h {
      *     double lime_kernel_width;
      *     double ridge_alpha;
      *     int32_t reuse_prefix;
+     *     int32_t shap_selection;
+     *     int64_t shap_max_features;
      * } dfy_attribution_options;
      * }
      */
@@ -394,7 +451,8 @@ public class densify_h {
             densify_h.C_DOUBLE.withName("lime_kernel_width"),
             densify_h.C_DOUBLE.withName("ridge_alpha"),
             densify_h.C_INT.withName("reuse_prefix"),
-            MemoryLayout.paddingLayout(4)
+            densify_h.C_INT.withName("shap_selection"),
+            densify_h.C_LONG.withName("shap_max_features")
     ).withName("dfy_attribution_options");
 
     /**

@@ -47,21 +47,21 @@ final class NativeAttribution {
 
     /** The fields of {@code dfy_attribution_options}. */
     record Settings(Method method, long samples, long baselineToken, long seed, long maxBatchTokens,
-                    double kernelWidth, double ridgeAlpha, boolean reusePrefix) {
+                    double kernelWidth, double ridgeAlpha, boolean reusePrefix, FeatureSelection selection) {
 
         static Settings of(ShapOptions o) {
             return new Settings(Method.SHAP, o.samples(), o.baselineToken(), o.seed(), o.maxBatchTokens(),
-                    LimeOptions.DEFAULT_KERNEL_WIDTH, LimeOptions.DEFAULT_RIDGE_ALPHA, o.reusePrefix());
+                    LimeOptions.DEFAULT_KERNEL_WIDTH, LimeOptions.DEFAULT_RIDGE_ALPHA, o.reusePrefix(), o.selection());
         }
 
         static Settings of(LimeOptions o) {
             return new Settings(Method.LIME, o.samples(), o.baselineToken(), o.seed(), o.maxBatchTokens(),
-                    o.kernelWidth(), o.ridgeAlpha(), o.reusePrefix());
+                    o.kernelWidth(), o.ridgeAlpha(), o.reusePrefix(), FeatureSelection.none());
         }
 
         static Settings of(AttentionOptions o) {
             return new Settings(Method.ATTENTION, 2, o.baselineToken(), 0, o.maxBatchTokens(),
-                    LimeOptions.DEFAULT_KERNEL_WIDTH, LimeOptions.DEFAULT_RIDGE_ALPHA, true);
+                    LimeOptions.DEFAULT_KERNEL_WIDTH, LimeOptions.DEFAULT_RIDGE_ALPHA, true, FeatureSelection.none());
         }
 
         MemorySegment write(Arena arena) {
@@ -74,6 +74,8 @@ final class NativeAttribution {
             s.set(ValueLayout.JAVA_DOUBLE, offset("lime_kernel_width"), kernelWidth);
             s.set(ValueLayout.JAVA_DOUBLE, offset("ridge_alpha"), ridgeAlpha);
             s.set(ValueLayout.JAVA_INT, offset("reuse_prefix"), reusePrefix ? 1 : 0);
+            s.set(ValueLayout.JAVA_INT, offset("shap_selection"), selection.code());
+            s.set(ValueLayout.JAVA_LONG, offset("shap_max_features"), selection.maxFeatures());
             return s;
         }
 

@@ -8,6 +8,7 @@ import dev.densify.attribution.AttentionCredit;
 import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
 import dev.densify.attribution.Attributor;
+import dev.densify.attribution.FeatureSelection;
 import dev.densify.attribution.KernelShap;
 import dev.densify.attribution.Lime;
 import dev.densify.attribution.LimeOptions;
@@ -120,6 +121,11 @@ final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--shap-selection", defaultValue = "none", paramLabel = "RULE",
+            description = "SHAP feature selection, as shap's l1_reg: none, auto, aic, bic or top:K; tokens left out "
+                    + "get exactly 0 (default: ${DEFAULT-VALUE}).")
+    String shapSelection;
+
     @Option(names = "--max-batch-tokens", paramLabel = "N",
             description = "Memory budget of one forward in rows x positions (default: "
                     + ShapOptions.DEFAULT_MAX_BATCH_TOKENS + ").")
@@ -143,6 +149,12 @@ final class AttributeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Method> methods = methods();
+        FeatureSelection selection;
+        try {
+            selection = FeatureSelection.parse(shapSelection);
+        } catch (IllegalArgumentException e) {
+            throw usage("--shap-selection: " + e.getMessage());
+        }
         if (promptWords < 0) {
             throw usage("--prompt-words must be >= 0, got " + promptWords);
         }
@@ -156,7 +168,7 @@ final class AttributeCommand implements Callable<Integer> {
         Map<Method, List<Attribution>> results = new LinkedHashMap<>();
         try (RewardModel model = RewardModel.load(weights, main.device())) {
             for (Method m : methods) {
-                attributors.add(attributor(m, model, baseline));
+                attributors.add(attributor(m, model, baseline, selection));
             }
             List<ScoredSequence> sequences = items.stream().map(Item::sequence).toList();
             for (Attributor a : attributors) {
@@ -190,11 +202,11 @@ final class AttributeCommand implements Callable<Integer> {
         return List.copyOf(out);
     }
 
-    private Attributor attributor(Method method, RewardModel model, int baseline) {
+    private Attributor attributor(Method method, RewardModel model, int baseline, FeatureSelection selection) {
         try {
             return switch (method) {
                 case SHAP -> {
-                    ShapOptions o = ShapOptions.defaults().withBaselineToken(baseline).withSeed(seed);
+                    ShapOptions o = ShapOptions.defaults().withBaselineToken(baseline).withSeed(seed).withSelection(selection);
                     o = samples == null ? o : o.withSamples(samples);
                     yield KernelShap.of(model, maxBatchTokens == null ? o : o.withMaxBatchTokens(maxBatchTokens));
                 }

@@ -93,6 +93,21 @@ class BadInputTest {
         assertFails(IllegalArgumentException.class, () -> Method.parse("gradient"), "unknown attribution method 'gradient'",
                 "shap, lime, attention");
         assertEquals(Method.LIME, Method.parse(" LIME "));
+        assertFails(NullPointerException.class, () -> ShapOptions.defaults().withSelection(null), "selection");
+        for (int k : new int[]{0, -1, Integer.MIN_VALUE}) {
+            assertFails(IllegalArgumentException.class, () -> FeatureSelection.top(k), "k >= 1", "got " + k);
+        }
+        assertFails(IllegalArgumentException.class, () -> new FeatureSelection(FeatureSelection.Kind.AIC, 3),
+                "only for top-k", "aic");
+        for (String bad : new String[]{"lasso", "top", "top:", "top:0", "top:-2", "top:x", "top:99999999999", ""}) {
+            assertFails(IllegalArgumentException.class, () -> FeatureSelection.parse(bad), "unknown feature selection",
+                    "none, auto, aic, bic or top:K");
+        }
+        for (FeatureSelection f : new FeatureSelection[]{FeatureSelection.none(), FeatureSelection.auto(),
+                FeatureSelection.aic(), FeatureSelection.bic(), FeatureSelection.top(7)}) {
+            assertEquals(f, FeatureSelection.parse(f.toString()));
+        }
+        assertEquals(FeatureSelection.top(3), FeatureSelection.parse(" TOP:3 "));
     }
 
     /** The engine's own checks, reached with Java validation bypassed. */
@@ -124,7 +139,8 @@ class BadInputTest {
 
     private static NativeAttribution.Settings settings(Method method, long samples, long baseline, long maxBatchTokens,
                                                        double width, double alpha) {
-        return new NativeAttribution.Settings(method, samples, baseline, 1, maxBatchTokens, width, alpha, true);
+        return new NativeAttribution.Settings(method, samples, baseline, 1, maxBatchTokens, width, alpha, true,
+                FeatureSelection.none());
     }
 
     // ---- sequences --------------------------------------------------------------------------
@@ -193,7 +209,8 @@ class BadInputTest {
     private static void raw(long[] tokens, long[] promptLengths, long[] responseLengths) {
         Native.load();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment options = new NativeAttribution.Settings(Method.SHAP, 10, 0, 0, 100, 25, 1, true).write(arena);
+            MemorySegment options = new NativeAttribution.Settings(Method.SHAP, 10, 0, 0, 100, 25, 1, true,
+                    FeatureSelection.none()).write(arena);
             MemorySegment stub = densify_h.dfy_score_fn.allocate((user, ids, mask, batch, seqLen, out) -> {
                 out.reinterpret(batch * Float.BYTES).fill((byte) 0);
                 return 0;

@@ -98,33 +98,78 @@ class ReviewsAttributionTest {
         assertTrue(rho >= 0.75, "mean Spearman " + rho);
     }
 
-    /** Floor for the mean Spearman of SHAP (S = 512) of the reward model vs the true contributions. */
+    /** Floor for the mean Spearman of plain SHAP (S = 512) of the small task's reward model vs the true contributions. */
     static final double MIN_SHAP_SPEARMAN = 0.6;
+    /** The tracker's bar for the mean Spearman of SHAP (S = 512) vs the true contributions. */
+    static final double TARGET_SPEARMAN = 0.8;
+
+    /** Mean Spearman (and Pearson) of each method against the true contributions over a task's test reviews. */
+    record Faithfulness(String task, int reviews, double shap, double shapPearson, double shapAic, double shapBic,
+                        double lime, double limePearson, double attention, double oracle, double ceiling,
+                        double shapNonzero, double efficiency, double shapSeconds) {
+
+        void print() {
+            System.out.printf("[attribution] reviews task %s (%d test reviews): mean Spearman vs true contributions: "
+                            + "SHAP(S=512) %.4f (Pearson %.4f) [%.1f s]; with selection AIC %.4f, BIC %.4f; "
+                            + "LIME(S=512) %.4f (Pearson %.4f); attention %.4f; SHAP(S=512) of the true sentiment %.4f; "
+                            + "tie-free ceiling %.4f; SHAP on tokens with nonzero truth %.4f; max |sum - (f - f0)| %.2g%n",
+                    task, reviews, shap, shapPearson, shapSeconds, shapAic, shapBic, lime, limePearson, attention, oracle,
+                    ceiling, shapNonzero, efficiency);
+        }
+    }
+
+    static Faithfulness faithfulness(Path dir) {
+        try (ReviewsTask task = ReviewsTask.open(dir)) {
+            WordTokenizer tokenizer = task.tokenizer();
+            ReviewDataset data = task.dataset();
+            List<Split> splits = new ArrayList<>();
+            for (int i = 0; i < data.test().size(); i++) {
+                splits.add(split(data.test().get(i), data.testPrompts().get(i).words().size(), tokenizer));
+            }
+            List<ScoredSequence> sequences = splits.stream().map(Split::sequence).toList();
+            ShapOptions shapOptions = ShapOptions.defaults().withSamples(512).withBaselineToken(WordTokenizer.MASK);
+            long start = System.nanoTime();
+            List<Attribution> shap = KernelShap.of(task.rewardModel(), shapOptions).attribute(sequences);
+            double shapSeconds = (System.nanoTime() - start) / 1e9;
+            List<Attribution> aic = KernelShap.of(task.rewardModel(), shapOptions.withSelection(FeatureSelection.aic()))
+                    .attribute(sequences);
+            List<Attribution> bic = KernelShap.of(task.rewardModel(), shapOptions.withSelection(FeatureSelection.bic()))
+                    .attribute(sequences);
+            List<Attribution> lime = Lime.of(task.rewardModel(), LimeOptions.defaults().withSamples(512)
+                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+            List<Attribution> oracle = KernelShap.of(trueSentiment(tokenizer), tokenizer.vocabularySize(), shapOptions)
+                    .attribute(sequences);
+            List<Attribution> attention = AttentionCredit.of(task.rewardModel(), AttentionOptions.defaults()
+                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+            double efficiency = 0;
+            for (List<Attribution> results : List.of(shap, aic, bic)) {
+                for (Attribution a : results) {
+                    efficiency = Math.max(efficiency, Math.abs(a.sum() - (a.full() - a.baseline())));
+                }
+            }
+            Faithfulness f = new Faithfulness(dir.getFileName().toString(), splits.size(), meanSpearman(splits, shap),
+                    meanPearson(splits, shap), meanSpearman(splits, aic), meanSpearman(splits, bic),
+                    meanSpearman(splits, lime), meanPearson(splits, lime), meanSpearman(splits, attention),
+                    meanSpearman(splits, oracle), tieFreeCeiling(splits), meanSpearmanNonzero(splits, shap), efficiency,
+                    shapSeconds);
+            f.print();
+            return f;
+        }
+    }
 
     /**
-     * The task's reward model explained by SHAP (S = 512) against the true contributions: mean
-     * Spearman correlation over the test prompts' reviews. LIME's, attention's and (as the
-     * ceiling the metric allows at this budget) SHAP's of the true sentiment itself are printed,
-     * with the tie-free ceiling explained below.
+     * The small task's reward model explained by SHAP (S = 512) against the true contributions:
+     * mean Spearman correlation over the test prompts' reviews, with LIME's, attention's and
+     * (as the ceiling the metric allows at this budget) SHAP's of the true sentiment itself
+     * printed beside it.
      *
      * <p>The reward model is trained to be faithful under masking ({@link ReviewsTask}: soft labels
      * sigmoid(1.5·sentiment), so its score is about 1.5·sentiment, and mask augmentation: half
      * of the training rows are masked copies drawn like KernelSHAP's coalitions, labelled by the
      * true sentiment of the masked text). The small seed-0 task reaches a mean Spearman of about
      * 0.69 (Pearson 0.86); before the augmentation it was 0.38 (Pearson 0.66). Seeds 1 and 2 of
-     * the same recipe gave 0.67 and 0.61, so the floor is {@value #MIN_SHAP_SPEARMAN}.
-     *
-     * <p><b>Why not the tracker's 0.8.</b> About 70% of the true contributions are exact ties at 0
-     * (neutral words). Spearman gives tied truths one average rank, and any values that are not
-     * tied as well (a neural model's never are) cost the correlation no matter how small they
-     * are: with every nonzero contribution ordered perfectly and the neutral ones at ±1e-9, the
-     * mean Spearman over these reviews is about 0.80 (printed as the tie-free ceiling). SHAP of
-     * the true sentiment reaches about 0.89 only because exact enumeration (short responses)
-     * returns bit-identical values for symmetric players, which keeps the ties; with those ties
-     * broken by 1e-7 it is 0.80 too. So 0.8 is out of reach for any reward model under this
-     * metric; a reward model of the small recipe trained for 8000 steps instead of 3000 reached
-     * 0.78 with Pearson 0.99. Pearson and the Spearman over tokens with a nonzero true contribution are printed
-     * as well.
+     * the same recipe gave 0.67 and 0.61, so the floor is {@value #MIN_SHAP_SPEARMAN}. The
+     * tracker's bar is checked on the default task ({@link #shapWithSelectionMeetsTheBarOnTheDefaultTask}).
      *
      * <p>Needs a prepared task: the directory named by {@value #TASK_PROPERTY}, or one already
      * prepared in target/test-tasks/reviews-small-seed0, or {@code -D}{@value #PREPARE_PROPERTY}
@@ -135,48 +180,44 @@ class ReviewsAttributionTest {
         Path dir = preparedTask();
         Assumptions.assumeTrue(dir != null, "no prepared reviews task: set -D" + TASK_PROPERTY + "=DIR or -D"
                 + PREPARE_PROPERTY + "=true");
-        try (ReviewsTask task = ReviewsTask.open(dir)) {
-            WordTokenizer tokenizer = task.tokenizer();
-            ReviewDataset data = task.dataset();
-            List<Split> splits = new ArrayList<>();
-            for (int i = 0; i < data.test().size(); i++) {
-                splits.add(split(data.test().get(i), data.testPrompts().get(i).words().size(), tokenizer));
-            }
-            List<ScoredSequence> sequences = splits.stream().map(Split::sequence).toList();
-            long start = System.nanoTime();
-            List<Attribution> shap = KernelShap.of(task.rewardModel(), ShapOptions.defaults().withSamples(512)
-                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-            double shapSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            List<Attribution> lime = Lime.of(task.rewardModel(), LimeOptions.defaults().withSamples(512)
-                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-            double limeSeconds = (System.nanoTime() - start) / 1e9;
-            List<Attribution> oracle = KernelShap.of(trueSentiment(tokenizer), tokenizer.vocabularySize(),
-                    ShapOptions.defaults().withSamples(512).withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-            List<Attribution> attention = AttentionCredit.of(task.rewardModel(), AttentionOptions.defaults()
-                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-            double rhoShap = meanSpearman(splits, shap);
-            double ceiling = tieFreeCeiling(splits);
-            double rhoShapNonzero = meanSpearmanNonzero(splits, shap);
-            double rhoLime = meanSpearman(splits, lime);
-            double rhoOracle = meanSpearman(splits, oracle);
-            double rhoAttention = meanSpearman(splits, attention);
-            double efficiency = 0;
-            for (Attribution a : shap) {
-                efficiency = Math.max(efficiency, Math.abs(a.sum() - (a.full() - a.baseline())));
-            }
-            System.out.printf("[attribution] reviews task %s (%d test reviews): mean Spearman vs true contributions: "
-                            + "SHAP(S=512) %.4f (Pearson %.4f) [%.1f s], LIME(S=512) %.4f (Pearson %.4f) [%.1f s], "
-                            + "attention %.4f (Pearson %.4f); SHAP(S=512) of the true sentiment %.4f; "
-                            + "tie-free ceiling %.4f; SHAP on tokens with nonzero truth %.4f; "
-                            + "max |sum - (f - f0)| %.2g; target 0.8 %s%n", dir, splits.size(), rhoShap,
-                    meanPearson(splits, shap), shapSeconds, rhoLime, meanPearson(splits, lime), limeSeconds, rhoAttention,
-                    meanPearson(splits, attention), rhoOracle, ceiling, rhoShapNonzero, efficiency,
-                    rhoShap >= 0.8 ? "met" : "NOT met");
-            assertTrue(efficiency <= 1e-4, "efficiency " + efficiency);
-            assertTrue(rhoShap >= MIN_SHAP_SPEARMAN, "mean Spearman of SHAP vs the true contributions: " + rhoShap);
-            assertTrue(rhoShap > rhoAttention, "SHAP " + rhoShap + " vs attention " + rhoAttention);
-        }
+        Faithfulness f = faithfulness(dir);
+        assertTrue(f.efficiency() <= 1e-4, "efficiency " + f.efficiency());
+        assertTrue(f.shap() >= MIN_SHAP_SPEARMAN, "mean Spearman of SHAP vs the true contributions: " + f.shap());
+        assertTrue(f.shap() > f.attention(), "SHAP " + f.shap() + " vs attention " + f.attention());
+    }
+
+    /**
+     * The tracker's bar, on the default-size seed-0 task (the size the bar is about; its reward
+     * model trains 15000 steps and its attributions are far more faithful than the small one's):
+     * the mean Spearman of SHAP (S = 512) with the true contributions is at least
+     * {@value #TARGET_SPEARMAN} with feature selection (BIC, and AIC).
+     *
+     * <p><b>Why selection.</b> About 70% of the true contributions are exact ties at 0 (neutral
+     * words). Spearman gives tied truths one average rank, and values that are not tied as well
+     * (a neural model's never are) cost the correlation however small they are: with every
+     * nonzero contribution ordered perfectly and the neutral ones at ±1e-9, the mean Spearman over
+     * these reviews is about 0.807 (printed as the tie-free ceiling), so plain KernelSHAP cannot
+     * reach 0.8 with any reward model (this one: about 0.775, and 0.97 over the tokens with a
+     * nonzero truth). Selection (shap's {@code l1_reg}) gives the tokens the score does not
+     * depend on exactly 0, which is what the truth says of them. Plain SHAP is held to its
+     * ceiling's neighbourhood (&gt;= 0.75).
+     *
+     * <p>Prepares the default task into target/test-tasks/reviews-default-seed0 when it is not
+     * there (about 150 s on 2 CPU threads), under the same switches as the small one.
+     */
+    @Test
+    void shapWithSelectionMeetsTheBarOnTheDefaultTask() {
+        Assumptions.assumeTrue(TestTasks.given() == null, "a task was named: this test is about the default seed-0 task");
+        Path dir = TestTasks.reviewsDefaultDirectory();
+        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("COMPLETE")) || Boolean.getBoolean(PREPARE_PROPERTY),
+                "no prepared default reviews task: set -D" + PREPARE_PROPERTY + "=true");
+        Faithfulness f = faithfulness(TestTasks.reviewsDefault());
+        assertTrue(f.efficiency() <= 1e-4, "efficiency " + f.efficiency());
+        assertTrue(f.shapBic() >= TARGET_SPEARMAN, "SHAP with BIC selection: " + f.shapBic());
+        assertTrue(f.shapAic() >= TARGET_SPEARMAN, "SHAP with AIC selection: " + f.shapAic());
+        assertTrue(f.shap() >= 0.75, "plain SHAP: " + f.shap());
+        assertTrue(f.shap() > f.lime() && f.lime() > f.attention(), "SHAP " + f.shap() + ", LIME " + f.lime()
+                + ", attention " + f.attention());
     }
 
     /**

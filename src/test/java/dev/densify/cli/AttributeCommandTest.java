@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.densify.attribution.AttentionCredit;
 import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.FeatureSelection;
 import dev.densify.attribution.KernelShap;
 import dev.densify.attribution.Lime;
 import dev.densify.attribution.LimeOptions;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -98,6 +100,19 @@ class AttributeCommandTest {
                     .attribute(new int[]{1, 2}, new int[]{3, 4, 5, 6}), s.get("methods").get("lime"));
         }
         assertFalse(s.get("methods").has("attention"));
+        // --shap-selection reaches SHAP (and leaves LIME alone)
+        s = json(run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap,lime", "--prompt-ids", "1,2",
+                "--response-ids", "3,4,5,6,7,8,9,10", "--samples", "40", "--seed", "7", "--shap-selection", "top:2",
+                "--json")).get("sequences").get(0);
+        try (RewardModel m = RewardModel.load(checkpoint, "cpu")) {
+            int[] response = {3, 4, 5, 6, 7, 8, 9, 10};
+            Attribution top = KernelShap.of(m, ShapOptions.defaults().withSamples(40).withSeed(7)
+                    .withSelection(FeatureSelection.top(2))).attribute(new int[]{1, 2}, response);
+            assertEquals(2, IntStream.range(0, response.length).filter(t -> top.value(t) != 0).count());
+            assertValues(top, s.get("methods").get("shap"));
+            assertValues(Lime.of(m, LimeOptions.defaults().withSamples(40).withSeed(7))
+                    .attribute(new int[]{1, 2}, response), s.get("methods").get("lime"));
+        }
     }
 
     @Test
@@ -240,6 +255,10 @@ class AttributeCommandTest {
         assertEquals(2, r.code());
         r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--prompt-words", "-1");
         assertEquals(2, r.code());
+        r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--shap-selection",
+                "lasso");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--shap-selection: unknown feature selection 'lasso'"), r.err());
         r = run("attribute", "--reward-model", model, "--method", "shap", "--response-ids", "1,x");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--response-ids") && r.err().contains("'x'"), r.err());

@@ -11,9 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The small seed-0 reviews task shared by tests that need a trained policy and reward model:
- * prepared once into target/test-tasks (reused by later tests and runs while its parameters
- * match), or the directory named by the system property {@value #TASK_PROPERTY}.
+ * The seed-0 reviews tasks shared by tests that need a trained policy and reward model: the
+ * small one (or the directory named by the system property {@value #TASK_PROPERTY}), and the
+ * default-size one for the attribution bar; each prepared once into target/test-tasks (reused by
+ * later tests and runs while its parameters match).
  */
 public final class TestTasks {
 
@@ -34,16 +35,26 @@ public final class TestTasks {
     }
 
     public static synchronized Path reviewsSmall() {
-        if (given() != null) {
-            return given();
-        }
-        Path dir = reviewsSmallDirectory();
+        return given() != null ? given() : prepared(reviewsSmallDirectory(), TaskSize.SMALL);
+    }
+
+    /** Where the default-size seed-0 task is prepared (about 150 s on two cores). */
+    public static Path reviewsDefaultDirectory() {
+        return Path.of("target", "test-tasks", "reviews-default-seed0").toAbsolutePath();
+    }
+
+    /** The default-size seed-0 task, prepared once into {@link #reviewsDefaultDirectory()}. */
+    public static synchronized Path reviewsDefault() {
+        return prepared(reviewsDefaultDirectory(), TaskSize.DEFAULT);
+    }
+
+    private static Path prepared(Path dir, TaskSize size) {
         try {
             Files.createDirectories(dir.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PrepareOptions options = PrepareOptions.defaults().withSize(TaskSize.SMALL).withSeed(0).withLog(System.err);
+        PrepareOptions options = PrepareOptions.defaults().withSize(size).withSeed(0).withLog(System.err);
         try {
             ReviewsTask.prepare(dir, options);
         } catch (TaskDirectoryException e) {

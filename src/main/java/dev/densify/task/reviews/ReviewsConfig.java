@@ -216,12 +216,17 @@ public record ReviewsConfig(long seed, TaskSize size, Data data, ModelConfig pol
                     new Training(2600, 32, adam.withLearningRate(5e-3), 0.3, 0.1),
                     new Training(3000, 32, adam.withLearningRate(1.5e-3), 0.2, 0.2),
                     labelScale, prefixes, masks, sampling);
+            // default: the reward model trains for 15000 steps beside the policy's 6000. Its
+            // faithfulness on masked text keeps improving long after its test accuracy
+            // saturates (seed 0, 6000 steps: masked Pearson 0.928, SHAP Spearman with the true
+            // contributions 0.748; 15000 steps: 0.967 and 0.775), and attribution is what the
+            // task is for. About 150 s on two cores.
             case DEFAULT -> new ReviewsConfig(seed, size,
                     new Data(60000, 1000, 1000),
                     new ModelConfig(vocab, 64, 64, 2, 4),
                     new ModelConfig(vocab, 64, 64, 2, 4),
                     new Training(6000, 32, adam.withLearningRate(4e-3), 0.3, 0.1),
-                    new Training(6000, 32, adam.withLearningRate(1e-3), 0.3, 0.1),
+                    new Training(15000, 32, adam.withLearningRate(1e-3), 0.3, 0.1),
                     labelScale, prefixes, masks, sampling);
         };
     }
