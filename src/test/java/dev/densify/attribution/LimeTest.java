@@ -216,6 +216,7 @@ class LimeTest {
         }
         RewardFunction linear = KernelShapTest.linear(-0.3, c, 0);
         StringBuilder report = new StringBuilder();
+        double[] shrinkage = new double[2]; // alpha = 1 at S = 1000 and 20000
         for (double alpha : new double[]{0, 1}) {
             for (int samples : new int[]{1000, 5000, 20000}) {
                 Attribution a = Lime.of(linear, vocab, LimeOptions.defaults().withSamples(samples).withRidgeAlpha(alpha))
@@ -231,10 +232,16 @@ class LimeTest {
                     assertClose(1, a.diagnostic(), 1e-5, "R^2 of exactly linear data");
                 } else {
                     assertTrue(err <= 0.05, "alpha=1, S=" + samples + ": coefficients off by " + err);
+                    if (samples != 5000) {
+                        shrinkage[samples == 1000 ? 0 : 1] = err;
+                    }
                 }
             }
         }
         System.out.printf("[attribution] LIME linear function M=10:%s%n", report);
+        // The penalty is fixed while the weighted Gram matrix grows with S: the shrinkage falls as 1/S.
+        assertTrue(shrinkage[1] <= 1.5 * shrinkage[0] / 20, "alpha=1 error " + shrinkage[0] + " at S=1000, "
+                + shrinkage[1] + " at S=20000");
     }
 
     /**
