@@ -3,6 +3,7 @@ package dev.densify.rl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.attribution.FeatureSelection;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,6 +46,9 @@ import java.util.Map;
  * @param topK               top-k of rollouts (0 = off)
  * @param topP               top-p of rollouts (1 = off)
  * @param shapSamples        KernelSHAP coalitions per response
+ * @param shapSelection      KernelSHAP feature selection ({@link FeatureSelection}; JSON: "none",
+ *                           "auto", "aic", "bic" or "top:K"): tokens left out get no dense reward
+ *                           from SHAP
  * @param limeSamples        LIME perturbations per response
  * @param maxBatchTokens     memory budget of one attribution forward
  * @param validationEvery    steps between validations (the last step is always validated)
@@ -56,7 +60,8 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
                         double lam, double clipRange, double clipRangeValue, double vfCoef, double entropyCoef,
                         double initKlCoef, boolean adaptiveKl, double klTarget, double klHorizon,
                         KlEstimator klEstimator, boolean whitenAdvantages, int maxNewTokens, double temperature,
-                        int topK, double topP, int shapSamples, int limeSamples, long maxBatchTokens,
+                        int topK, double topP, int shapSamples, FeatureSelection shapSelection, int limeSamples,
+                        long maxBatchTokens,
                         int validationEvery, int validationPrompts, long seed) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -95,6 +100,9 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
         range("temperature", temperature, 1e-6, 100);
         range("topK", topK, 0, Integer.MAX_VALUE);
         range("topP", topP, 1e-9, 1);
+        if (shapSelection == null) {
+            throw new IllegalArgumentException("shapSelection is missing (none, auto, aic, bic or top:K)");
+        }
         if (shapSamples < 2 || limeSamples < 2) {
             throw new IllegalArgumentException("shapSamples and limeSamples must be >= 2, got " + shapSamples + ", "
                     + limeSamples);
@@ -109,7 +117,7 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
     /** Defaults sized for the built-in reviews task on a CPU (small models: a larger learning rate than TRL's 1.41e-5). */
     public static PpoConfig defaults() {
         return new PpoConfig(100, 16, 4, 4, 2e-4, 0.9, 0.999, 1e-8, 1.0, 1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.05,
-                true, 6.0, 10_000, KlEstimator.K1, true, 20, 1.0, 0, 1.0, 64, 64, 65_536, 10, 64, 0);
+                true, 6.0, 10_000, KlEstimator.K1, true, 20, 1.0, 0, 1.0, 64, FeatureSelection.none(), 64, 65_536, 10, 64, 0);
     }
 
     public PpoConfig withSteps(int n) {
@@ -131,6 +139,7 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
     public ObjectNode toJson() {
         ObjectNode node = JSON.valueToTree(this);
         node.put("klEstimator", klEstimator.toString());
+        node.put("shapSelection", shapSelection.toString());
         return node;
     }
 
@@ -214,7 +223,15 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
         if (type == KlEstimator.class && v.isTextual()) {
             return KlEstimator.parse(v.textValue());
         }
+        if (type == FeatureSelection.class && v.isTextual()) {
+            try {
+                return FeatureSelection.parse(v.textValue());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
+            }
+        }
         throw new IllegalArgumentException(what + " must be " + (type == KlEstimator.class ? "\"k1\" or \"k3\""
+                : type == FeatureSelection.class ? "\"none\", \"auto\", \"aic\", \"bic\" or \"top:K\""
                 : type == boolean.class ? "true or false" : "a number (" + type.getSimpleName() + ")") + ", got " + v);
     }
 

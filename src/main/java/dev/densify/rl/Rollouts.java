@@ -45,8 +45,9 @@ final class Rollouts {
             }
             switch (c) {
                 case SHAP -> attributors.put(c, KernelShap.of(task.reward(), ShapOptions.defaults()
-                        .withSamples(config.shapSamples()).withBaselineToken(task.baselineToken())
-                        .withSeed(config.seed()).withMaxBatchTokens(config.maxBatchTokens())));
+                        .withSamples(config.shapSamples()).withSelection(config.shapSelection())
+                        .withBaselineToken(task.baselineToken()).withSeed(config.seed())
+                        .withMaxBatchTokens(config.maxBatchTokens())));
                 case LIME -> attributors.put(c, Lime.of(task.reward(), LimeOptions.defaults()
                         .withSamples(config.limeSamples()).withBaselineToken(task.baselineToken())
                         .withSeed(config.seed()).withMaxBatchTokens(config.maxBatchTokens())));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.densify.attribution.FeatureSelection;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +39,17 @@ class PpoConfigTest {
                 json.readTree("{\"steps\": \"many\"}"), PpoConfig.defaults(), "test"));
         assertTrue(type.getMessage().contains("steps"), type.getMessage());
         assertEquals(PpoConfig.defaults(), PpoConfig.fromJson(PpoConfig.defaults().toJson(), PpoConfig.defaults(), "x"));
+        assertEquals(FeatureSelection.none(), PpoConfig.defaults().shapSelection());
+        PpoConfig selected = PpoConfig.fromJson(json.readTree("{\"shapSelection\": \"top:3\"}"), PpoConfig.defaults(), "t");
+        assertEquals(FeatureSelection.top(3), selected.shapSelection());
+        assertEquals("top:3", selected.toJson().get("shapSelection").textValue());
+        assertEquals(selected, PpoConfig.fromJson(selected.toJson(), PpoConfig.defaults(), "x"));
+        assertEquals(FeatureSelection.bic(), PpoConfig.defaults().with(Map.of("shapSelection", "bic")).shapSelection());
+        for (String bad : new String[]{"{\"shapSelection\": \"lasso\"}", "{\"shapSelection\": 3}"}) {
+            var e = assertThrows(IllegalArgumentException.class, () -> PpoConfig.fromJson(json.readTree(bad),
+                    PpoConfig.defaults(), "cfg.json"));
+            assertTrue(e.getMessage().startsWith("cfg.json: shapSelection") && e.getMessage().contains("top:K"),
+                    e.getMessage());
+        }
     }
 }

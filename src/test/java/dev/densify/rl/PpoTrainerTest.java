@@ -7,11 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.densify.attribution.Attribution;
+import dev.densify.attribution.FeatureSelection;
+import dev.densify.attribution.KernelShap;
+import dev.densify.attribution.ShapOptions;
 import dev.densify.model.ForwardOutputs;
 import dev.densify.model.ModelConfig;
 import dev.densify.model.Policy;
 import dev.densify.model.RewardModel;
 import dev.densify.model.TokenBatch;
+import dev.densify.shaping.Component;
 import dev.densify.shaping.ShapingWeights;
 import dev.densify.task.reviews.ReviewsPpoTask;
 import dev.densify.task.reviews.ReviewsTask;
@@ -61,6 +66,39 @@ class PpoTrainerTest {
                 throw new IllegalStateException(e);
             }
         }).toList();
+    }
+
+    /** The configured SHAP selection reaches the rollouts' attributions (top:1: one token per response). */
+    @Test
+    void rolloutsAttributeWithTheConfiguredShapSelection() {
+        ShapingWeights w = ShapingWeights.parse("sparse=0.5,shap=0.5");
+        try (Policy sft = Policy.create(CONFIG, "cpu", 1); RewardModel rm = RewardModel.create(CONFIG, "cpu", 2)) {
+            PpoTask task = synthetic(sft, rm);
+            PpoConfig config = small(1).with(Map.of("shapSelection", "top:1"));
+            Rollouts rollouts = new Rollouts(task, config, w);
+            Rollouts.Batch b = rollouts.collect(sft, task.trainPrompts().toArray(int[][]::new), 3);
+            float[][] shap = b.attributions().get(Component.SHAP);
+            int checked = 0;
+            for (int i = 0; i < shap.length; i++) {
+                int[] words = rollouts.withoutStop(b.responses()[i]);
+                if (words.length < 2) {
+                    continue;
+                }
+                Attribution expected = KernelShap.of(rm, ShapOptions.defaults().withSamples(config.shapSamples())
+                        .withSelection(FeatureSelection.top(1)).withBaselineToken(task.baselineToken())
+                        .withSeed(config.seed()).withMaxBatchTokens(config.maxBatchTokens()))
+                        .attribute(b.prompts()[i], words);
+                int nonzero = 0;
+                for (int t = 0; t < words.length; t++) {
+                    assertEquals(expected.value(t), shap[i][t], 1e-5, "rollout " + i + " token " + t); // batched vs alone
+                    assertEquals(expected.value(t) == 0, shap[i][t] == 0, "rollout " + i + " token " + t + " kept");
+                    nonzero += shap[i][t] != 0 ? 1 : 0;
+                }
+                assertEquals(1, nonzero, "rollout " + i);
+                checked++;
+            }
+            assertTrue(checked > 0, "no rollout had two or more words");
+        }
     }
 
     @Test
