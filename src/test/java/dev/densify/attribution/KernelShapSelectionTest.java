@@ -215,6 +215,34 @@ class KernelShapSelectionTest {
     }
 
     /**
+     * Edge shapes: two tokens, fewer coalitions than tokens (no noise estimate: the sparsest exact
+     * fit), and a long response. Every rule keeps the sum, gives finite values and top:k keeps k.
+     */
+    @Test
+    void edgeShapesKeepTheSumAndStayFinite() {
+        Random random = new Random(27);
+        for (int[] shape : new int[][]{{2, 2}, {3, 6}, {40, 2}, {40, 16}, {300, 600}}) {
+            int m = shape[0];
+            double[] c = sparse(random, m, Math.max(1, m / 10));
+            int[] response = Fixtures.tokens(random, m, 1, VOCAB);
+            RewardFunction f = sparseNoisy(c, 0.05);
+            for (FeatureSelection selection : new FeatureSelection[]{FeatureSelection.auto(), FeatureSelection.aic(),
+                    FeatureSelection.bic(), FeatureSelection.top(1), FeatureSelection.top(m)}) {
+                String what = "M=" + m + " S=" + shape[1] + " " + selection;
+                Attribution a = shap(f, shape[1], selection, response);
+                for (float v : a.values()) {
+                    assertTrue(Float.isFinite(v), what + ": " + v);
+                }
+                assertClose(a.full() - a.baseline(), a.sum(), 1e-4 * Math.max(1, Math.abs(a.full() - a.baseline())),
+                        what + ": efficiency");
+                if (selection.kind() == FeatureSelection.Kind.TOP) {
+                    assertTrue(nonzero(a) <= selection.maxFeatures(), what + ": " + nonzero(a) + " values");
+                }
+            }
+        }
+    }
+
+    /**
      * On a reward model the selection runs on the engine's own forwards exactly as on the same
      * scores from a Java function, and batching changes nothing.
      */
