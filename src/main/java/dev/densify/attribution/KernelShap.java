@@ -12,7 +12,9 @@ import java.util.Objects;
  * Shapley kernel with paired complements) and the values solve the weighted least squares under
  * the efficiency constraint, so {@code sum(values) = full - baseline} at every budget. When
  * {@code 2^M - 2 <= samples} every coalition is evaluated and the values are the exact Shapley
- * values (diagnostic 0). A response of one token gets {@code full - baseline}.
+ * values (diagnostic 0). A response of one token gets {@code full - baseline}. With a
+ * {@link ShapOptions#selection()} other than none, the tokens it leaves out get exactly 0 and the
+ * constrained solve runs again on the kept ones ({@link FeatureSelection}); the sum still holds.
  *
  * <p>Immutable; see {@link Attributor} for thread-safety and errors. The reward model is not
  * owned: close it yourself, after the last call.

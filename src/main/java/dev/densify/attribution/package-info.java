@@ -7,7 +7,9 @@
  *       tokens (removed tokens replaced by a baseline token, positions kept), Shapley-kernel
  *       weights, paired sampling, subset sizes enumerated exactly where the budget allows (exact
  *       Shapley values when {@code 2^M - 2 <= samples}), weighted least squares under the
- *       efficiency constraint: {@code sum(values) = full - baseline} at every budget.</li>
+ *       efficiency constraint: {@code sum(values) = full - baseline} at every budget; optionally
+ *       with shap's feature selection ({@link dev.densify.attribution.FeatureSelection}), which
+ *       gives the tokens it leaves out exactly 0.</li>
  *   <li>{@link dev.densify.attribution.Lime} — LIME for text: perturbations with
  *       {@code k ~ U{1..M}} tokens removed, exponential kernel on cosine distance x 100, weighted
  *       ridge regression with intercept.</li>
