@@ -121,9 +121,9 @@ final class AttributeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--shap-selection", defaultValue = "none", paramLabel = "RULE",
+    @Option(names = "--shap-selection", paramLabel = "RULE",
             description = "SHAP feature selection, as shap's l1_reg: none, auto, aic, bic or top:K; tokens left out "
-                    + "get exactly 0 (default: ${DEFAULT-VALUE}).")
+                    + "get exactly 0 (default: none).")
     String shapSelection;
 
     @Option(names = "--max-batch-tokens", paramLabel = "N",
@@ -149,11 +149,16 @@ final class AttributeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Method> methods = methods();
-        FeatureSelection selection;
-        try {
-            selection = FeatureSelection.parse(shapSelection);
-        } catch (IllegalArgumentException e) {
-            throw usage("--shap-selection: " + e.getMessage());
+        FeatureSelection selection = FeatureSelection.none();
+        if (shapSelection != null) {
+            if (!methods.contains(Method.SHAP)) {
+                throw usage("--shap-selection applies to SHAP only; --method has no shap");
+            }
+            try {
+                selection = FeatureSelection.parse(shapSelection);
+            } catch (IllegalArgumentException e) {
+                throw usage("--shap-selection: " + e.getMessage());
+            }
         }
         if (promptWords < 0) {
             throw usage("--prompt-words must be >= 0, got " + promptWords);

@@ -259,6 +259,10 @@ class AttributeCommandTest {
                 "lasso");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--shap-selection: unknown feature selection 'lasso'"), r.err());
+        r = run("attribute", "--reward-model", model, "--method", "lime", "--text", "the food was", "--shap-selection",
+                "aic");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--shap-selection applies to SHAP only"), r.err());
         r = run("attribute", "--reward-model", model, "--method", "shap", "--response-ids", "1,x");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--response-ids") && r.err().contains("'x'"), r.err());
