@@ -4,6 +4,7 @@ import dev.densify.attribution.AttentionCredit;
 import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
 import dev.densify.attribution.Attributor;
+import dev.densify.attribution.FeatureSelection;
 import dev.densify.attribution.KernelShap;
 import dev.densify.attribution.Lime;
 import dev.densify.attribution.LimeOptions;
@@ -70,6 +71,10 @@ public class AttributionBenchmark {
     @Param("256")
     public int samples;
 
+    /** KernelSHAP's feature selection (none, auto, aic, bic, top:K); the other methods ignore it. */
+    @Param("none")
+    public String shapSelection;
+
     private RewardModel model;
     private Attributor attributor;
     private List<ScoredSequence> batch;
@@ -81,7 +86,8 @@ public class AttributionBenchmark {
         batch = Workloads.attributionSequences(Workloads.INPUT_SEED, sequences, promptLen, responseLen,
                 model.config().vocabSize());
         attributor = switch (method) {
-            case "shap" -> KernelShap.of(model, ShapOptions.defaults().withSamples(samples).withSeed(Workloads.SAMPLER_SEED));
+            case "shap" -> KernelShap.of(model, ShapOptions.defaults().withSamples(samples).withSeed(Workloads.SAMPLER_SEED)
+                    .withSelection(FeatureSelection.parse(shapSelection)));
             case "lime" -> Lime.of(model, LimeOptions.defaults().withSamples(samples).withSeed(Workloads.SAMPLER_SEED));
             case "attention" -> AttentionCredit.of(model, AttentionOptions.defaults());
             default -> throw new IllegalArgumentException("method must be shap, lime or attention, got '" + method + "'");
