@@ -531,8 +531,15 @@ std::vector<int64_t> lasso_path_select(const std::vector<double>& g, const std::
     return chosen->support;
 }
 
-// The tokens KernelSHAP keeps under o.shap_selection, in increasing order; empty when it keeps
-// them all. `plain` holds the values without selection.
+// shap's "auto" rule: select (by AIC) only when the design holds under 20% of the 2^M - 2
+// coalitions, so never on an exact design.
+bool auto_selects(const Design& d, int64_t m) {
+    return !d.exact && (m > 62 || double(d.coalitions.size()) < 0.2 * double((int64_t(1) << m) - 2));
+}
+
+// The tokens KernelSHAP keeps under o.shap_selection (AIC for auto, which the caller has
+// already checked with auto_selects), in increasing order; empty when it keeps them all.
+// `plain` holds the values without selection.
 //
 // top:k takes the k largest |plain| (shap's num_features(k) instead takes the first k to enter
 // the Lasso path, whose order on this design is by value plus a shift shared by every token).
@@ -553,7 +560,6 @@ std::vector<int64_t> select_tokens(const Design& d, const std::vector<double>& y
         std::sort(chosen.begin(), chosen.end());
         return chosen;
     }
-    if (o.shap_selection == DFY_SELECTION_AUTO && m <= 62 && double(n) >= 0.2 * double((int64_t(1) << m) - 2)) return {};
     std::vector<double> g(static_cast<size_t>(m * m), 0.0), c(static_cast<size_t>(m), 0.0);
     double yy = 0;
     std::vector<int64_t> kept, removed;
@@ -837,23 +843,25 @@ std::vector<Result> kernel_shap(const std::vector<Sequence>& sequences, const df
             r.values = std::move(phi);
             r.diagnostic = se;
         }
-        if (o.shap_selection == DFY_SELECTION_NONE || (o.shap_selection == DFY_SELECTION_AUTO && d.exact)) continue;
+        if (o.shap_selection == DFY_SELECTION_NONE || (o.shap_selection == DFY_SELECTION_AUTO && !auto_selects(d, m)))
+            continue;
         const Design weighted = d.exact ? kernel_weighted(d, m) : Design{};
         const Design& wd = d.exact ? weighted : d;
         const std::vector<int64_t> kept = select_tokens(wd, values, m, r.full, r.baseline, r.values, o);
         if (kept.empty()) continue;
-        // The constrained solve again, on the kept tokens' columns only.
-        Design sub = wd;
-        for (auto& z : sub.coalitions) {
-            std::vector<uint8_t> columns(kept.size());
-            for (size_t k = 0; k < kept.size(); ++k) columns[k] = z[size_t(kept[k])];
-            z = std::move(columns);
-        }
         r.values.assign(size_t(m), 0.0);
         if (kept.size() == 1) {
             r.values[size_t(kept[0])] = r.full - r.baseline;
             r.diagnostic = 0;
             continue;
+        }
+        // The constrained solve again, on the kept tokens' columns only.
+        Design sub{{}, wd.weights, false};
+        sub.coalitions.reserve(wd.coalitions.size());
+        for (const auto& z : wd.coalitions) {
+            std::vector<uint8_t> columns(kept.size());
+            for (size_t k = 0; k < kept.size(); ++k) columns[k] = z[size_t(kept[k])];
+            sub.coalitions.push_back(std::move(columns));
         }
         auto [phi, se] = constrained_wls(sub, values, int64_t(kept.size()), r.full, r.baseline);
         for (size_t k = 0; k < kept.size(); ++k) r.values[size_t(kept[k])] = phi[k];
