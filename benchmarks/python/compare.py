@@ -214,6 +214,18 @@ def check_engine(loaded, env):
                            f"rebuild (drop --no-build) or name a library with DENSIFY_LIBRARY")
 
 
+def check_blas(d_info, p_info, allowed, notes):
+    """Timings on the reference BLAS describe nothing a user should run: refuse unless told otherwise."""
+    reference = [f"{side} ({info.get('blas', {}).get('path') or '?'})" for side, info in
+                 (("densify", d_info), ("pytorch", p_info)) if info.get("blas", {}).get("reference")]
+    if not reference:
+        return
+    if not allowed:
+        raise CompareError("the reference BLAS is loaded by " + " and ".join(reference) + "; install OpenBLAS "
+                           "(apt-get install libopenblas0-pthread) or pass --allow-reference-blas")
+    notes.append("timed on the reference BLAS (--allow-reference-blas): " + " and ".join(reference))
+
+
 # ---------------------------------------------------------------------------------------------
 # Checkpoints and inputs
 
@@ -909,6 +921,8 @@ def main(argv=None):
     ap.add_argument("--workloads", default=",".join(WORKLOADS), help="comma-separated subset of " + ",".join(WORKLOADS))
     ap.add_argument("--error-target", type=float, default=ERROR_TARGET,
                     help=f"shap_to_error: the mean relative error to reach (default {ERROR_TARGET})")
+    ap.add_argument("--allow-reference-blas", action="store_true",
+                    help="time even when a side runs on the reference BLAS (several times slower; recorded in the JSON)")
     ap.add_argument("--python", help="interpreter for the PyTorch worker (default: one that imports torch)")
     ap.add_argument("--no-build", action="store_true",
                     help="use the built jars and existing checkpoints as they are (no Maven, no CLI)")
@@ -970,6 +984,7 @@ def main(argv=None):
         d_info = densify.request({"op": "info"}, timeout=300)
         p_info = pytorch.request({"op": "info"}, timeout=300)
         check_engine(d_info.get("library"), env)
+        check_blas(d_info, p_info, args.allow_reference_blas, notes)
         if args.device == "cuda":
             if d_info.get("cuda_devices", 0) < 1:
                 raise CompareError("--device cuda: the densify build sees no CUDA device "
@@ -1106,6 +1121,7 @@ def main(argv=None):
                      "densify_library": d_info.get("library"),
                      "java": d_info.get("java"), "pytorch": p_info.get("torch"), "python": p_info.get("python"),
                      "attention": p_info.get("attention")},
+        "blas": {"densify": d_info.get("blas"), "pytorch": p_info.get("blas")},
         "model": MODEL,
         "warmup": warmup,
         "settle_s": args.settle,

@@ -32,6 +32,7 @@ GPT-2 that mirrors HF's numerics (gpt2.py):
 
 import json
 import os
+import re
 import sys
 import time
 
@@ -437,7 +438,41 @@ class Worker:
         }
         if torch.cuda.is_available():
             out["cuda_device"] = torch.cuda.get_device_name(0)
+        out["blas"] = loaded_blas()
         return out
+
+
+def loaded_blas():
+    """The BLAS this process mapped (after torch's import), from /proc/self/maps, links resolved."""
+    torch.mm(torch.ones(2, 2), torch.ones(2, 2))
+    paths = []
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split(None, 5)[5].strip() if len(line.split(None, 5)) == 6 else ""
+                name = os.path.basename(path)
+                if (name.startswith(("libblas.so", "libopenblas", "libmkl_rt", "libblis")) and path not in paths):
+                    paths.append(path)
+    except OSError:
+        pass
+    if not paths:
+        return {"vendor": "none", "version": "", "path": "", "reference": False}
+    path = os.path.realpath(paths[0])
+    name = os.path.basename(path)
+    folder = os.path.basename(os.path.dirname(path))
+    if name.startswith("libopenblas") or folder.startswith("openblas"):
+        vendor = "openblas"
+    elif name.startswith("libmkl"):
+        vendor = "mkl"
+    elif name.startswith("libblis") or folder.startswith("blis"):
+        vendor = "blis"
+    elif name.startswith("libblas.so"):
+        vendor = "reference"
+    else:
+        vendor = "unknown"
+    version = re.search(r"-r([0-9]+(?:\.[0-9]+)+)|\.so\.([0-9]+(?:\.[0-9]+)*)$", name)
+    return {"vendor": vendor, "version": (version.group(1) or version.group(2)) if version else "", "path": path,
+            "reference": vendor == "reference"}
 
 
 def main():

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of this header; Java refuses a library that differs. */
-#define DFY_ABI_VERSION 2
+#define DFY_ABI_VERSION 3
 
 typedef int32_t dfy_status;
 
@@ -172,6 +172,17 @@ DFY_API int32_t dfy_cuda_compiled(void);
  * mapped afresh; DENSIFY_MALLOC_TUNING=0 in the environment leaves glibc's defaults. */
 DFY_API dfy_status dfy_set_num_threads(int32_t n);
 DFY_API dfy_status dfy_get_num_threads(int32_t* out);
+
+/* What the process runs on, as a JSON object (UTF-8): "blas" (the shared object that defines
+ * sgemm_ for libtorch: "path" with links resolved, "loaded_as"; "openblas_config",
+ * "openblas_threads" and "openblas_parallel" where it is OpenBLAS, else "" and -1; "mkl" and
+ * "blis" 0 or 1), "lapack" (the object defining dgesv_), "openmp" (the object defining
+ * omp_get_max_threads, "built_with" as libtorch reports it, "max_threads" of the calling
+ * thread), "intra_op_threads", "inter_op_threads". A path is "" where no object defines the
+ * symbol. *length receives the length in bytes without the terminating NUL. With buffer NULL
+ * and capacity 0 nothing else is written; otherwise the call fails with
+ * DFY_ERR_INVALID_ARGUMENT unless capacity > *length. */
+DFY_API dfy_status dfy_runtime_info(char* buffer, int64_t capacity, int64_t* length);
 
 /* Number of usable CUDA devices (0 in a CPU build or without a GPU). */
 DFY_API dfy_status dfy_cuda_device_count(int32_t* out);

@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "parallel.hpp"
+#include "runtime.hpp"
 
 #ifdef DFY_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
@@ -50,6 +51,21 @@ DFY_API dfy_status dfy_get_num_threads(int32_t* out) {
     return guarded([&] {
         require_pointer(out, "out");
         *out = at::get_num_threads();
+    });
+}
+
+DFY_API dfy_status dfy_runtime_info(char* buffer, int64_t capacity, int64_t* length) {
+    return guarded([&] {
+        require_pointer(length, "length");
+        require(capacity >= 0, "capacity must be >= 0, got ", capacity);
+        require(buffer != nullptr || capacity == 0, "buffer is NULL but capacity is ", capacity);
+        const std::string info = runtime_info();
+        *length = int64_t(info.size());
+        if (buffer == nullptr) return;
+        require(capacity > *length, "buffer of ", capacity, " bytes is too small: the runtime information needs ",
+                *length + 1);
+        std::memcpy(buffer, info.data(), info.size());
+        buffer[info.size()] = '\0';
     });
 }
 

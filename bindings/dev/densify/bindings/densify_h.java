@@ -60,11 +60,11 @@ public class densify_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
-    private static final int DFY_ABI_VERSION = (int)2L;
+    private static final int DFY_ABI_VERSION = (int)3L;
 
     /**
      * {@snippet lang=c :
-     * #define DFY_ABI_VERSION 2
+     * #define DFY_ABI_VERSION 3
      * }
      */
     public static int DFY_ABI_VERSION() {
@@ -747,6 +747,40 @@ public class densify_h {
                 traceDowncall("dfy_get_num_threads", out);
             }
             return (int) mh$.invokeExact(out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_runtime_info {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_runtime_info");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_runtime_info$descriptor() {
+        return dfy_runtime_info.DESC;
+    }
+
+    public static MethodHandle dfy_runtime_info$handle() {
+        return dfy_runtime_info.HANDLE;
+    }
+
+    public static MemorySegment dfy_runtime_info$address() {
+        return dfy_runtime_info.ADDR;
+    }
+
+    public static int dfy_runtime_info(MemorySegment buffer, long capacity, MemorySegment length) {
+        var mh$ = dfy_runtime_info.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_runtime_info", buffer, capacity, length);
+            }
+            return (int) mh$.invokeExact(buffer, capacity, length);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

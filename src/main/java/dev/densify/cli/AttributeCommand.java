@@ -63,6 +63,8 @@ final class AttributeCommand implements Callable<Integer> {
 
     static final String TOKENIZER_FILE = "tokenizer.json";
     static final String REWARD_FILE = "reward.safetensors";
+    /** From this many sequences on, attribution is long work (warned about on a reference BLAS). */
+    static final int LONG_WORK_SEQUENCES = 32;
 
     @ParentCommand
     Main main;
@@ -168,7 +170,11 @@ final class AttributeCommand implements Callable<Integer> {
         int baseline = baselineId != null ? baselineId : task ? WordTokenizer.MASK : 0;
         List<Attributor> attributors = new ArrayList<>();
         List<Item> items = items(tokenizer);
-        main.configureEngine();
+        if (items.size() >= LONG_WORK_SEQUENCES) {
+            main.configureEngineForLongWork();
+        } else {
+            main.configureEngine();
+        }
         Path weights = task ? rewardModel.resolve(REWARD_FILE) : rewardModel;
         Map<Method, List<Attribution>> results = new LinkedHashMap<>();
         try (RewardModel model = RewardModel.load(weights, main.device())) {

@@ -50,6 +50,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        main.configureEngineForLongWork();
         Path config = out.resolve("demo-ppo.json");
         try {
             Files.createDirectories(out);

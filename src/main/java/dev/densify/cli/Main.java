@@ -1,6 +1,7 @@
 package dev.densify.cli;
 
 import dev.densify.engine.Densify;
+import dev.densify.engine.RuntimeInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code densify} command. Exit codes: 0 success, 1 runtime error (one line
@@ -28,6 +30,8 @@ import java.util.Map;
                 AttributeCommand.class, PrepareCommand.class, TrainCommand.class, StudyCommand.class, DemoCommand.class,
                 ReportCommand.class})
 public final class Main implements Runnable {
+
+    private static final AtomicBoolean BLAS_WARNED = new AtomicBoolean();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -139,6 +143,22 @@ public final class Main implements Runnable {
     void configureEngine() {
         if (threads != null) {
             Densify.setThreads(threads);
+        }
+    }
+
+    /**
+     * {@link #configureEngine()} for a command that runs long (training, studies, many
+     * attributions): also warns, once, when libtorch runs on the reference BLAS.
+     */
+    void configureEngineForLongWork() {
+        configureEngine();
+        warnOnReferenceBlas(Densify.runtime());
+    }
+
+    /** Warns once per process (a demo runs prepare and study as inner invocations). */
+    void warnOnReferenceBlas(RuntimeInfo runtime) {
+        if (!BLAS_WARNED.getAndSet(true)) {
+            runtime.blasWarning().ifPresent(w -> err.println("densify: warning: " + w));
         }
     }
 }

@@ -75,7 +75,7 @@ final class PrepareCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new ParameterException(spec.commandLine(), "--out: " + out + " exists and is not a directory");
         }
-        main.configureEngine();
+        main.configureEngineForLongWork();
         PrepareOptions options = new PrepareOptions(seed, taskSize, main.threadsOption(), main.device(), force,
                 main.err());
         ReviewsTask.Prepared prepared = ReviewsTask.prepare(out, options);

@@ -107,7 +107,7 @@ final class StudyCommand implements Callable<Integer> {
         StudyConfig config = config();
         PpoObjectiveFactory.Request request = new PpoObjectiveFactory.Request(taskDir.toAbsolutePath().normalize(),
                 stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device());
-        main.configureEngine();
+        main.configureEngineForLongWork();
         TrialObjective trialObjective = PpoObjectiveFactory.create(request);
         Study.Result result;
         try (Study study = Study.open(out, config, main.err())) {

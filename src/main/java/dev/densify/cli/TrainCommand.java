@@ -80,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new ParameterException(spec.commandLine(), "--out: " + out + " exists and is not a directory");
         }
-        main.configureEngine();
+        main.configureEngineForLongWork();
         PpoConfig resolved = c;
         try (ReviewsTask task = ReviewsTask.open(taskDir, main.device());
              PpoTrainer trainer = new PpoTrainer(ReviewsPpoTask.of(task), w, resolved, out, main.device());

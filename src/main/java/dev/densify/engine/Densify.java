@@ -2,6 +2,10 @@ package dev.densify.engine;
 
 import dev.densify.bindings.densify_h;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -71,6 +75,41 @@ public final class Densify {
         }
         Native.load();
         Native.check("dfy_set_num_threads", densify_h.dfy_set_num_threads(threads));
+    }
+
+    /**
+     * The BLAS, LAPACK and OpenMP that the loaded libtorch uses, and the thread settings, as the
+     * dynamic loader resolved them in this process.
+     */
+    public static RuntimeInfo runtime() {
+        Native.load();
+        JsonNode node;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
+            Native.check("dfy_runtime_info", densify_h.dfy_runtime_info(MemorySegment.NULL, 0, length));
+            long capacity = length.get(ValueLayout.JAVA_LONG, 0) + 1;
+            MemorySegment buffer = arena.allocate(capacity);
+            Native.check("dfy_runtime_info", densify_h.dfy_runtime_info(buffer, capacity, length));
+            node = new ObjectMapper().readTree(buffer.getString(0));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("dfy_runtime_info returned invalid JSON: " + e.getOriginalMessage(), e);
+        }
+        JsonNode blas = node.path("blas");
+        String blasPath = blas.path("path").asText("");
+        String config = blas.path("openblas_config").asText("");
+        BlasVendor vendor = BlasVendor.classify(blasPath, config, blas.path("mkl").asInt() == 1,
+                blas.path("blis").asInt() == 1);
+        RuntimeInfo.Blas blasInfo = new RuntimeInfo.Blas(
+                RuntimeInfo.SharedObject.of(blasPath, blas.path("loaded_as").asText("")), vendor,
+                RuntimeInfo.blasVersion(vendor, config, blasPath), config, blas.path("openblas_threads").asInt(-1));
+        JsonNode lapack = node.path("lapack");
+        JsonNode omp = node.path("openmp");
+        return new RuntimeInfo(blasInfo,
+                RuntimeInfo.SharedObject.of(lapack.path("path").asText(""), lapack.path("loaded_as").asText("")),
+                new RuntimeInfo.OpenMp(
+                        RuntimeInfo.SharedObject.of(omp.path("path").asText(""), omp.path("loaded_as").asText("")),
+                        omp.path("built_with").asText(""), omp.path("max_threads").asInt(-1)),
+                node.path("intra_op_threads").asInt(), node.path("inter_op_threads").asInt());
     }
 
     /** Number of usable CUDA devices (0 in a CPU build or without a GPU). */

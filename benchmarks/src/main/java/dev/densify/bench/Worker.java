@@ -14,6 +14,7 @@ import dev.densify.attribution.LimeOptions;
 import dev.densify.attribution.ScoredSequence;
 import dev.densify.attribution.ShapOptions;
 import dev.densify.engine.Densify;
+import dev.densify.engine.RuntimeInfo;
 import dev.densify.model.ForwardOutputs;
 import dev.densify.model.Generation;
 import dev.densify.model.GenerationOptions;
@@ -146,6 +147,12 @@ public final class Worker {
                 reply.put("cuda_devices", Densify.cudaDeviceCount());
                 reply.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
                 reply.put("library", Densify.libraryPath().toString());
+                RuntimeInfo.Blas blas = Densify.runtime().blas();
+                var blasNode = reply.putObject("blas");
+                blasNode.put("vendor", blas.vendor().name().toLowerCase(java.util.Locale.ROOT));
+                blasNode.put("version", blas.version());
+                blasNode.put("path", blas.library().path());
+                blasNode.put("reference", blas.isReference());
             }
             case "quit" -> close();
             default -> throw new IllegalArgumentException("unknown op '" + op + "'");
