@@ -1,5 +1,6 @@
 package dev.densify.attribution;
 
+import dev.densify.model.RewardModel;
 import dev.densify.task.reviews.Review;
 import dev.densify.task.reviews.ReviewDataset;
 import dev.densify.task.reviews.ReviewGenerator;
@@ -7,6 +8,8 @@ import dev.densify.task.reviews.ReviewLexicon;
 import dev.densify.task.reviews.ReviewsTask;
 import dev.densify.task.reviews.SentimentFunction;
 import dev.densify.task.reviews.TokenContributions;
+import dev.densify.testing.DefaultTaskRewardModel;
+import dev.densify.testing.Hashes;
 import dev.densify.testing.TestTasks;
 import dev.densify.text.WordTokenizer;
 import org.junit.jupiter.api.Assumptions;
@@ -30,6 +33,8 @@ class ReviewsAttributionTest {
     static final String TASK_PROPERTY = TestTasks.TASK_PROPERTY;
     /** Set to true to prepare the small task into target/test-tasks when it is not there. */
     static final String PREPARE_PROPERTY = "densify.test.prepareReviews";
+    /** Set to true to also prepare the default task from scratch and check it against the kept reward model. */
+    static final String PREPARE_DEFAULT_PROPERTY = "densify.test.prepareDefaultTask";
 
     /** Review with its prompt split, as ids: bos + prompt words | response words. */
     record Split(Review review, int promptWords, ScoredSequence sequence) {
@@ -122,45 +127,52 @@ class ReviewsAttributionTest {
 
     static Faithfulness faithfulness(Path dir) {
         try (ReviewsTask task = ReviewsTask.open(dir)) {
-            WordTokenizer tokenizer = task.tokenizer();
-            ReviewDataset data = task.dataset();
-            List<Split> splits = new ArrayList<>();
-            for (int i = 0; i < data.test().size(); i++) {
-                splits.add(split(data.test().get(i), data.testPrompts().get(i).words().size(), tokenizer));
-            }
-            List<ScoredSequence> sequences = splits.stream().map(Split::sequence).toList();
-            ShapOptions shapOptions = ShapOptions.defaults().withSamples(512).withBaselineToken(WordTokenizer.MASK);
-            long start = System.nanoTime();
-            List<Attribution> shap = KernelShap.of(task.rewardModel(), shapOptions).attribute(sequences);
-            double shapSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            List<Attribution> aic = KernelShap.of(task.rewardModel(), shapOptions.withSelection(FeatureSelection.aic()))
-                    .attribute(sequences);
-            double aicSeconds = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            List<Attribution> bic = KernelShap.of(task.rewardModel(), shapOptions.withSelection(FeatureSelection.bic()))
-                    .attribute(sequences);
-            double bicSeconds = (System.nanoTime() - start) / 1e9;
-            List<Attribution> lime = Lime.of(task.rewardModel(), LimeOptions.defaults().withSamples(512)
-                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-            List<Attribution> oracle = KernelShap.of(trueSentiment(tokenizer), tokenizer.vocabularySize(), shapOptions)
-                    .attribute(sequences);
-            List<Attribution> attention = AttentionCredit.of(task.rewardModel(), AttentionOptions.defaults()
-                    .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-            double efficiency = 0;
-            for (List<Attribution> results : List.of(shap, aic, bic)) {
-                for (Attribution a : results) {
-                    efficiency = Math.max(efficiency, Math.abs(a.sum() - (a.full() - a.baseline())));
-                }
-            }
-            Faithfulness f = new Faithfulness(dir.getFileName().toString(), splits.size(), meanSpearman(splits, shap),
-                    meanPearson(splits, shap), meanSpearman(splits, aic), meanSpearman(splits, bic),
-                    meanSpearman(splits, lime), meanPearson(splits, lime), meanSpearman(splits, attention),
-                    meanSpearman(splits, oracle), tieFreeCeiling(splits), meanSpearmanNonzero(splits, shap), efficiency,
-                    shapSeconds, aicSeconds, bicSeconds);
-            f.print();
-            return f;
+            return faithfulness(dir.getFileName().toString(), task.tokenizer(), task.dataset(), task.rewardModel(), true);
         }
+    }
+
+    /**
+     * The methods against the true contributions over the test reviews; the SHAP of the true
+     * sentiment (the oracle column, printed, never asserted) only when {@code withOracle}.
+     */
+    static Faithfulness faithfulness(String name, WordTokenizer tokenizer, ReviewDataset data, RewardModel rewardModel,
+                                     boolean withOracle) {
+        List<Split> splits = new ArrayList<>();
+        for (int i = 0; i < data.test().size(); i++) {
+            splits.add(split(data.test().get(i), data.testPrompts().get(i).words().size(), tokenizer));
+        }
+        List<ScoredSequence> sequences = splits.stream().map(Split::sequence).toList();
+        ShapOptions shapOptions = ShapOptions.defaults().withSamples(512).withBaselineToken(WordTokenizer.MASK);
+        long start = System.nanoTime();
+        List<Attribution> shap = KernelShap.of(rewardModel, shapOptions).attribute(sequences);
+        double shapSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        List<Attribution> aic = KernelShap.of(rewardModel, shapOptions.withSelection(FeatureSelection.aic()))
+                .attribute(sequences);
+        double aicSeconds = (System.nanoTime() - start) / 1e9;
+        start = System.nanoTime();
+        List<Attribution> bic = KernelShap.of(rewardModel, shapOptions.withSelection(FeatureSelection.bic()))
+                .attribute(sequences);
+        double bicSeconds = (System.nanoTime() - start) / 1e9;
+        List<Attribution> lime = Lime.of(rewardModel, LimeOptions.defaults().withSamples(512)
+                .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+        double oracle = withOracle ? meanSpearman(splits, KernelShap.of(trueSentiment(tokenizer),
+                tokenizer.vocabularySize(), shapOptions).attribute(sequences)) : Double.NaN;
+        List<Attribution> attention = AttentionCredit.of(rewardModel, AttentionOptions.defaults()
+                .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
+        double efficiency = 0;
+        for (List<Attribution> results : List.of(shap, aic, bic)) {
+            for (Attribution a : results) {
+                efficiency = Math.max(efficiency, Math.abs(a.sum() - (a.full() - a.baseline())));
+            }
+        }
+        Faithfulness f = new Faithfulness(name, splits.size(), meanSpearman(splits, shap),
+                meanPearson(splits, shap), meanSpearman(splits, aic), meanSpearman(splits, bic),
+                meanSpearman(splits, lime), meanPearson(splits, lime), meanSpearman(splits, attention),
+                oracle, tieFreeCeiling(splits), meanSpearmanNonzero(splits, shap), efficiency,
+                shapSeconds, aicSeconds, bicSeconds);
+        f.print();
+        return f;
     }
 
     /**
@@ -208,16 +220,35 @@ class ReviewsAttributionTest {
      * depend on exactly 0, which is what the truth says of them. Plain SHAP is held to its
      * ceiling's neighbourhood (&gt;= 0.75).
      *
-     * <p>Prepares the default task into target/test-tasks/reviews-default-seed0 when it is not
-     * there (about 150 s on 2 CPU threads), under the same switches as the small one.
+     * <p>The reward model is {@link DefaultTaskRewardModel}'s: the one {@code densify prepare}
+     * writes for this task, kept in the test resources because training it takes over two
+     * minutes on two cores; its data are generated again (deterministic, about a second).
      */
     @Test
     void shapWithSelectionMeetsTheBarOnTheDefaultTask() {
         Assumptions.assumeTrue(TestTasks.given() == null, "a task was named: this test is about the default seed-0 task");
-        Path dir = TestTasks.reviewsDefaultDirectory();
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("COMPLETE")) || Boolean.getBoolean(PREPARE_PROPERTY),
-                "no prepared default reviews task: set -D" + PREPARE_PROPERTY + "=true");
-        Faithfulness f = faithfulness(TestTasks.reviewsDefault());
+        try (RewardModel model = DefaultTaskRewardModel.load()) {
+            assertBar(faithfulness("reviews-default-seed0 (kept reward model)", ReviewLexicon.tokenizer(),
+                    DefaultTaskRewardModel.dataset(), model, false));
+        }
+    }
+
+    /**
+     * The same bar on a default task prepared here from scratch, whose reward model must be the
+     * kept one byte for byte on this build and BLAS. Opt-in ({@code -D}{@value #PREPARE_DEFAULT_PROPERTY}
+     * {@code =true}): the preparation takes over two minutes on two cores.
+     */
+    @Test
+    void aFreshDefaultTaskHasTheKeptRewardModelAndMeetsTheBar() throws java.io.IOException {
+        Assumptions.assumeTrue(TestTasks.given() == null && Boolean.getBoolean(PREPARE_DEFAULT_PROPERTY),
+                "set -D" + PREPARE_DEFAULT_PROPERTY + "=true to prepare the default task (over two minutes)");
+        Path dir = TestTasks.reviewsDefault();
+        org.junit.jupiter.api.Assertions.assertEquals(DefaultTaskRewardModel.sha256(),
+                Hashes.sha256(dir.resolve(ReviewsTask.REWARD_FILE)), "the kept reward model is what prepare writes");
+        assertBar(faithfulness(dir));
+    }
+
+    private static void assertBar(Faithfulness f) {
         assertTrue(f.efficiency() <= 1e-4, "efficiency " + f.efficiency());
         assertTrue(f.shapBic() >= TARGET_SPEARMAN, "SHAP with BIC selection: " + f.shapBic());
         assertTrue(f.shapAic() >= TARGET_SPEARMAN, "SHAP with AIC selection: " + f.shapAic());

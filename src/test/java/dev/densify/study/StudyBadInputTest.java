@@ -1,6 +1,7 @@
 package dev.densify.study;
 
 import dev.densify.shaping.Component;
+import dev.densify.testing.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.densify.study;
+package dev.densify.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,12 +7,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-final class Hashes {
+/** File hashes for tests that compare outputs byte for byte. */
+public final class Hashes {
 
     private Hashes() {
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         } catch (NoSuchAlgorithmException e) {
