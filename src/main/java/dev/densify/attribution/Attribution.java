@@ -22,7 +22,7 @@ import java.util.Objects;
  * @param method      the method that produced it
  */
 public record Attribution(float[] values, float full, float baseline, long evaluations, float diagnostic,
-                          Method method) {
+                          AttributionMethod method) {
 
     public Attribution {
         Objects.requireNonNull(values, "values");

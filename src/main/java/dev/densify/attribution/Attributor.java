@@ -1,6 +1,7 @@
 package dev.densify.attribution;
 
 import dev.densify.bindings.densify_h;
+import dev.densify.model.RewardModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Objects;
 /**
  * Attributes the score of prompt + response sequences over their response tokens.
  *
- * <p>Implementations: {@link KernelShap}, {@link Lime}, {@link AttentionCredit}. They are
- * immutable. Thread-safety: an attributor backed by a {@link dev.densify.model.RewardModel}
+ * <p>Made by {@link #of(RewardModel, AttributionOptions)} or
+ * {@link #of(RewardFunction, int, AttributionOptions)} for the method the options name; immutable.
+ * Thread-safety: an attributor backed by a {@link dev.densify.model.RewardModel}
  * holds that model's lock for the whole call, so concurrent calls (and other calls on the
  * model) wait for each other; one backed by a {@link RewardFunction} runs concurrent calls
  * concurrently, calling the function from each calling thread.
@@ -26,8 +28,34 @@ public interface Attributor {
     /** The most samples (coalitions or perturbations) per sequence: {@code DFY_MAX_SAMPLES}. */
     int MAX_SAMPLES = densify_h.DFY_MAX_SAMPLES();
 
+    /**
+     * An attributor of a reward model's score (packed native forwards that compute the prompt and
+     * shared prefixes once per sequence). The model is not owned: close it yourself, after the
+     * last call.
+     */
+    static Attributor of(RewardModel model, AttributionOptions options) {
+        return new NativeAttributor(new NativeAttribution.ModelTarget(model), options);
+    }
+
+    /**
+     * An attributor of a Java scoring function (SHAP and LIME), called back in batches of at most
+     * {@link AttributionOptions#maxBatchTokens()} tokens ({@link AttributionOptions#reusePrefix()}
+     * does not apply).
+     *
+     * @param vocabSize token ids, the baseline included, must lie in {@code [0, vocabSize)}
+     * @throws IllegalArgumentException for attention, which needs a reward model
+     */
+    static Attributor of(RewardFunction function, int vocabSize, AttributionOptions options) {
+        return new NativeAttributor(new NativeAttribution.FunctionTarget(function, vocabSize), options);
+    }
+
+    /** What this attributor computes. */
+    AttributionOptions options();
+
     /** The method this attributor implements. */
-    Method method();
+    default AttributionMethod method() {
+        return options().method();
+    }
 
     /**
      * Attributes every sequence; the sequences are evaluated together in packed batches. A

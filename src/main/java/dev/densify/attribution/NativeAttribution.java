@@ -45,23 +45,16 @@ final class NativeAttribution {
         }
     }
 
-    /** The fields of {@code dfy_attribution_options}. */
-    record Settings(Method method, long samples, long baselineToken, long seed, long maxBatchTokens,
-                    double kernelWidth, double ridgeAlpha, boolean reusePrefix, FeatureSelection selection) {
+    /**
+     * The fields of {@code dfy_attribution_options} as the engine receives them, unchecked here
+     * (tests hand the engine's own validation bad values through it).
+     */
+    record Struct(AttributionMethod method, long samples, long baselineToken, long seed, long maxBatchTokens,
+                  double kernelWidth, double ridgeAlpha, boolean reusePrefix, FeatureSelection selection) {
 
-        static Settings of(ShapOptions o) {
-            return new Settings(Method.SHAP, o.samples(), o.baselineToken(), o.seed(), o.maxBatchTokens(),
-                    LimeOptions.DEFAULT_KERNEL_WIDTH, LimeOptions.DEFAULT_RIDGE_ALPHA, o.reusePrefix(), o.selection());
-        }
-
-        static Settings of(LimeOptions o) {
-            return new Settings(Method.LIME, o.samples(), o.baselineToken(), o.seed(), o.maxBatchTokens(),
-                    o.kernelWidth(), o.ridgeAlpha(), o.reusePrefix(), FeatureSelection.none());
-        }
-
-        static Settings of(AttentionOptions o) {
-            return new Settings(Method.ATTENTION, 2, o.baselineToken(), 0, o.maxBatchTokens(),
-                    LimeOptions.DEFAULT_KERNEL_WIDTH, LimeOptions.DEFAULT_RIDGE_ALPHA, true, FeatureSelection.none());
+        static Struct of(AttributionOptions o) {
+            return new Struct(o.method(), o.samples(), o.baselineToken(), o.seed(), o.maxBatchTokens(), o.kernelWidth(),
+                    o.ridgeAlpha(), o.reusePrefix(), o.selection());
         }
 
         MemorySegment write(Arena arena) {
@@ -84,7 +77,18 @@ final class NativeAttribution {
         }
     }
 
-    static List<Attribution> run(Target target, Settings settings, List<ScoredSequence> sequences) {
+    /** Attention reads the reward model's attention: a black-box function has none. */
+    static void requireModelFor(AttributionMethod method, Target target) {
+        if (method == AttributionMethod.ATTENTION && target instanceof FunctionTarget) {
+            throw new IllegalArgumentException("attention attribution needs a reward model, not a RewardFunction");
+        }
+    }
+
+    static List<Attribution> run(Target target, AttributionOptions options, List<ScoredSequence> sequences) {
+        return run(target, Struct.of(options), sequences);
+    }
+
+    static List<Attribution> run(Target target, Struct attribution, List<ScoredSequence> sequences) {
         Objects.requireNonNull(sequences, "sequences");
         List<ScoredSequence> batch = new ArrayList<>(sequences.size());
         for (int i = 0; i < sequences.size(); i++) {
@@ -121,7 +125,7 @@ final class NativeAttribution {
                 promptLengths.setAtIndex(ValueLayout.JAVA_LONG, i, s.promptLength());
                 responseLengths.setAtIndex(ValueLayout.JAVA_LONG, i, s.responseLength());
             }
-            MemorySegment options = settings.write(arena);
+            MemorySegment options = attribution.write(arena);
             MemorySegment values = arena.allocate(ValueLayout.JAVA_FLOAT, responseTokens);
             MemorySegment full = arena.allocate(ValueLayout.JAVA_FLOAT, b);
             MemorySegment baseline = arena.allocate(ValueLayout.JAVA_FLOAT, b);
@@ -136,9 +140,7 @@ final class NativeAttribution {
                     return null;
                 });
                 case FunctionTarget f -> {
-                    if (settings.method() == Method.ATTENTION) {
-                        throw new IllegalArgumentException("attention attribution needs a reward model, not a RewardFunction");
-                    }
+                    requireModelFor(attribution.method(), f);
                     ScoreUpcall upcall = new ScoreUpcall(f.function());
                     MemorySegment stub = densify_h.dfy_score_fn.allocate(upcall, arena);
                     int status = densify_h.dfy_attribute_callback(stub, MemorySegment.NULL, f.vocabSize(), tokens,
@@ -163,7 +165,7 @@ final class NativeAttribution {
                 offset += m;
                 out.add(new Attribution(v, full.getAtIndex(ValueLayout.JAVA_FLOAT, i),
                         baseline.getAtIndex(ValueLayout.JAVA_FLOAT, i), evaluations.getAtIndex(ValueLayout.JAVA_LONG, i),
-                        diagnostic.getAtIndex(ValueLayout.JAVA_FLOAT, i), settings.method()));
+                        diagnostic.getAtIndex(ValueLayout.JAVA_FLOAT, i), attribution.method()));
             }
             return List.copyOf(out);
         }

@@ -1,7 +1,7 @@
 package dev.densify.attribution;
 
 /**
- * A black-box scorer that {@link KernelShap} and {@link Lime} can explain instead of a
+ * A black-box scorer that SHAP and LIME ({@link Attributor#of(RewardFunction, int, AttributionOptions)}) can explain instead of a
  * {@link dev.densify.model.RewardModel}: the engine samples coalitions or perturbations natively
  * and calls this function back, on the thread that called {@code attribute}, with batches of
  * right-padded rows.

@@ -4,17 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.densify.attribution.AttentionCredit;
-import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.AttributionMethod;
+import dev.densify.attribution.AttributionOptions;
 import dev.densify.attribution.Attributor;
 import dev.densify.attribution.FeatureSelection;
-import dev.densify.attribution.KernelShap;
-import dev.densify.attribution.Lime;
-import dev.densify.attribution.LimeOptions;
-import dev.densify.attribution.Method;
 import dev.densify.attribution.ScoredSequence;
-import dev.densify.attribution.ShapOptions;
 import dev.densify.model.RewardModel;
 import dev.densify.text.AtomicFiles;
 import dev.densify.text.WordTokenizer;
@@ -117,7 +112,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--samples", paramLabel = "S",
             description = "SHAP coalitions / LIME perturbations per sequence (default: SHAP "
-                    + ShapOptions.DEFAULT_SAMPLES + ", LIME " + LimeOptions.DEFAULT_SAMPLES + ").")
+                    + AttributionOptions.DEFAULT_SHAP_SAMPLES + ", LIME " + AttributionOptions.DEFAULT_LIME_SAMPLES + ").")
     Integer samples;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
@@ -130,7 +125,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--max-batch-tokens", paramLabel = "N",
             description = "Memory budget of one forward in rows x positions (default: "
-                    + ShapOptions.DEFAULT_MAX_BATCH_TOKENS + ").")
+                    + AttributionOptions.DEFAULT_MAX_BATCH_TOKENS + ").")
     Long maxBatchTokens;
 
     @ArgGroup(exclusive = true)
@@ -150,10 +145,10 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Method> methods = methods();
+        List<AttributionMethod> methods = methods();
         FeatureSelection selection = FeatureSelection.none();
         if (shapSelection != null) {
-            if (!methods.contains(Method.SHAP)) {
+            if (!methods.contains(AttributionMethod.SHAP)) {
                 throw usage("--shap-selection applies to SHAP only; --method has no shap");
             }
             try {
@@ -176,9 +171,9 @@ final class AttributeCommand implements Callable<Integer> {
             main.configureEngine();
         }
         Path weights = task ? rewardModel.resolve(REWARD_FILE) : rewardModel;
-        Map<Method, List<Attribution>> results = new LinkedHashMap<>();
+        Map<AttributionMethod, List<Attribution>> results = new LinkedHashMap<>();
         try (RewardModel model = RewardModel.load(weights, main.device())) {
-            for (Method m : methods) {
+            for (AttributionMethod m : methods) {
                 attributors.add(attributor(m, model, baseline, selection));
             }
             List<ScoredSequence> sequences = items.stream().map(Item::sequence).toList();
@@ -201,36 +196,35 @@ final class AttributeCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private List<Method> methods() {
-        Set<Method> out = new LinkedHashSet<>();
+    private List<AttributionMethod> methods() {
+        Set<AttributionMethod> out = new LinkedHashSet<>();
         for (String name : methodNames) {
             try {
-                out.add(Method.parse(name));
+                out.add(AttributionMethod.parse(name));
             } catch (IllegalArgumentException e) {
                 throw usage("--method: " + e.getMessage());
+            }
+            if (!out.isEmpty() && !out.stream().allMatch(AttributionMethod::isAttribution)) {
+                throw usage("--method: sparse is no attribution method (it puts the whole score on the last token); "
+                        + "use shap, lime or attention");
             }
         }
         return List.copyOf(out);
     }
 
-    private Attributor attributor(Method method, RewardModel model, int baseline, FeatureSelection selection) {
+    private Attributor attributor(AttributionMethod method, RewardModel model, int baseline, FeatureSelection selection) {
         try {
-            return switch (method) {
-                case SHAP -> {
-                    ShapOptions o = ShapOptions.defaults().withBaselineToken(baseline).withSeed(seed).withSelection(selection);
-                    o = samples == null ? o : o.withSamples(samples);
-                    yield KernelShap.of(model, maxBatchTokens == null ? o : o.withMaxBatchTokens(maxBatchTokens));
-                }
-                case LIME -> {
-                    LimeOptions o = LimeOptions.defaults().withBaselineToken(baseline).withSeed(seed);
-                    o = samples == null ? o : o.withSamples(samples);
-                    yield Lime.of(model, maxBatchTokens == null ? o : o.withMaxBatchTokens(maxBatchTokens));
-                }
-                case ATTENTION -> {
-                    AttentionOptions o = AttentionOptions.defaults().withBaselineToken(baseline);
-                    yield AttentionCredit.of(model, maxBatchTokens == null ? o : o.withMaxBatchTokens(maxBatchTokens));
-                }
-            };
+            AttributionOptions o = AttributionOptions.defaults(method).withBaselineToken(baseline).withSeed(seed);
+            if (method == AttributionMethod.SHAP) {
+                o = o.withSelection(selection);
+            }
+            if (samples != null && method != AttributionMethod.ATTENTION) {
+                o = o.withSamples(samples);
+            }
+            if (maxBatchTokens != null) {
+                o = o.withMaxBatchTokens(maxBatchTokens);
+            }
+            return Attributor.of(model, o);
         } catch (IllegalArgumentException e) {
             String option = e.getMessage().startsWith("samples") ? "--samples"
                     : e.getMessage().startsWith("baselineToken") ? "--baseline-id" : "--max-batch-tokens";
@@ -404,7 +398,7 @@ final class AttributeCommand implements Callable<Integer> {
 
     // ---- outputs ------------------------------------------------------------------------------
 
-    private ObjectNode json(List<Item> items, Map<Method, List<Attribution>> results, int baseline) {
+    private ObjectNode json(List<Item> items, Map<AttributionMethod, List<Attribution>> results, int baseline) {
         ObjectNode root = Json.object();
         root.put("reward_model", rewardModel.toString());
         root.put("baseline_id", baseline);
@@ -441,7 +435,7 @@ final class AttributeCommand implements Callable<Integer> {
         return root;
     }
 
-    private void printText(List<Item> items, Map<Method, List<Attribution>> results) {
+    private void printText(List<Item> items, Map<AttributionMethod, List<Attribution>> results) {
         var out = main.out();
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
@@ -460,15 +454,15 @@ final class AttributeCommand implements Callable<Integer> {
         }
     }
 
-    private static String diagnostic(Method method, Attribution a) {
+    private static String diagnostic(AttributionMethod method, Attribution a) {
         return switch (method) {
             case SHAP -> String.format(Locale.ROOT, "std error %.4f", a.diagnostic());
             case LIME -> String.format(Locale.ROOT, "R² %.4f", a.diagnostic());
-            case ATTENTION -> "";
+            case ATTENTION, SPARSE -> "";
         };
     }
 
-    private void writeHtml(Path file, List<Item> items, Map<Method, List<Attribution>> results, int baseline) {
+    private void writeHtml(Path file, List<Item> items, Map<AttributionMethod, List<Attribution>> results, int baseline) {
         String html = AttributionHtml.render(rewardModel.getFileName() == null ? rewardModel.toString()
                 : rewardModel.getFileName().toString(), baseline, items, results);
         try {

@@ -1,7 +1,7 @@
 package dev.densify.cli;
 
 import dev.densify.attribution.Attribution;
-import dev.densify.attribution.Method;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.report.Html;
 
 import java.util.List;
@@ -20,7 +20,7 @@ final class AttributionHtml {
     }
 
     static String render(String model, int baseline, List<AttributeCommand.Item> items,
-                         Map<Method, List<Attribution>> results) {
+                         Map<AttributionMethod, List<Attribution>> results) {
         StringBuilder h = new StringBuilder(4096);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>densify attribution</title>\n<style>\n")
@@ -35,7 +35,7 @@ final class AttributionHtml {
                 .append(".meta{color:#666}\n</style>\n</head>\n<body>\n");
         h.append("<h1>Token attribution</h1>\n<p class=\"meta\">reward model ").append(escape(model))
                 .append(" · baseline token id ").append(baseline).append(" · methods ")
-                .append(escape(String.join(", ", results.keySet().stream().map(Method::id).toList()))).append("</p>\n");
+                .append(escape(String.join(", ", results.keySet().stream().map(AttributionMethod::id).toList()))).append("</p>\n");
         h.append("<p class=\"legend\">").append(swatch(-1, "negative")).append(swatch(0, "0")).append(swatch(1, "positive"))
                 .append(" <span style=\"border:none\">each row scaled by its largest |value|; grey: prompt (fixed)</span></p>\n");
         for (int i = 0; i < items.size(); i++) {

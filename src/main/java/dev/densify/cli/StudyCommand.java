@@ -1,6 +1,6 @@
 package dev.densify.cli;
 
-import dev.densify.shaping.Component;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.study.ObjectiveKind;
 import dev.densify.study.PpoObjectiveFactory;
 import dev.densify.study.Study;
@@ -137,8 +137,8 @@ final class StudyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--trials is required (or give trials in --study-config)");
         }
         try {
-            List<Component> components = methods != null ? StudyConfig.parseMethods(methods)
-                    : base != null ? base.components() : List.of(Component.values());
+            List<AttributionMethod> components = methods != null ? StudyConfig.parseMethods(methods)
+                    : base != null ? base.components() : List.of(AttributionMethod.values());
             ObjectiveKind kind = objective != null ? ObjectiveKind.parse(objective)
                     : base != null ? base.objective() : ObjectiveKind.FINAL;
             int n = trials != null ? trials : base.trials();

@@ -3,13 +3,13 @@ package dev.densify.rl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
 import dev.densify.model.Optimizer;
 import dev.densify.model.Policy;
 import dev.densify.model.PolicyOutput;
 import dev.densify.model.TokenBatch;
-import dev.densify.shaping.Component;
 import dev.densify.shaping.ShapingWeights;
 
 import java.io.IOException;
@@ -232,7 +232,7 @@ public final class PpoTrainer implements AutoCloseable {
                 tokens.add(task.tokenText().apply(batch.responses()[i][t]));
                 rewards.add(batch.rewards()[i][t]);
             }
-            for (Map.Entry<Component, float[][]> e : batch.attributions().entrySet()) {
+            for (Map.Entry<AttributionMethod, float[][]> e : batch.attributions().entrySet()) {
                 ArrayNode values = s.putArray(e.getKey().id());
                 for (float v : e.getValue()[i]) {
                     values.add(v);

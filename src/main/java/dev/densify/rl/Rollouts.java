@@ -1,18 +1,13 @@
 package dev.densify.rl;
 
-import dev.densify.attribution.AttentionCredit;
-import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.AttributionMethod;
+import dev.densify.attribution.AttributionOptions;
 import dev.densify.attribution.Attributor;
-import dev.densify.attribution.KernelShap;
-import dev.densify.attribution.Lime;
-import dev.densify.attribution.LimeOptions;
 import dev.densify.attribution.ScoredSequence;
-import dev.densify.attribution.ShapOptions;
 import dev.densify.model.Generation;
 import dev.densify.model.GenerationOptions;
 import dev.densify.model.Policy;
-import dev.densify.shaping.Component;
 import dev.densify.shaping.DenseRewardShaper;
 import dev.densify.shaping.ShapingWeights;
 
@@ -33,34 +28,33 @@ final class Rollouts {
     private final PpoTask task;
     private final PpoConfig config;
     private final DenseRewardShaper shaper;
-    private final Map<Component, Attributor> attributors = new EnumMap<>(Component.class);
+    private final Map<AttributionMethod, Attributor> attributors = new EnumMap<>(AttributionMethod.class);
 
     Rollouts(PpoTask task, PpoConfig config, ShapingWeights weights) {
         this.task = task;
         this.config = config;
         this.shaper = new DenseRewardShaper(weights);
-        for (Component c : weights.weights().keySet()) {
-            if (weights.weight(c) == 0) {
-                continue;
-            }
-            switch (c) {
-                case SHAP -> attributors.put(c, KernelShap.of(task.reward(), ShapOptions.defaults()
-                        .withSamples(config.shapSamples()).withSelection(config.shapSelection())
-                        .withBaselineToken(task.baselineToken()).withSeed(config.seed())
-                        .withMaxBatchTokens(config.maxBatchTokens())));
-                case LIME -> attributors.put(c, Lime.of(task.reward(), LimeOptions.defaults()
-                        .withSamples(config.limeSamples()).withBaselineToken(task.baselineToken())
-                        .withSeed(config.seed()).withMaxBatchTokens(config.maxBatchTokens())));
-                case ATTENTION -> attributors.put(c, AttentionCredit.of(task.reward(), AttentionOptions.defaults()
-                        .withBaselineToken(task.baselineToken()).withMaxBatchTokens(config.maxBatchTokens())));
-                case SPARSE -> { }
+        for (AttributionMethod m : weights.weights().keySet()) {
+            if (weights.weight(m) != 0 && m.isAttribution()) {
+                attributors.put(m, Attributor.of(task.reward(), attribution(m)));
             }
         }
     }
 
+    /** The options of a method: the samples, selection and seed of the PPO configuration. */
+    private AttributionOptions attribution(AttributionMethod m) {
+        AttributionOptions o = AttributionOptions.defaults(m).withBaselineToken(task.baselineToken())
+                .withMaxBatchTokens(config.maxBatchTokens());
+        return switch (m) {
+            case SHAP -> o.withSamples(config.shapSamples()).withSelection(config.shapSelection()).withSeed(config.seed());
+            case LIME -> o.withSamples(config.limeSamples()).withSeed(config.seed());
+            case ATTENTION, SPARSE -> o;
+        };
+    }
+
     /** One batch of rollouts with timings. */
     record Batch(int[][] prompts, int[][] responses, float[] scores, float[][] rewards,
-                 Map<Component, float[][]> attributions, double generateSeconds, double scoreSeconds,
+                 Map<AttributionMethod, float[][]> attributions, double generateSeconds, double scoreSeconds,
                  double attributeSeconds) {
 
         int[][] sequences() {
@@ -96,13 +90,13 @@ final class Rollouts {
         }
         float[] scores = task.reward().score(scored);
         long t2 = System.nanoTime();
-        Map<Component, float[][]> attributions = attribute(prompts, words);
+        Map<AttributionMethod, float[][]> attributions = attribute(prompts, words);
         long t3 = System.nanoTime();
         float[][] rewards = new float[n][];
         for (int i = 0; i < n; i++) {
             int length = g.tokens()[i].length;
-            Map<Component, float[]> perToken = new EnumMap<>(Component.class);
-            for (Map.Entry<Component, float[][]> e : attributions.entrySet()) {
+            Map<AttributionMethod, float[]> perToken = new EnumMap<>(AttributionMethod.class);
+            for (Map.Entry<AttributionMethod, float[][]> e : attributions.entrySet()) {
                 perToken.put(e.getKey(), Arrays.copyOf(e.getValue()[i], length));  // stop token: 0
             }
             rewards[i] = shaper.shape(scores[i], perToken, length);
@@ -112,8 +106,8 @@ final class Rollouts {
     }
 
     /** Per method, per rollout, one value per response word (empty responses get none). */
-    Map<Component, float[][]> attribute(int[][] prompts, int[][] words) {
-        Map<Component, float[][]> out = new EnumMap<>(Component.class);
+    Map<AttributionMethod, float[][]> attribute(int[][] prompts, int[][] words) {
+        Map<AttributionMethod, float[][]> out = new EnumMap<>(AttributionMethod.class);
         List<ScoredSequence> sequences = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < prompts.length; i++) {
@@ -122,7 +116,7 @@ final class Rollouts {
                 rows.add(i);
             }
         }
-        for (Map.Entry<Component, Attributor> e : attributors.entrySet()) {
+        for (Map.Entry<AttributionMethod, Attributor> e : attributors.entrySet()) {
             float[][] values = new float[prompts.length][0];
             if (!sequences.isEmpty()) {
                 List<Attribution> a = e.getValue().attribute(sequences);

@@ -1,5 +1,7 @@
 package dev.densify.shaping;
 
+import dev.densify.attribution.AttributionMethod;
+
 import java.util.Map;
 import java.util.Objects;
 
@@ -77,7 +79,7 @@ public final class DenseRewardShaper {
      * @throws IllegalArgumentException when R is not finite, a weighted component's scores are
      *                                  missing, or a length differs
      */
-    public float[] shape(double reward, Map<Component, float[]> scores, int length) {
+    public float[] shape(double reward, Map<AttributionMethod, float[]> scores, int length) {
         Objects.requireNonNull(scores, "scores");
         if (!Double.isFinite(reward)) {
             throw new IllegalArgumentException("sequence reward must be finite, got " + reward);
@@ -86,12 +88,12 @@ public final class DenseRewardShaper {
             throw new IllegalArgumentException("a response has no token to credit (length " + length + ")");
         }
         double[] dense = new double[length];
-        for (Map.Entry<Component, Double> e : weights.weights().entrySet()) {
+        for (Map.Entry<AttributionMethod, Double> e : weights.weights().entrySet()) {
             double w = e.getValue();
             if (w == 0) {
                 continue;
             }
-            if (e.getKey() == Component.SPARSE) {
+            if (e.getKey() == AttributionMethod.SPARSE) {
                 dense[length - 1] += w;
                 continue;
             }

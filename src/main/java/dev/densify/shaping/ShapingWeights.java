@@ -1,15 +1,17 @@
 package dev.densify.shaping;
 
+import dev.densify.attribution.AttributionMethod;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.StringJoiner;
 
 /**
- * Blend weights w on the probability simplex over {@link Component}s: every weight finite and
+ * Blend weights w on the probability simplex over {@link AttributionMethod}s: every weight finite and
  * non-negative, and their sum 1 within {@link #TOLERANCE}. Components not named weigh 0.
  */
-public record ShapingWeights(Map<Component, Double> weights) {
+public record ShapingWeights(Map<AttributionMethod, Double> weights) {
 
     /** How far the sum of the weights may be from 1. */
     public static final double TOLERANCE = 1e-6;
@@ -18,9 +20,9 @@ public record ShapingWeights(Map<Component, Double> weights) {
         if (weights == null || weights.isEmpty()) {
             throw new IllegalArgumentException("shaping weights must name at least one component");
         }
-        EnumMap<Component, Double> copy = new EnumMap<>(Component.class);
+        EnumMap<AttributionMethod, Double> copy = new EnumMap<>(AttributionMethod.class);
         double sum = 0;
-        for (Map.Entry<Component, Double> e : weights.entrySet()) {
+        for (Map.Entry<AttributionMethod, Double> e : weights.entrySet()) {
             if (e.getKey() == null) {
                 throw new IllegalArgumentException("shaping weights name a null component");
             }
@@ -38,7 +40,7 @@ public record ShapingWeights(Map<Component, Double> weights) {
     }
 
     /** All weight on one component. */
-    public static ShapingWeights only(Component component) {
+    public static ShapingWeights only(AttributionMethod component) {
         return new ShapingWeights(Map.of(component, 1.0));
     }
 
@@ -51,13 +53,13 @@ public record ShapingWeights(Map<Component, Double> weights) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("shaping weights are empty (expected e.g. sparse=0.5,shap=0.5)");
         }
-        EnumMap<Component, Double> map = new EnumMap<>(Component.class);
+        EnumMap<AttributionMethod, Double> map = new EnumMap<>(AttributionMethod.class);
         for (String part : text.split(",")) {
             int eq = part.indexOf('=');
             if (eq < 0) {
                 throw new IllegalArgumentException("'" + part.strip() + "' is not of the form component=weight");
             }
-            Component c = Component.parse(part.substring(0, eq));
+            AttributionMethod c = AttributionMethod.parse(part.substring(0, eq));
             if (map.containsKey(c)) {
                 throw new IllegalArgumentException("component " + c.id() + " is given twice");
             }
@@ -72,7 +74,7 @@ public record ShapingWeights(Map<Component, Double> weights) {
     }
 
     /** The weight of a component (0 when not named). */
-    public double weight(Component component) {
+    public double weight(AttributionMethod component) {
         return weights.getOrDefault(component, 0.0);
     }
 

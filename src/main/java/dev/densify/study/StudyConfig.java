@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.bo.BoxDimension;
 import dev.densify.bo.BoxSpace;
 import dev.densify.bo.ProductSpace;
 import dev.densify.bo.SearchSpace;
 import dev.densify.bo.SimplexSpace;
-import dev.densify.shaping.Component;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ import java.util.TreeMap;
  *                          training configuration's hash…), recorded so that a resumed study is
  *                          checked to run the same inner problem; keys sorted; may be empty
  */
-public record StudyConfig(List<Component> components, List<ExtraDimension> extras, ObjectiveKind objective,
+public record StudyConfig(List<AttributionMethod> components, List<ExtraDimension> extras, ObjectiveKind objective,
                           int trials, int parallel, int seedsPerTrial, int initialDesignSize, long seed,
                           Map<String, String> objectiveSettings) {
 
@@ -108,8 +108,8 @@ public record StudyConfig(List<Component> components, List<ExtraDimension> extra
             throw new IllegalArgumentException("a study blends at least 2 methods, got "
                     + (components == null ? 0 : components.size()) + " (known: sparse, shap, lime, attention)");
         }
-        Set<Component> seen = new HashSet<>();
-        for (Component c : components) {
+        Set<AttributionMethod> seen = new HashSet<>();
+        for (AttributionMethod c : components) {
             if (c == null) {
                 throw new IllegalArgumentException("methods must not be null");
             }
@@ -161,7 +161,7 @@ public record StudyConfig(List<Component> components, List<ExtraDimension> extra
      * seed, the automatic initial design, seed 0.
      */
     public static StudyConfig defaults(int trials) {
-        return new StudyConfig(List.of(Component.values()), List.of(), ObjectiveKind.FINAL, trials, 1, 1, 0, 0,
+        return new StudyConfig(List.of(AttributionMethod.values()), List.of(), ObjectiveKind.FINAL, trials, 1, 1, 0, 0,
                 Map.of());
     }
 
@@ -170,11 +170,11 @@ public record StudyConfig(List<Component> components, List<ExtraDimension> extra
      *
      * @throws IllegalArgumentException naming an unknown method
      */
-    public static List<Component> parseMethods(String text) {
+    public static List<AttributionMethod> parseMethods(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("no methods given (known: sparse, shap, lime, attention)");
         }
-        List<Component> out = new ArrayList<>();
+        List<AttributionMethod> out = new ArrayList<>();
         for (String part : text.split(",")) {
             out.add(parseMethod(part));
         }
@@ -182,16 +182,16 @@ public record StudyConfig(List<Component> components, List<ExtraDimension> extra
     }
 
     /** One method name; the message names an unknown one and lists the known. */
-    public static Component parseMethod(String name) {
+    public static AttributionMethod parseMethod(String name) {
         try {
-            return Component.parse(name);
+            return AttributionMethod.parse(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown method '" + (name == null ? null : name.strip())
                     + "' (known: sparse, shap, lime, attention)", e);
         }
     }
 
-    public StudyConfig withComponents(List<Component> components) {
+    public StudyConfig withComponents(List<AttributionMethod> components) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
                 objectiveSettings);
     }
@@ -238,7 +238,7 @@ public record StudyConfig(List<Component> components, List<ExtraDimension> extra
 
     /** The component ids, in order. */
     public List<String> componentIds() {
-        return components.stream().map(Component::id).toList();
+        return components.stream().map(AttributionMethod::id).toList();
     }
 
     /**
@@ -368,7 +368,7 @@ public record StudyConfig(List<Component> components, List<ExtraDimension> extra
             }
         }
         StudyConfig d = defaults(1);
-        List<Component> components = d.components();
+        List<AttributionMethod> components = d.components();
         if (root.has("components")) {
             JsonNode a = root.get("components");
             if (a.isTextual()) {

@@ -1,6 +1,6 @@
 package dev.densify.study;
 
-import dev.densify.shaping.Component;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.shaping.ShapingWeights;
 
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ import java.util.OptionalDouble;
  *
  * @param number         the trial's number in the study (0, 1, …)
  * @param parameters     the candidate, by name, in the search space's order: the blend weight of
- *                       each blended component by {@link Component#id()} (on the simplex: ≥ 0,
+ *                       each blended component by {@link AttributionMethod#id()} (on the simplex: ≥ 0,
  *                       summing to 1), then extras such as {@value StudyConfig#KL_COEF} and
  *                       {@value StudyConfig#LEARNING_RATE} when the study searches them (unmodifiable)
  * @param seed           the seed of every random choice of this run (a trial with several seeds
@@ -42,8 +42,8 @@ public record TrialSpec(int number, Map<String, Double> parameters, long seed, P
      * @throws IllegalArgumentException when the named weights are not on the simplex
      */
     public ShapingWeights weights() {
-        EnumMap<Component, Double> w = new EnumMap<>(Component.class);
-        for (Component c : Component.values()) {
+        EnumMap<AttributionMethod, Double> w = new EnumMap<>(AttributionMethod.class);
+        for (AttributionMethod c : AttributionMethod.values()) {
             Double v = parameters.get(c.id());
             if (v != null) {
                 w.put(c, Math.max(0, v));

@@ -36,7 +36,7 @@ class AttentionCreditTest {
                     batch.add(new ScoredSequence(Fixtures.tokens(random, random.nextInt(5), 0, 40),
                             Fixtures.tokens(random, 1 + random.nextInt(12), 0, 40)));
                 }
-                AttentionCredit attention = AttentionCredit.of(model, AttentionOptions.defaults().withBaselineToken(3));
+                Attributor attention = Attributor.of(model, AttributionOptions.attention().withBaselineToken(3));
                 List<Attribution> results = attention.attribute(batch);
                 for (int i = 0; i < batch.size(); i++) {
                     ScoredSequence s = batch.get(i);
@@ -61,7 +61,7 @@ class AttentionCreditTest {
                     }
                     assertEquals(2, a.evaluations());
                     assertEquals(0f, a.diagnostic());
-                    assertEquals(Method.ATTENTION, a.method());
+                    assertEquals(AttributionMethod.ATTENTION, a.method());
                     checked++;
                 }
                 assertEquals(results, attention.attribute(batch), "reproducible");

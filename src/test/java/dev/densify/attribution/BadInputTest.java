@@ -59,8 +59,8 @@ class BadInputTest {
 
     /** After a failure the engine still attributes, through both paths. */
     private static void stillWorks() {
-        Attribution a = KernelShap.of(model, ShapOptions.defaults().withSamples(14)).attribute(GOOD);
-        Attribution b = KernelShap.of(Fixtures.function(model), VOCAB, ShapOptions.defaults().withSamples(14)).attribute(GOOD);
+        Attribution a = Attributor.of(model, AttributionOptions.kernelShap().withSamples(14)).attribute(GOOD);
+        Attribution b = Attributor.of(Fixtures.function(model), VOCAB, AttributionOptions.kernelShap().withSamples(14)).attribute(GOOD);
         Fixtures.assertSameResult(a, b, 1e-5, "after a failure");
     }
 
@@ -71,29 +71,35 @@ class BadInputTest {
         int max = Attributor.MAX_SAMPLES;
         assertEquals(densify_h.DFY_MAX_SAMPLES(), max);
         for (int samples : new int[]{1, 0, -3, max + 1, Integer.MAX_VALUE}) {
-            assertFails(IllegalArgumentException.class, () -> ShapOptions.defaults().withSamples(samples),
+            assertFails(IllegalArgumentException.class, () -> AttributionOptions.kernelShap().withSamples(samples),
                     "samples must be in [2, " + max + "]", "got " + samples);
-            assertFails(IllegalArgumentException.class, () -> LimeOptions.defaults().withSamples(samples), "samples");
+            assertFails(IllegalArgumentException.class, () -> AttributionOptions.lime().withSamples(samples), "samples");
         }
-        ShapOptions.defaults().withSamples(2);
-        ShapOptions.defaults().withSamples(max);
-        assertFails(IllegalArgumentException.class, () -> ShapOptions.defaults().withBaselineToken(-1), "baselineToken");
-        assertFails(IllegalArgumentException.class, () -> ShapOptions.defaults().withMaxBatchTokens(0), "maxBatchTokens");
-        assertFails(IllegalArgumentException.class, () -> AttentionOptions.defaults().withMaxBatchTokens(-1), "maxBatchTokens");
-        assertFails(IllegalArgumentException.class, () -> AttentionOptions.defaults().withBaselineToken(-2), "baselineToken");
+        AttributionOptions.kernelShap().withSamples(2);
+        AttributionOptions.kernelShap().withSamples(max);
+        assertFails(IllegalArgumentException.class, () -> AttributionOptions.kernelShap().withBaselineToken(-1), "baselineToken");
+        assertFails(IllegalArgumentException.class, () -> AttributionOptions.kernelShap().withMaxBatchTokens(0), "maxBatchTokens");
+        assertFails(IllegalArgumentException.class, () -> AttributionOptions.attention().withMaxBatchTokens(-1), "maxBatchTokens");
+        assertFails(IllegalArgumentException.class, () -> AttributionOptions.attention().withBaselineToken(-2), "baselineToken");
         for (double width : new double[]{0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertFails(IllegalArgumentException.class, () -> LimeOptions.defaults().withKernelWidth(width), "kernelWidth");
+            assertFails(IllegalArgumentException.class, () -> AttributionOptions.lime().withKernelWidth(width), "kernelWidth");
         }
         for (double alpha : new double[]{-0.1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertFails(IllegalArgumentException.class, () -> LimeOptions.defaults().withRidgeAlpha(alpha), "ridgeAlpha");
+            assertFails(IllegalArgumentException.class, () -> AttributionOptions.lime().withRidgeAlpha(alpha), "ridgeAlpha");
         }
-        LimeOptions.defaults().withRidgeAlpha(0);
-        assertFails(IllegalArgumentException.class, () -> KernelShap.of(Fixtures.function(model), 0,
-                ShapOptions.defaults()), "vocabSize");
-        assertFails(IllegalArgumentException.class, () -> Method.parse("gradient"), "unknown attribution method 'gradient'",
+        AttributionOptions.lime().withRidgeAlpha(0);
+        assertFails(IllegalArgumentException.class, () -> Attributor.of(Fixtures.function(model), 0,
+                AttributionOptions.kernelShap()), "vocabSize");
+        assertFails(IllegalArgumentException.class, () -> AttributionMethod.parse("gradient"), "unknown attribution method 'gradient'",
                 "shap, lime, attention");
-        assertEquals(Method.LIME, Method.parse(" LIME "));
-        assertFails(NullPointerException.class, () -> ShapOptions.defaults().withSelection(null), "selection");
+        assertEquals(AttributionMethod.LIME, AttributionMethod.parse(" LIME "));
+        assertFails(IllegalArgumentException.class, () -> AttributionOptions.defaults(AttributionMethod.SPARSE),
+                "sparse has no attributor");
+        assertFails(IllegalArgumentException.class, () -> AttributionOptions.lime().withSelection(FeatureSelection.bic()),
+                "applies to SHAP only");
+        assertFails(IllegalArgumentException.class, () -> Attributor.of(Fixtures.function(model), 8,
+                AttributionOptions.attention()), "attention attribution needs a reward model");
+        assertFails(NullPointerException.class, () -> AttributionOptions.kernelShap().withSelection(null), "selection");
         for (int k : new int[]{0, -1, Integer.MIN_VALUE}) {
             assertFails(IllegalArgumentException.class, () -> FeatureSelection.top(k), "k >= 1", "got " + k);
         }
@@ -116,7 +122,7 @@ class BadInputTest {
         NativeAttribution.Target modelTarget = new NativeAttribution.ModelTarget(model);
         NativeAttribution.Target functionTarget = new NativeAttribution.FunctionTarget(Fixtures.function(model), VOCAB);
         for (NativeAttribution.Target target : List.of(modelTarget, functionTarget)) {
-            for (Method method : List.of(Method.SHAP, Method.LIME)) {
+            for (AttributionMethod method : List.of(AttributionMethod.SHAP, AttributionMethod.LIME)) {
                 for (long samples : new long[]{1, 0, -1, Attributor.MAX_SAMPLES + 1L}) {
                     assertFails(InvalidArgumentException.class, () -> NativeAttribution.run(target,
                             settings(method, samples, 0, 100, 25, 1), List.of(GOOD)),
@@ -128,18 +134,18 @@ class BadInputTest {
                         settings(method, 10, VOCAB, 100, 25, 1), List.of(GOOD)), "baseline_token must be in [0, " + VOCAB + ")");
             }
             assertFails(InvalidArgumentException.class, () -> NativeAttribution.run(target,
-                    settings(Method.LIME, 10, 0, 100, 0, 1), List.of(GOOD)), "lime_kernel_width");
+                    settings(AttributionMethod.LIME, 10, 0, 100, 0, 1), List.of(GOOD)), "lime_kernel_width");
             assertFails(InvalidArgumentException.class, () -> NativeAttribution.run(target,
-                    settings(Method.LIME, 10, 0, 100, 25, -1), List.of(GOOD)), "ridge_alpha");
+                    settings(AttributionMethod.LIME, 10, 0, 100, 25, -1), List.of(GOOD)), "ridge_alpha");
         }
         assertFails(IllegalArgumentException.class, () -> NativeAttribution.run(functionTarget,
-                settings(Method.ATTENTION, 10, 0, 100, 25, 1), List.of(GOOD)), "attention", "reward model");
+                settings(AttributionMethod.ATTENTION, 10, 0, 100, 25, 1), List.of(GOOD)), "attention", "reward model");
         stillWorks();
     }
 
-    private static NativeAttribution.Settings settings(Method method, long samples, long baseline, long maxBatchTokens,
+    private static NativeAttribution.Struct settings(AttributionMethod method, long samples, long baseline, long maxBatchTokens,
                                                        double width, double alpha) {
-        return new NativeAttribution.Settings(method, samples, baseline, 1, maxBatchTokens, width, alpha, true,
+        return new NativeAttribution.Struct(method, samples, baseline, 1, maxBatchTokens, width, alpha, true,
                 FeatureSelection.none());
     }
 
@@ -153,7 +159,7 @@ class BadInputTest {
         assertFails(IllegalArgumentException.class, () -> new ScoredSequence(new int[]{1}, new int[]{2, -7}),
                 "response token 1 has a negative id -7");
         assertThrows(NullPointerException.class, () -> new ScoredSequence(null, new int[]{1}));
-        KernelShap shap = KernelShap.of(model, ShapOptions.defaults());
+        Attributor shap = Attributor.of(model, AttributionOptions.kernelShap());
         assertThrows(NullPointerException.class, () -> shap.attribute((List<ScoredSequence>) null));
         List<ScoredSequence> withNull = new ArrayList<>(List.of(GOOD));
         withNull.add(null);
@@ -167,10 +173,10 @@ class BadInputTest {
 
     @Test
     void idsOutsideTheVocabularyOrContext() {
-        List<Attributor> attributors = List.of(KernelShap.of(model, ShapOptions.defaults()),
-                Lime.of(model, LimeOptions.defaults()), AttentionCredit.of(model, AttentionOptions.defaults()),
-                KernelShap.of(Fixtures.function(model), VOCAB, ShapOptions.defaults()),
-                Lime.of(Fixtures.function(model), VOCAB, LimeOptions.defaults()));
+        List<Attributor> attributors = List.of(Attributor.of(model, AttributionOptions.kernelShap()),
+                Attributor.of(model, AttributionOptions.lime()), Attributor.of(model, AttributionOptions.attention()),
+                Attributor.of(Fixtures.function(model), VOCAB, AttributionOptions.kernelShap()),
+                Attributor.of(Fixtures.function(model), VOCAB, AttributionOptions.lime()));
         for (Attributor a : attributors) {
             assertFails(InvalidArgumentException.class, () -> a.attribute(List.of(GOOD,
                     new ScoredSequence(new int[]{1}, new int[]{2, VOCAB}))),
@@ -183,10 +189,10 @@ class BadInputTest {
             assertFails(InvalidArgumentException.class, () -> a.attribute(new int[context], new int[]{1}),
                     "sequence 0 of " + (context + 1) + " tokens is longer than the context of " + context);
         }
-        assertFails(InvalidArgumentException.class, () -> KernelShap.of(model, ShapOptions.defaults().withBaselineToken(VOCAB))
+        assertFails(InvalidArgumentException.class, () -> Attributor.of(model, AttributionOptions.kernelShap().withBaselineToken(VOCAB))
                 .attribute(GOOD), "baseline_token");
-        assertFails(InvalidArgumentException.class, () -> KernelShap.of(Fixtures.function(model), 12,
-                ShapOptions.defaults()).attribute(GOOD), "outside the vocabulary [0, 12)");
+        assertFails(InvalidArgumentException.class, () -> Attributor.of(Fixtures.function(model), 12,
+                AttributionOptions.kernelShap()).attribute(GOOD), "outside the vocabulary [0, 12)");
         stillWorks();
     }
 
@@ -209,7 +215,7 @@ class BadInputTest {
     private static void raw(long[] tokens, long[] promptLengths, long[] responseLengths) {
         Native.load();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment options = new NativeAttribution.Settings(Method.SHAP, 10, 0, 0, 100, 25, 1, true,
+            MemorySegment options = new NativeAttribution.Struct(AttributionMethod.SHAP, 10, 0, 0, 100, 25, 1, true,
                     FeatureSelection.none()).write(arena);
             MemorySegment stub = densify_h.dfy_score_fn.allocate((user, ids, mask, batch, seqLen, out) -> {
                 out.reinterpret(batch * Float.BYTES).fill((byte) 0);
@@ -238,8 +244,8 @@ class BadInputTest {
                 out[out.length - 1] = bad;
                 return out;
             };
-            for (Attributor a : List.of(KernelShap.of(function, VOCAB, ShapOptions.defaults()),
-                    Lime.of(function, VOCAB, LimeOptions.defaults()))) {
+            for (Attributor a : List.of(Attributor.of(function, VOCAB, AttributionOptions.kernelShap()),
+                    Attributor.of(function, VOCAB, AttributionOptions.lime()))) {
                 CallbackException e = assertFails(CallbackException.class, () -> a.attribute(GOOD),
                         "dfy_attribute_callback", "non-finite score");
                 assertEquals(densify_h.DFY_ERR_CALLBACK(), e.status());
@@ -257,8 +263,8 @@ class BadInputTest {
             calls.incrementAndGet();
             throw boom;
         };
-        for (Attributor a : List.of(KernelShap.of(throwing, VOCAB, ShapOptions.defaults()),
-                Lime.of(throwing, VOCAB, LimeOptions.defaults()))) {
+        for (Attributor a : List.of(Attributor.of(throwing, VOCAB, AttributionOptions.kernelShap()),
+                Attributor.of(throwing, VOCAB, AttributionOptions.lime()))) {
             int before = calls.get();
             CallbackException e = assertFails(CallbackException.class, () -> a.attribute(GOOD),
                     "dfy_attribute_callback", "the RewardFunction threw java.lang.IllegalStateException: boom");
@@ -267,9 +273,9 @@ class BadInputTest {
         }
         // Errors too (an exception of any kind must not escape the upcall).
         OutOfMemoryError oom = new OutOfMemoryError("simulated");
-        CallbackException e = assertThrows(CallbackException.class, () -> KernelShap.of((ids, mask) -> {
+        CallbackException e = assertThrows(CallbackException.class, () -> Attributor.of((ids, mask) -> {
             throw oom;
-        }, VOCAB, ShapOptions.defaults()).attribute(GOOD));
+        }, VOCAB, AttributionOptions.kernelShap()).attribute(GOOD));
         assertSame(oom, e.getCause());
         stillWorks();
     }
@@ -284,12 +290,12 @@ class BadInputTest {
             }
             return Fixtures.function(model).score(ids, mask);
         };
-        KernelShap shap = KernelShap.of(flaky, VOCAB, ShapOptions.defaults().withSamples(14).withMaxBatchTokens(6));
+        Attributor shap = Attributor.of(flaky, VOCAB, AttributionOptions.kernelShap().withSamples(14).withMaxBatchTokens(6));
         CallbackException e = assertThrows(CallbackException.class, () -> shap.attribute(GOOD));
         assertTrue(e.getCause() instanceof ArithmeticException, String.valueOf(e.getCause()));
         assertEquals(5, calls.get());
         Attribution again = shap.attribute(GOOD); // calls 6.. succeed: the same attributor works afterwards
-        Fixtures.assertSameResult(KernelShap.of(model, ShapOptions.defaults().withSamples(14)).attribute(GOOD), again,
+        Fixtures.assertSameResult(Attributor.of(model, AttributionOptions.kernelShap().withSamples(14)).attribute(GOOD), again,
                 1e-5, "after the failure");
     }
 
@@ -299,15 +305,15 @@ class BadInputTest {
         RewardFunction shorter = (ids, mask) -> Arrays.copyOf(exact.score(ids, mask), ids.length - 1);
         RewardFunction longer = (ids, mask) -> Arrays.copyOf(exact.score(ids, mask), ids.length + 2);
         RewardFunction nothing = (ids, mask) -> null;
-        for (Attributor a : List.of(KernelShap.of(shorter, VOCAB, ShapOptions.defaults()),
-                Lime.of(shorter, VOCAB, LimeOptions.defaults()))) {
+        for (Attributor a : List.of(Attributor.of(shorter, VOCAB, AttributionOptions.kernelShap()),
+                Attributor.of(shorter, VOCAB, AttributionOptions.lime()))) {
             CallbackException e = assertFails(CallbackException.class, () -> a.attribute(GOOD),
                     "dfy_attribute_callback: the RewardFunction returned", "scores for a batch of");
             assertTrue(e.getCause() instanceof IllegalStateException);
         }
-        assertFails(CallbackException.class, () -> KernelShap.of(longer, VOCAB, ShapOptions.defaults()).attribute(GOOD),
+        assertFails(CallbackException.class, () -> Attributor.of(longer, VOCAB, AttributionOptions.kernelShap()).attribute(GOOD),
                 "scores for a batch of");
-        assertFails(CallbackException.class, () -> KernelShap.of(nothing, VOCAB, ShapOptions.defaults()).attribute(GOOD),
+        assertFails(CallbackException.class, () -> Attributor.of(nothing, VOCAB, AttributionOptions.kernelShap()).attribute(GOOD),
                 "returned null");
         stillWorks();
     }
@@ -315,10 +321,10 @@ class BadInputTest {
     @Test
     void closedModel() {
         RewardModel m = Fixtures.reward(dir, Fixtures.SMALL, 52);
-        KernelShap shap = KernelShap.of(m, ShapOptions.defaults());
+        Attributor shap = Attributor.of(m, AttributionOptions.kernelShap());
         m.close();
         assertFails(IllegalStateException.class, () -> shap.attribute(GOOD), "RewardModel is closed");
-        assertFails(IllegalStateException.class, () -> AttentionCredit.of(m, AttentionOptions.defaults()).attribute(GOOD),
+        assertFails(IllegalStateException.class, () -> Attributor.of(m, AttributionOptions.attention()).attribute(GOOD),
                 "closed");
     }
 }

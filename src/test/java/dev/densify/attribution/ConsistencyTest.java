@@ -51,19 +51,19 @@ class ConsistencyTest {
 
     private static List<Attributor> attributors(long maxBatchTokens, boolean reuse) {
         return List.of(
-                KernelShap.of(model, ShapOptions.defaults().withSamples(60).withBaselineToken(4).withSeed(9)
+                Attributor.of(model, AttributionOptions.kernelShap().withSamples(60).withBaselineToken(4).withSeed(9)
                         .withMaxBatchTokens(maxBatchTokens).withReusePrefix(reuse)),
-                KernelShap.of(model, ShapOptions.defaults().withSamples(510).withBaselineToken(4)
+                Attributor.of(model, AttributionOptions.kernelShap().withSamples(510).withBaselineToken(4)
                         .withMaxBatchTokens(maxBatchTokens).withReusePrefix(reuse)),
-                Lime.of(model, LimeOptions.defaults().withSamples(300).withBaselineToken(4).withSeed(3)
+                Attributor.of(model, AttributionOptions.lime().withSamples(300).withBaselineToken(4).withSeed(3)
                         .withMaxBatchTokens(maxBatchTokens).withReusePrefix(reuse)),
-                AttentionCredit.of(model, AttentionOptions.defaults().withBaselineToken(4).withMaxBatchTokens(maxBatchTokens)));
+                Attributor.of(model, AttributionOptions.attention().withBaselineToken(4).withMaxBatchTokens(maxBatchTokens)));
     }
 
     @Test
     void batchedEqualsOneAtATime() {
         double worst = 0;
-        for (Attributor attributor : attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
+        for (Attributor attributor : attributors(AttributionOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
             List<Attribution> batched = attributor.attribute(sequences);
             assertEquals(sequences.size(), batched.size());
             for (int i = 0; i < sequences.size(); i++) {
@@ -84,12 +84,12 @@ class ConsistencyTest {
     @Test
     void prefixReuseAndTinyBatchesChangeNoNumber() {
         double worst = 0;
-        List<Attributor> reference = attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true);
+        List<Attributor> reference = attributors(AttributionOptions.DEFAULT_MAX_BATCH_TOKENS, true);
         List<List<Attribution>> expected = new ArrayList<>();
         for (Attributor a : reference) {
             expected.add(a.attribute(sequences));
         }
-        for (long budget : new long[]{ShapOptions.DEFAULT_MAX_BATCH_TOKENS, 37, 1}) {
+        for (long budget : new long[]{AttributionOptions.DEFAULT_MAX_BATCH_TOKENS, 37, 1}) {
             // one row per forward is slow: there, the sequences from index 2 on (still hundreds of forwards)
             int from = budget == 1 ? 2 : 0;
             for (boolean reuse : new boolean[]{true, false}) {
@@ -121,7 +121,7 @@ class ConsistencyTest {
             for (int k = 0; k < expected.size(); k++) {
                 for (int i = 0; i < sequences.size(); i++) {
                     assertSameResult(expected.get(k).get(i), actual.get(k).get(i), 1e-5,
-                            attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true).get(k) + ", " + threads
+                            attributors(AttributionOptions.DEFAULT_MAX_BATCH_TOKENS, true).get(k) + ", " + threads
                                     + " threads, sequence " + i);
                 }
             }
@@ -130,7 +130,7 @@ class ConsistencyTest {
 
     private static List<List<Attribution>> attributeAll() {
         List<List<Attribution>> out = new ArrayList<>();
-        for (Attributor a : attributors(ShapOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
+        for (Attributor a : attributors(AttributionOptions.DEFAULT_MAX_BATCH_TOKENS, true)) {
             out.add(a.attribute(sequences));
         }
         return out;
@@ -141,13 +141,13 @@ class ConsistencyTest {
         RewardFunction function = Fixtures.function(model);
         int vocab = Fixtures.SMALL.vocabSize();
         double worst = 0;
-        for (long budget : new long[]{ShapOptions.DEFAULT_MAX_BATCH_TOKENS, 50}) {
-            ShapOptions shap = ShapOptions.defaults().withSamples(100).withBaselineToken(4).withSeed(2).withMaxBatchTokens(budget);
-            LimeOptions lime = LimeOptions.defaults().withSamples(200).withBaselineToken(4).withSeed(2).withMaxBatchTokens(budget);
-            List<Attribution> a = KernelShap.of(model, shap).attribute(sequences);
-            List<Attribution> b = KernelShap.of(function, vocab, shap).attribute(sequences);
-            List<Attribution> c = Lime.of(model, lime).attribute(sequences);
-            List<Attribution> d = Lime.of(function, vocab, lime).attribute(sequences);
+        for (long budget : new long[]{AttributionOptions.DEFAULT_MAX_BATCH_TOKENS, 50}) {
+            AttributionOptions shap = AttributionOptions.kernelShap().withSamples(100).withBaselineToken(4).withSeed(2).withMaxBatchTokens(budget);
+            AttributionOptions lime = AttributionOptions.lime().withSamples(200).withBaselineToken(4).withSeed(2).withMaxBatchTokens(budget);
+            List<Attribution> a = Attributor.of(model, shap).attribute(sequences);
+            List<Attribution> b = Attributor.of(function, vocab, shap).attribute(sequences);
+            List<Attribution> c = Attributor.of(model, lime).attribute(sequences);
+            List<Attribution> d = Attributor.of(function, vocab, lime).attribute(sequences);
             for (int i = 0; i < sequences.size(); i++) {
                 assertSameResult(a.get(i), b.get(i), 1e-5, "SHAP sequence " + i);
                 assertSameResult(c.get(i), d.get(i), 1e-5, "LIME sequence " + i);
@@ -160,10 +160,10 @@ class ConsistencyTest {
     /** The same seed gives bit-identical results; another seed gives other samples. */
     @Test
     void deterministicPerSeed() {
-        ShapOptions options = ShapOptions.defaults().withSamples(40).withBaselineToken(4).withSeed(77);
-        List<Attribution> first = KernelShap.of(model, options).attribute(sequences);
-        assertEquals(first, KernelShap.of(model, options).attribute(sequences));
-        List<Attribution> other = KernelShap.of(model, options.withSeed(78)).attribute(sequences);
+        AttributionOptions options = AttributionOptions.kernelShap().withSamples(40).withBaselineToken(4).withSeed(77);
+        List<Attribution> first = Attributor.of(model, options).attribute(sequences);
+        assertEquals(first, Attributor.of(model, options).attribute(sequences));
+        List<Attribution> other = Attributor.of(model, options.withSeed(78)).attribute(sequences);
         boolean differs = false;
         for (int i = 0; i < sequences.size(); i++) {
             differs |= !java.util.Arrays.equals(first.get(i).values(), other.get(i).values());
@@ -176,10 +176,10 @@ class ConsistencyTest {
     void concurrentCallsGiveTheSequentialResults() throws Exception {
         RewardFunction function = Fixtures.function(model);
         int vocab = Fixtures.SMALL.vocabSize();
-        LimeOptions lime = LimeOptions.defaults().withSamples(100).withBaselineToken(4);
-        ShapOptions shap = ShapOptions.defaults().withSamples(100).withBaselineToken(4);
-        List<Attributor> attributors = List.of(Lime.of(function, vocab, lime), KernelShap.of(function, vocab, shap),
-                Lime.of(model, lime), KernelShap.of(model, shap));
+        AttributionOptions lime = AttributionOptions.lime().withSamples(100).withBaselineToken(4);
+        AttributionOptions shap = AttributionOptions.kernelShap().withSamples(100).withBaselineToken(4);
+        List<Attributor> attributors = List.of(Attributor.of(function, vocab, lime), Attributor.of(function, vocab, shap),
+                Attributor.of(model, lime), Attributor.of(model, shap));
         List<List<Attribution>> expected = new ArrayList<>();
         for (Attributor a : attributors) {
             expected.add(a.attribute(sequences));

@@ -66,7 +66,7 @@ class KernelShapSelectionTest {
     }
 
     static Attribution shap(RewardFunction f, int samples, FeatureSelection selection, int[] response) {
-        return KernelShap.of(f, VOCAB, ShapOptions.defaults().withSamples(samples).withBaselineToken(BASELINE)
+        return Attributor.of(f, VOCAB, AttributionOptions.kernelShap().withSamples(samples).withBaselineToken(BASELINE)
                 .withSelection(selection)).attribute(new int[0], response);
     }
 
@@ -258,13 +258,13 @@ class KernelShapSelectionTest {
             }
             for (FeatureSelection selection : new FeatureSelection[]{FeatureSelection.aic(), FeatureSelection.bic(),
                     FeatureSelection.top(3)}) {
-                ShapOptions o = ShapOptions.defaults().withSamples(200).withBaselineToken(3).withSelection(selection);
-                List<Attribution> native_ = KernelShap.of(model, o).attribute(batch);
-                List<Attribution> java = KernelShap.of(Fixtures.function(model), vocab, o).attribute(batch);
+                AttributionOptions o = AttributionOptions.kernelShap().withSamples(200).withBaselineToken(3).withSelection(selection);
+                List<Attribution> native_ = Attributor.of(model, o).attribute(batch);
+                List<Attribution> java = Attributor.of(Fixtures.function(model), vocab, o).attribute(batch);
                 for (int i = 0; i < batch.size(); i++) {
                     String what = selection + " sequence " + i;
                     Fixtures.assertSameResult(native_.get(i), java.get(i), 1e-5, what);
-                    Fixtures.assertSameResult(native_.get(i), KernelShap.of(model, o).attribute(batch.get(i)), 1e-5,
+                    Fixtures.assertSameResult(native_.get(i), Attributor.of(model, o).attribute(batch.get(i)), 1e-5,
                             what + " alone");
                     Attribution a = native_.get(i);
                     assertClose(a.full() - a.baseline(), a.sum(), 1e-4, what + ": efficiency");

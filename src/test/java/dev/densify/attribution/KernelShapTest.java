@@ -54,7 +54,7 @@ class KernelShapTest {
                 int[] response = Fixtures.tokens(random, m, 0, vocab);
                 int baseline = random.nextInt(vocab);
                 int budget = Math.max(2, (1 << m) - 2);
-                Attribution a = KernelShap.of(model, ShapOptions.defaults().withSamples(budget).withBaselineToken(baseline)
+                Attribution a = Attributor.of(model, AttributionOptions.kernelShap().withSamples(budget).withBaselineToken(baseline)
                         .withSeed(random.nextLong())).attribute(prompt, response);
                 double[] expected = exact(model, prompt, response, baseline);
                 assertArrayClose(expected, a.values(), 1e-4, "M=" + m + " exact Shapley");
@@ -86,7 +86,7 @@ class KernelShapTest {
         }
         StringBuilder report = new StringBuilder();
         for (int budget : new int[]{2, 3, 7, 20, 21, 50, 100, 300, 600, 1000, 1021}) {
-            Attribution a = KernelShap.of(model, ShapOptions.defaults().withSamples(budget).withBaselineToken(4))
+            Attribution a = Attributor.of(model, AttributionOptions.kernelShap().withSamples(budget).withBaselineToken(4))
                     .attribute(prompt, response);
             assertClose(a.full() - a.baseline(), a.sum(), 1e-4, "S=" + budget + ": sum of values vs f(x) - f(baseline)");
             assertTrue(a.evaluations() <= budget + 2, "S=" + budget + ": " + a.evaluations() + " evaluations");
@@ -125,7 +125,7 @@ class KernelShapTest {
             norm = Math.sqrt(norm);
             for (int budget = 12; budget <= 2 * (m - 1) + 4; budget += 2) {
                 for (long seed = 1; seed <= 6; seed++) {
-                    Attribution a = KernelShap.of(model, ShapOptions.defaults().withSamples(budget).withBaselineToken(4)
+                    Attribution a = Attributor.of(model, AttributionOptions.kernelShap().withSamples(budget).withBaselineToken(4)
                             .withSeed(seed)).attribute(prompt, response);
                     double error = 0;
                     for (int j = 0; j < m; j++) {
@@ -163,7 +163,7 @@ class KernelShapTest {
         RewardFunction linear = linear(0.7, c, baseline);
         StringBuilder report = new StringBuilder();
         for (int budget : new int[]{2, 6, 11, 24, 30, 64, 200, 1000}) {
-            Attribution a = KernelShap.of(linear, vocab, ShapOptions.defaults().withSamples(budget).withBaselineToken(baseline))
+            Attribution a = Attributor.of(linear, vocab, AttributionOptions.kernelShap().withSamples(budget).withBaselineToken(baseline))
                     .attribute(prompt, response);
             double err = 0;
             for (int j = 0; j < m; j++) {

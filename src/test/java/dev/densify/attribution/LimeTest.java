@@ -107,9 +107,9 @@ class LimeTest {
                     }
                     return s;
                 };
-                LimeOptions options = LimeOptions.defaults().withSamples(samples).withBaselineToken(baseline)
+                AttributionOptions options = AttributionOptions.lime().withSamples(samples).withBaselineToken(baseline)
                         .withRidgeAlpha(setting[0]).withKernelWidth(setting[1]).withSeed(random.nextLong());
-                Attribution a = Lime.of(recording, vocab, options).attribute(prompt, response);
+                Attribution a = Attributor.of(recording, vocab, options).attribute(prompt, response);
                 assertEquals(scores.size(), a.evaluations(), "evaluations = distinct rows scored");
                 int all = (1 << m) - 1;
                 assertTrue(scores.containsKey(all) && scores.containsKey(0), "full and empty rows are scored");
@@ -162,7 +162,7 @@ class LimeTest {
     }
 
     private static References.Ridge reference(List<Integer> rows, int[] counts, int m, Map<Integer, Double> scores,
-                                              LimeOptions options) {
+                                              AttributionOptions options) {
         int n = 1;
         for (int c : counts) {
             n += c;
@@ -219,7 +219,7 @@ class LimeTest {
         double[] shrinkage = new double[2]; // alpha = 1 at S = 1000 and 20000
         for (double alpha : new double[]{0, 1}) {
             for (int samples : new int[]{1000, 5000, 20000}) {
-                Attribution a = Lime.of(linear, vocab, LimeOptions.defaults().withSamples(samples).withRidgeAlpha(alpha))
+                Attribution a = Attributor.of(linear, vocab, AttributionOptions.lime().withSamples(samples).withRidgeAlpha(alpha))
                         .attribute(prompt, response);
                 double err = 0;
                 for (int j = 0; j < m; j++) {
@@ -275,7 +275,7 @@ class LimeTest {
         }
         StringBuilder report = new StringBuilder();
         for (int samples : new int[]{1000, 10000, 200000}) {
-            Attribution a = Lime.of(model, LimeOptions.defaults().withSamples(samples)).attribute(prompt, response);
+            Attribution a = Attributor.of(model, AttributionOptions.lime().withSamples(samples)).attribute(prompt, response);
             double err = Fixtures.maxAbsDiff(expected, a.values());
             report.append(String.format(" S=%d: %.3g;", samples, err));
             if (samples == 200000) {

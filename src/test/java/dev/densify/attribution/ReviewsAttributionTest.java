@@ -78,7 +78,7 @@ class ReviewsAttributionTest {
             Split s = split(review, Math.min(p, 2 + exactChecked % 4), tokenizer);
             int m = s.sequence().responseLength();
             if (m <= 10 && exactChecked < 25) {
-                Attribution a = KernelShap.of(truth, tokenizer.vocabularySize(), ShapOptions.defaults()
+                Attribution a = Attributor.of(truth, tokenizer.vocabularySize(), AttributionOptions.kernelShap()
                         .withSamples(Math.max(2, (1 << m) - 2)).withBaselineToken(WordTokenizer.MASK)).attribute(s.sequence());
                 TokenContributions.Result expected = TokenContributions.shapley(review.words(), s.promptWords());
                 Fixtures.assertArrayClose(expected.values(), a.values(), 1e-4, review.text());
@@ -90,7 +90,7 @@ class ReviewsAttributionTest {
                 longer.add(s);
             }
         }
-        List<Attribution> sampled = KernelShap.of(truth, tokenizer.vocabularySize(), ShapOptions.defaults()
+        List<Attribution> sampled = Attributor.of(truth, tokenizer.vocabularySize(), AttributionOptions.kernelShap()
                 .withSamples(512).withBaselineToken(WordTokenizer.MASK)).attribute(longer.stream().map(Split::sequence).toList());
         double rho = meanSpearman(longer, sampled);
         double r = meanPearson(longer, sampled);
@@ -142,23 +142,23 @@ class ReviewsAttributionTest {
             splits.add(split(data.test().get(i), data.testPrompts().get(i).words().size(), tokenizer));
         }
         List<ScoredSequence> sequences = splits.stream().map(Split::sequence).toList();
-        ShapOptions shapOptions = ShapOptions.defaults().withSamples(512).withBaselineToken(WordTokenizer.MASK);
+        AttributionOptions shapOptions = AttributionOptions.kernelShap().withSamples(512).withBaselineToken(WordTokenizer.MASK);
         long start = System.nanoTime();
-        List<Attribution> shap = KernelShap.of(rewardModel, shapOptions).attribute(sequences);
+        List<Attribution> shap = Attributor.of(rewardModel, shapOptions).attribute(sequences);
         double shapSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
-        List<Attribution> aic = KernelShap.of(rewardModel, shapOptions.withSelection(FeatureSelection.aic()))
+        List<Attribution> aic = Attributor.of(rewardModel, shapOptions.withSelection(FeatureSelection.aic()))
                 .attribute(sequences);
         double aicSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
-        List<Attribution> bic = KernelShap.of(rewardModel, shapOptions.withSelection(FeatureSelection.bic()))
+        List<Attribution> bic = Attributor.of(rewardModel, shapOptions.withSelection(FeatureSelection.bic()))
                 .attribute(sequences);
         double bicSeconds = (System.nanoTime() - start) / 1e9;
-        List<Attribution> lime = Lime.of(rewardModel, LimeOptions.defaults().withSamples(512)
+        List<Attribution> lime = Attributor.of(rewardModel, AttributionOptions.lime().withSamples(512)
                 .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
-        double oracle = withOracle ? meanSpearman(splits, KernelShap.of(trueSentiment(tokenizer),
+        double oracle = withOracle ? meanSpearman(splits, Attributor.of(trueSentiment(tokenizer),
                 tokenizer.vocabularySize(), shapOptions).attribute(sequences)) : Double.NaN;
-        List<Attribution> attention = AttentionCredit.of(rewardModel, AttentionOptions.defaults()
+        List<Attribution> attention = Attributor.of(rewardModel, AttributionOptions.attention()
                 .withBaselineToken(WordTokenizer.MASK)).attribute(sequences);
         double efficiency = 0;
         for (List<Attribution> results : List.of(shap, aic, bic)) {

@@ -2,14 +2,10 @@ package dev.densify.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.densify.attribution.AttentionCredit;
-import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.AttributionOptions;
+import dev.densify.attribution.Attributor;
 import dev.densify.attribution.FeatureSelection;
-import dev.densify.attribution.KernelShap;
-import dev.densify.attribution.Lime;
-import dev.densify.attribution.LimeOptions;
-import dev.densify.attribution.ShapOptions;
 import dev.densify.model.ModelConfig;
 import dev.densify.model.RewardModel;
 import dev.densify.text.WordTokenizer;
@@ -94,9 +90,9 @@ class AttributeCommandTest {
         assertEquals("[3,4,5,6]", s.get("response_ids").toString());
         assertEquals("[\"3\",\"4\",\"5\",\"6\"]", s.get("response_tokens").toString());
         try (RewardModel m = RewardModel.load(checkpoint, "cpu")) {
-            assertValues(KernelShap.of(m, ShapOptions.defaults().withSamples(20).withSeed(7))
+            assertValues(Attributor.of(m, AttributionOptions.kernelShap().withSamples(20).withSeed(7))
                     .attribute(new int[]{1, 2}, new int[]{3, 4, 5, 6}), s.get("methods").get("shap"));
-            assertValues(Lime.of(m, LimeOptions.defaults().withSamples(20).withSeed(7))
+            assertValues(Attributor.of(m, AttributionOptions.lime().withSamples(20).withSeed(7))
                     .attribute(new int[]{1, 2}, new int[]{3, 4, 5, 6}), s.get("methods").get("lime"));
         }
         assertFalse(s.get("methods").has("attention"));
@@ -106,11 +102,11 @@ class AttributeCommandTest {
                 "--json")).get("sequences").get(0);
         try (RewardModel m = RewardModel.load(checkpoint, "cpu")) {
             int[] response = {3, 4, 5, 6, 7, 8, 9, 10};
-            Attribution top = KernelShap.of(m, ShapOptions.defaults().withSamples(40).withSeed(7)
+            Attribution top = Attributor.of(m, AttributionOptions.kernelShap().withSamples(40).withSeed(7)
                     .withSelection(FeatureSelection.top(2))).attribute(new int[]{1, 2}, response);
             assertEquals(2, IntStream.range(0, response.length).filter(t -> top.value(t) != 0).count());
             assertValues(top, s.get("methods").get("shap"));
-            assertValues(Lime.of(m, LimeOptions.defaults().withSamples(40).withSeed(7))
+            assertValues(Attributor.of(m, AttributionOptions.lime().withSamples(40).withSeed(7))
                     .attribute(new int[]{1, 2}, response), s.get("methods").get("lime"));
         }
     }
@@ -127,11 +123,11 @@ class AttributeCommandTest {
         int[] prompt = {WordTokenizer.BOS, tokenizer.id("the"), tokenizer.id("food")};
         int[] response = {tokenizer.id("was"), tokenizer.id("not"), tokenizer.id("great")};
         try (RewardModel m = RewardModel.load(task.resolve("reward.safetensors"), "cpu")) {
-            assertValues(KernelShap.of(m, ShapOptions.defaults().withBaselineToken(WordTokenizer.MASK))
+            assertValues(Attributor.of(m, AttributionOptions.kernelShap().withBaselineToken(WordTokenizer.MASK))
                     .attribute(prompt, response), s.get("methods").get("shap"));
-            assertValues(Lime.of(m, LimeOptions.defaults().withBaselineToken(WordTokenizer.MASK))
+            assertValues(Attributor.of(m, AttributionOptions.lime().withBaselineToken(WordTokenizer.MASK))
                     .attribute(prompt, response), s.get("methods").get("lime"));
-            assertValues(AttentionCredit.of(m, AttentionOptions.defaults().withBaselineToken(WordTokenizer.MASK))
+            assertValues(Attributor.of(m, AttributionOptions.attention().withBaselineToken(WordTokenizer.MASK))
                     .attribute(prompt, response), s.get("methods").get("attention"));
         }
         // --prompt-words moves the split; an explicit baseline id replaces the mask.
@@ -234,6 +230,9 @@ class AttributeCommandTest {
         Result r = run("attribute", "--reward-model", model, "--method", "shap,gradient", "--text", "the food was");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown attribution method 'gradient'"), r.err());
+        r = run("attribute", "--reward-model", model, "--method", "shap,sparse", "--text", "the food was");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("sparse is no attribution method"), r.err());
         r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--samples", "1");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--samples must be in [2, 1048576], got 1"), r.err());

@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.AttributionMethod;
+import dev.densify.attribution.AttributionOptions;
+import dev.densify.attribution.Attributor;
 import dev.densify.attribution.FeatureSelection;
-import dev.densify.attribution.KernelShap;
-import dev.densify.attribution.ShapOptions;
 import dev.densify.model.ForwardOutputs;
 import dev.densify.model.ModelConfig;
 import dev.densify.model.Policy;
 import dev.densify.model.RewardModel;
 import dev.densify.model.TokenBatch;
-import dev.densify.shaping.Component;
 import dev.densify.shaping.ShapingWeights;
 import dev.densify.task.reviews.ReviewsPpoTask;
 import dev.densify.task.reviews.ReviewsTask;
@@ -77,14 +77,14 @@ class PpoTrainerTest {
             PpoConfig config = small(1).with(Map.of("shapSelection", "top:1"));
             Rollouts rollouts = new Rollouts(task, config, w);
             Rollouts.Batch b = rollouts.collect(sft, task.trainPrompts().toArray(int[][]::new), 3);
-            float[][] shap = b.attributions().get(Component.SHAP);
+            float[][] shap = b.attributions().get(AttributionMethod.SHAP);
             int checked = 0;
             for (int i = 0; i < shap.length; i++) {
                 int[] words = rollouts.withoutStop(b.responses()[i]);
                 if (words.length < 2) {
                     continue;
                 }
-                Attribution expected = KernelShap.of(rm, ShapOptions.defaults().withSamples(config.shapSamples())
+                Attribution expected = Attributor.of(rm, AttributionOptions.kernelShap().withSamples(config.shapSamples())
                         .withSelection(FeatureSelection.top(1)).withBaselineToken(task.baselineToken())
                         .withSeed(config.seed()).withMaxBatchTokens(config.maxBatchTokens()))
                         .attribute(b.prompts()[i], words);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.densify.attribution.AttributionMethod;
+
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,18 +15,18 @@ class DenseRewardShaperTest {
 
     /** A random point of the simplex over all components (some weights exactly zero). */
     private static ShapingWeights randomWeights(SplittableRandom rng) {
-        EnumMap<Component, Double> raw = new EnumMap<>(Component.class);
+        EnumMap<AttributionMethod, Double> raw = new EnumMap<>(AttributionMethod.class);
         double sum = 0;
-        for (Component c : Component.values()) {
+        for (AttributionMethod c : AttributionMethod.values()) {
             double g = rng.nextInt(4) == 0 ? 0 : -Math.log(rng.nextDouble());
             raw.put(c, g);
             sum += g;
         }
         if (sum == 0) {
-            return ShapingWeights.only(Component.SHAP);
+            return ShapingWeights.only(AttributionMethod.SHAP);
         }
-        EnumMap<Component, Double> w = new EnumMap<>(Component.class);
-        for (Map.Entry<Component, Double> e : raw.entrySet()) {
+        EnumMap<AttributionMethod, Double> w = new EnumMap<>(AttributionMethod.class);
+        for (Map.Entry<AttributionMethod, Double> e : raw.entrySet()) {
             w.put(e.getKey(), e.getValue() / sum);
         }
         return new ShapingWeights(w);
@@ -52,8 +54,8 @@ class DenseRewardShaperTest {
             int m = 1 + rng.nextInt(40);
             double reward = rng.nextGaussian() * 5;
             ShapingWeights w = randomWeights(rng);
-            Map<Component, float[]> scores = new EnumMap<>(Component.class);
-            for (Component c : Component.values()) {
+            Map<AttributionMethod, float[]> scores = new EnumMap<>(AttributionMethod.class);
+            for (AttributionMethod c : AttributionMethod.values()) {
                 scores.put(c, randomScores(rng, m));
             }
             float[] r = new DenseRewardShaper(w).shape(reward, scores, m);
@@ -68,7 +70,7 @@ class DenseRewardShaperTest {
 
     @Test
     void sparseAloneIsPlainRlhf() {
-        float[] r = new DenseRewardShaper(ShapingWeights.only(Component.SPARSE)).shape(2.5, Map.of(), 4);
+        float[] r = new DenseRewardShaper(ShapingWeights.only(AttributionMethod.SPARSE)).shape(2.5, Map.of(), 4);
         assertEquals(0f, r[0]);
         assertEquals(0f, r[2]);
         assertEquals(2.5f, r[3]);
@@ -99,7 +101,7 @@ class DenseRewardShaperTest {
         assertTrue(unknown.getMessage().contains("known: sparse, shap, lime, attention"), unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ShapingWeights.parse("shap=0.5,shap=0.5"));
         assertThrows(IllegalArgumentException.class, () -> ShapingWeights.parse("shap"));
-        assertEquals(0.2, ShapingWeights.parse("sparse=0.2,shap=0.5,lime=0.2,attention=0.1").weight(Component.SPARSE));
+        assertEquals(0.2, ShapingWeights.parse("sparse=0.2,shap=0.5,lime=0.2,attention=0.1").weight(AttributionMethod.SPARSE));
     }
 
     @Test
@@ -107,7 +109,7 @@ class DenseRewardShaperTest {
         DenseRewardShaper s = new DenseRewardShaper(ShapingWeights.parse("sparse=0.5,shap=0.5"));
         var missing = assertThrows(IllegalArgumentException.class, () -> s.shape(1, Map.of(), 3));
         assertTrue(missing.getMessage().contains("shap"), missing.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> s.shape(1, Map.of(Component.SHAP, new float[2]), 3));
-        assertThrows(IllegalArgumentException.class, () -> s.shape(Double.NaN, Map.of(Component.SHAP, new float[3]), 3));
+        assertThrows(IllegalArgumentException.class, () -> s.shape(1, Map.of(AttributionMethod.SHAP, new float[2]), 3));
+        assertThrows(IllegalArgumentException.class, () -> s.shape(Double.NaN, Map.of(AttributionMethod.SHAP, new float[3]), 3));
     }
 }

@@ -1,6 +1,6 @@
 package dev.densify.study;
 
-import dev.densify.shaping.Component;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.testing.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,9 +36,9 @@ class StudyBadInputTest {
         assertTrue(message(() -> StudyConfig.defaults(4).withParallel(5)).contains("must be <= trials"));
         assertTrue(message(() -> StudyConfig.defaults(4).withSeedsPerTrial(0)).contains("seeds per trial"));
         assertTrue(message(() -> StudyConfig.defaults(4).withInitialDesignSize(-1)).contains("initial design"));
-        assertTrue(message(() -> StudyConfig.defaults(4).withComponents(List.of(Component.SHAP)))
+        assertTrue(message(() -> StudyConfig.defaults(4).withComponents(List.of(AttributionMethod.SHAP)))
                 .contains("at least 2"));
-        assertTrue(message(() -> StudyConfig.defaults(4).withComponents(List.of(Component.SHAP, Component.SHAP)))
+        assertTrue(message(() -> StudyConfig.defaults(4).withComponents(List.of(AttributionMethod.SHAP, AttributionMethod.SHAP)))
                 .contains("'shap' is given twice"));
         String m = message(() -> StudyConfig.parseMethods("sparse,shapley"));
         assertTrue(m.contains("unknown method 'shapley'") && m.contains("attention"), m);
@@ -64,13 +64,13 @@ class StudyBadInputTest {
 
     @Test
     void configurationJsonRoundTrips() {
-        StudyConfig c = new StudyConfig(List.of(Component.LIME, Component.SPARSE),
+        StudyConfig c = new StudyConfig(List.of(AttributionMethod.LIME, AttributionMethod.SPARSE),
                 List.of(StudyConfig.ExtraDimension.log("kl_coef", 0.01, 0.5),
                         new StudyConfig.ExtraDimension("learning_rate", 1e-5, 1e-3, false)),
                 ObjectiveKind.AREA_UNDER_CURVE, 12, 3, 2, 4, -7, java.util.Map.of("b", "2", "a", "x"));
         assertEquals(c, StudyConfig.parse(c.toJsonString()));
         StudyConfig d = StudyConfig.parse("{\"trials\": 5, \"components\": \"shap,lime\"}");
-        assertEquals(List.of(Component.SHAP, Component.LIME), d.components());
+        assertEquals(List.of(AttributionMethod.SHAP, AttributionMethod.LIME), d.components());
         assertEquals(ObjectiveKind.FINAL, d.objective());
         assertEquals(2 * 1 + 1, d.resolvedInitialDesignSize());
     }

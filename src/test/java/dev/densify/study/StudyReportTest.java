@@ -2,8 +2,8 @@ package dev.densify.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.cli.Main;
-import dev.densify.shaping.Component;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +79,7 @@ class StudyReportTest {
         StudyConfig config = StudyConfig.defaults(9).withSeed(3).withInitialDesignSize(5);
         Path run = study("four", config, new double[] {0.1, 0.4, 0.3, 0.2}, Set.of());
         String html = Files.readString(StudyReport.write(run).report());
-        for (Component c : Component.values()) {
+        for (AttributionMethod c : AttributionMethod.values()) {
             assertTrue(html.contains("id=\"slice-" + c.id() + "\""), "slice " + c.id());
         }
         assertFalse(html.contains("ternary-mean"));

@@ -1,6 +1,6 @@
 package dev.densify.study;
 
-import dev.densify.shaping.Component;
+import dev.densify.attribution.AttributionMethod;
 import dev.densify.testing.Hashes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,7 @@ class StudyTest {
     @TempDir
     Path tmp;
 
-    static final List<Component> THREE = List.of(Component.SPARSE, Component.SHAP, Component.LIME);
+    static final List<AttributionMethod> THREE = List.of(AttributionMethod.SPARSE, AttributionMethod.SHAP, AttributionMethod.LIME);
     static final double[] TARGET3 = {0.2, 0.5, 0.3};
 
     static StudyConfig three(int trials) {
@@ -173,7 +173,7 @@ class StudyTest {
                 double kl = spec.extra(StudyConfig.KL_COEF).orElseThrow();
                 seen.add(kl);
                 spec.weights(); // on the simplex
-                return TrialOutcome.of(-Math.pow(Math.log(kl / 0.1), 2) + spec.weights().weight(Component.SHAP));
+                return TrialOutcome.of(-Math.pow(Math.log(kl / 0.1), 2) + spec.weights().weight(AttributionMethod.SHAP));
             });
             assertEquals(6, r.complete());
             for (TrialRecord t : r.trials()) {
@@ -218,7 +218,7 @@ class StudyTest {
         }
         String before = Hashes.sha256(run.resolve(Study.DATABASE));
         StudyException e = assertThrows(StudyException.class,
-                () -> Study.open(run, three(2).withComponents(List.of(Component.SPARSE, Component.SHAP)), null));
+                () -> Study.open(run, three(2).withComponents(List.of(AttributionMethod.SPARSE, AttributionMethod.SHAP)), null));
         assertTrue(e.getMessage().contains("another configuration") && e.getMessage().contains("components"),
                 e.getMessage());
         e = assertThrows(StudyException.class, () -> Study.open(run, three(2).withSeed(99), null));

@@ -1,15 +1,10 @@
 package dev.densify.bench;
 
-import dev.densify.attribution.AttentionCredit;
-import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.AttributionOptions;
 import dev.densify.attribution.Attributor;
 import dev.densify.attribution.FeatureSelection;
-import dev.densify.attribution.KernelShap;
-import dev.densify.attribution.Lime;
-import dev.densify.attribution.LimeOptions;
 import dev.densify.attribution.ScoredSequence;
-import dev.densify.attribution.ShapOptions;
 import dev.densify.engine.Densify;
 import dev.densify.model.RewardModel;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -86,10 +81,10 @@ public class AttributionBenchmark {
         batch = Workloads.attributionSequences(Workloads.INPUT_SEED, sequences, promptLen, responseLen,
                 model.config().vocabSize());
         attributor = switch (method) {
-            case "shap" -> KernelShap.of(model, ShapOptions.defaults().withSamples(samples).withSeed(Workloads.SAMPLER_SEED)
+            case "shap" -> Attributor.of(model, AttributionOptions.kernelShap().withSamples(samples).withSeed(Workloads.SAMPLER_SEED)
                     .withSelection(FeatureSelection.parse(shapSelection)));
-            case "lime" -> Lime.of(model, LimeOptions.defaults().withSamples(samples).withSeed(Workloads.SAMPLER_SEED));
-            case "attention" -> AttentionCredit.of(model, AttentionOptions.defaults());
+            case "lime" -> Attributor.of(model, AttributionOptions.lime().withSamples(samples).withSeed(Workloads.SAMPLER_SEED));
+            case "attention" -> Attributor.of(model, AttributionOptions.attention());
             default -> throw new IllegalArgumentException("method must be shap, lime or attention, got '" + method + "'");
         };
     }

@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.densify.attribution.AttentionCredit;
-import dev.densify.attribution.AttentionOptions;
 import dev.densify.attribution.Attribution;
+import dev.densify.attribution.AttributionOptions;
 import dev.densify.attribution.Attributor;
-import dev.densify.attribution.KernelShap;
-import dev.densify.attribution.Lime;
-import dev.densify.attribution.LimeOptions;
 import dev.densify.attribution.ScoredSequence;
-import dev.densify.attribution.ShapOptions;
 import dev.densify.engine.Densify;
 import dev.densify.engine.RuntimeInfo;
 import dev.densify.model.ForwardOutputs;
@@ -345,7 +340,7 @@ public final class Worker {
                 JsonNode c = inputs.path("check");
                 this.checkSequences = c.has("prompts") ? sequences(c, "check.") : List.of();
                 this.baselineToken = inputs.path("baseline_token").asInt(0);
-                this.samples = request.path("samples").asInt(inputs.path("samples").asInt(ShapOptions.DEFAULT_SAMPLES));
+                this.samples = request.path("samples").asInt(inputs.path("samples").asInt(AttributionOptions.DEFAULT_SHAP_SAMPLES));
                 this.seed = request.path("seed").asLong(inputs.path("seed").asLong(0));
                 this.checkSamples = c.path("samples").asInt(samples);
                 this.checkSeed = c.path("seed").asLong(seed);
@@ -373,11 +368,11 @@ public final class Worker {
 
         private Attributor attributor(int samples, long seed) {
             return switch (method) {
-                case "shap" -> KernelShap.of(model, ShapOptions.defaults().withSamples(samples).withSeed(seed)
+                case "shap" -> Attributor.of(model, AttributionOptions.kernelShap().withSamples(samples).withSeed(seed)
                         .withBaselineToken(baselineToken));
-                case "lime" -> Lime.of(model, LimeOptions.defaults().withSamples(samples).withSeed(seed)
+                case "lime" -> Attributor.of(model, AttributionOptions.lime().withSamples(samples).withSeed(seed)
                         .withBaselineToken(baselineToken));
-                case "attention" -> AttentionCredit.of(model, AttentionOptions.defaults().withBaselineToken(baselineToken));
+                case "attention" -> Attributor.of(model, AttributionOptions.attention().withBaselineToken(baselineToken));
                 default -> throw new IllegalArgumentException("unknown attribution method '" + method + "'");
             };
         }
