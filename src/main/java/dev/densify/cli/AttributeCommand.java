@@ -345,7 +345,7 @@ final class AttributeCommand implements Callable<Integer> {
             try {
                 JsonNode node;
                 try {
-                    node = Json.MAPPER.readTree(line);
+                    node = dev.densify.engine.Json.MAPPER.readTree(line);
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage());
                 }

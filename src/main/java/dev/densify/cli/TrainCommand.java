@@ -1,6 +1,5 @@
 package dev.densify.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.report.Progress;
 import dev.densify.report.TrainingReport;
@@ -106,12 +105,12 @@ final class TrainCommand implements Callable<Integer> {
             main.err().printf(Locale.ROOT, "validation reward %.4f (KL %.4f) after %d steps; report: %s%n",
                     result.finalReward(), result.lastValidation().path("kl").asDouble(), resolved.steps(), report);
             if (json) {
-                ObjectNode node = new ObjectMapper().createObjectNode();
+                ObjectNode node = Json.object();
                 node.put("run", out.toAbsolutePath().toString());
                 node.put("weights", w.toString());
                 node.set("validation", result.lastValidation());
                 node.put("meanRewardOverTraining", result.meanRewardOverTraining());
-                main.out().println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+                main.out().println(dev.densify.engine.Json.pretty().writeValueAsString(node));
             }
         }
         return 0;

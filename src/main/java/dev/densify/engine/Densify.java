@@ -4,7 +4,6 @@ import dev.densify.bindings.densify_h;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -90,7 +89,7 @@ public final class Densify {
             long capacity = length.get(ValueLayout.JAVA_LONG, 0) + 1;
             MemorySegment buffer = arena.allocate(capacity);
             Native.check("dfy_runtime_info", densify_h.dfy_runtime_info(buffer, capacity, length));
-            node = new ObjectMapper().readTree(buffer.getString(0));
+            node = Json.MAPPER.readTree(buffer.getString(0));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("dfy_runtime_info returned invalid JSON: " + e.getOriginalMessage(), e);
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.bindings.densify_h;
 import dev.densify.engine.DensifyException;
 import dev.densify.engine.FormatException;
+import dev.densify.engine.Json;
 import dev.densify.engine.Native;
 
 import java.io.IOException;
@@ -156,12 +157,12 @@ public final class Checkpoint {
 
     /** The metadata JSON written into checkpoints of this kind and configuration. */
     static String metadataJson(ModelKind kind, ModelConfig config) {
-        ObjectNode node = ModelConfig.JSON.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("format", "pt");
         node.put(KIND_KEY, kind.id());
         node.put(CONFIG_KEY, config.toJson());
         try {
-            return ModelConfig.JSON.writeValueAsString(node);
+            return Json.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }
@@ -210,7 +211,7 @@ public final class Checkpoint {
             readFully(channel, header, 8);
             JsonNode root;
             try {
-                root = ModelConfig.JSON.readTree(header.array());
+                root = Json.MAPPER.readTree(header.array());
             } catch (JsonProcessingException e) {
                 throw format(weights, "safetensors header is not valid JSON: " + e.getOriginalMessage());
             }

@@ -2,8 +2,8 @@ package dev.densify.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +26,6 @@ public record ModelConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, 
 
     public static final double DEFAULT_LAYER_NORM_EPSILON = 1e-5;
 
-    static final ObjectMapper JSON = new ObjectMapper();
 
     public ModelConfig {
         positive("vocab_size", vocabSize);
@@ -88,7 +87,7 @@ public record ModelConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, 
     static ModelConfig parse(String json, String source) {
         JsonNode root;
         try {
-            root = JSON.readTree(json);
+            root = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
         }
@@ -134,7 +133,7 @@ public record ModelConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, 
 
     /** This configuration as a Hugging Face GPT-2 {@code config.json} (one line). */
     public String toJson() {
-        ObjectNode node = JSON.createObjectNode();
+        ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("model_type", "gpt2");
         node.put("vocab_size", vocabSize);
         node.put("n_positions", nPositions);
@@ -143,7 +142,7 @@ public record ModelConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, 
         node.put("n_head", nHead);
         node.put("layer_norm_epsilon", layerNormEpsilon);
         try {
-            return JSON.writeValueAsString(node);
+            return Json.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }

@@ -1,7 +1,7 @@
 package dev.densify.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +20,6 @@ import java.util.Locale;
  */
 public final class TrainingReport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TrainingReport() {
     }
@@ -97,7 +96,7 @@ public final class TrainingReport {
         try {
             for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
-                    out.add(JSON.readTree(line));
+                    out.add(Json.MAPPER.readTree(line));
                 }
             }
         } catch (IOException e) {
@@ -111,7 +110,7 @@ public final class TrainingReport {
             return null;
         }
         try {
-            return JSON.readTree(Files.readString(file));
+            return Json.MAPPER.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -1,9 +1,9 @@
 package dev.densify.rl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.attribution.FeatureSelection;
+import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +64,6 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
                         long maxBatchTokens,
                         int validationEvery, int validationPrompts, long seed) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     public PpoConfig {
         positive("steps", steps);
@@ -131,13 +130,13 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
     /** A copy with the named fields replaced (names as the record's components). */
     public PpoConfig with(Map<String, ?> changes) {
         ObjectNode node = toJson();
-        changes.forEach((k, v) -> node.set(k, JSON.valueToTree(v)));
+        changes.forEach((k, v) -> node.set(k, Json.MAPPER.valueToTree(v)));
         return fromJson(node, this, "overrides");
     }
 
     /** This configuration as a JSON object (component names as keys). */
     public ObjectNode toJson() {
-        ObjectNode node = JSON.valueToTree(this);
+        ObjectNode node = Json.MAPPER.valueToTree(this);
         node.put("klEstimator", klEstimator.toString());
         node.put("shapSelection", shapSelection.toString());
         return node;
@@ -186,7 +185,7 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
     /** Reads overrides of the defaults from a JSON file. */
     public static PpoConfig read(Path file) {
         try {
-            return fromJson(JSON.readTree(Files.readString(file)), defaults(), file.toString());
+            return fromJson(Json.MAPPER.readTree(Files.readString(file)), defaults(), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read PPO configuration " + file + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.attribution.AttributionMethod;
+import dev.densify.engine.Json;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
 import dev.densify.model.Optimizer;
@@ -92,7 +93,7 @@ public final class PpoTrainer implements AutoCloseable {
         this.weights = Objects.requireNonNull(weights, "weights");
         this.config = Objects.requireNonNull(config, "config");
         this.run = new TrainingRun(Objects.requireNonNull(runDirectory, "runDirectory"));
-        ObjectNode resolved = TrainingRun.JSON.createObjectNode();
+        ObjectNode resolved = Json.MAPPER.createObjectNode();
         resolved.set("ppo", config.toJson());
         resolved.put("weights", weights.toString());
         resolved.put("device", device);
@@ -169,7 +170,7 @@ public final class PpoTrainer implements AutoCloseable {
                 batch.responseStarts(), batch.rewards(), config.options(beta, rng.nextLong()));
         long t2 = System.nanoTime();
         kl.update(stats.klReference(), config.batchSize());
-        ObjectNode row = TrainingRun.JSON.createObjectNode();
+        ObjectNode row = Json.MAPPER.createObjectNode();
         row.put("step", step);
         row.put("score", mean(batch.scores()));
         row.put("shaped_reward", stats.reward());
@@ -206,7 +207,7 @@ public final class PpoTrainer implements AutoCloseable {
                 klSum += now[i][t] - ref[i][t];
             }
         }
-        ObjectNode row = TrainingRun.JSON.createObjectNode();
+        ObjectNode row = Json.MAPPER.createObjectNode();
         row.put("step", step);
         row.put("reward", mean(batch.scores()));
         row.put("kl", klSum / sequences.length);
@@ -217,7 +218,7 @@ public final class PpoTrainer implements AutoCloseable {
     }
 
     private ArrayNode samples(Rollouts.Batch batch) {
-        ArrayNode out = TrainingRun.JSON.createArrayNode();
+        ArrayNode out = Json.MAPPER.createArrayNode();
         for (int i = 0; i < Math.min(SAMPLES_KEPT, batch.prompts().length); i++) {
             ObjectNode s = out.addObject();
             s.put("step", step);
@@ -251,10 +252,10 @@ public final class PpoTrainer implements AutoCloseable {
             Files.createDirectories(next);
             policy.save(next.resolve(POLICY));
             optimizer.save(next.resolve(OPTIMIZER));
-            ObjectNode state = TrainingRun.JSON.createObjectNode();
+            ObjectNode state = Json.MAPPER.createObjectNode();
             state.put("step", step);
             state.put("klCoef", kl.value());
-            Files.writeString(next.resolve(STATE), TrainingRun.JSON.writeValueAsString(state));
+            Files.writeString(next.resolve(STATE), Json.MAPPER.writeValueAsString(state));
             // Swap: the previous checkpoint stays readable until the new one is in place.
             deleteTree(old);
             if (Files.exists(run.checkpoint())) {
@@ -270,7 +271,7 @@ public final class PpoTrainer implements AutoCloseable {
     /** The configuration as it reads back from a file (number node types normalised), steps left out. */
     private static JsonNode withoutSteps(JsonNode config) {
         try {
-            ObjectNode copy = (ObjectNode) TrainingRun.JSON.readTree(TrainingRun.JSON.writeValueAsString(config));
+            ObjectNode copy = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(config));
             ((ObjectNode) copy.path("ppo")).remove("steps");
             return copy;
         } catch (IOException e) {
@@ -280,7 +281,7 @@ public final class PpoTrainer implements AutoCloseable {
 
     private JsonNode readState(Path checkpoint) {
         try {
-            return TrainingRun.JSON.readTree(Files.readString(checkpoint.resolve(STATE)));
+            return Json.MAPPER.readTree(Files.readString(checkpoint.resolve(STATE)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint state in " + checkpoint + ": " + e.getMessage(), e);
         }

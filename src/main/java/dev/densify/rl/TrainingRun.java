@@ -1,9 +1,8 @@
 package dev.densify.rl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -31,8 +30,6 @@ import java.util.Map;
  */
 final class TrainingRun {
 
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper LINE = new ObjectMapper();
 
     private final Path dir;
 
@@ -59,7 +56,7 @@ final class TrainingRun {
     void writeJson(String name, JsonNode node) {
         try {
             Path temp = dir.resolve("." + name + ".tmp");
-            Files.writeString(temp, JSON.writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(temp, Json.pretty().writeValueAsString(node) + "\n", StandardCharsets.UTF_8);
             Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
@@ -68,7 +65,7 @@ final class TrainingRun {
 
     JsonNode readJson(String name) {
         try {
-            return JSON.readTree(Files.readString(dir.resolve(name)));
+            return Json.MAPPER.readTree(Files.readString(dir.resolve(name)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir.resolve(name) + ": " + e.getMessage(), e);
         }
@@ -83,7 +80,7 @@ final class TrainingRun {
         try {
             Path jsonl = dir.resolve(name + ".jsonl");
             Path csv = dir.resolve(name + ".csv");
-            Files.writeString(jsonl, LINE.writeValueAsString(row) + "\n", StandardCharsets.UTF_8,
+            Files.writeString(jsonl, Json.MAPPER.writeValueAsString(row) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             boolean header = !Files.exists(csv);
             try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -115,7 +112,7 @@ final class TrainingRun {
             List<JsonNode> out = new ArrayList<>();
             for (String line : Files.readAllLines(jsonl, StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {
-                    out.add(LINE.readTree(line));
+                    out.add(Json.MAPPER.readTree(line));
                 }
             }
             return out;

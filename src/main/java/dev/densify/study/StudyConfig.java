@@ -10,6 +10,7 @@ import dev.densify.bo.BoxSpace;
 import dev.densify.bo.ProductSpace;
 import dev.densify.bo.SearchSpace;
 import dev.densify.bo.SimplexSpace;
+import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -296,7 +297,7 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
 
     /** This configuration as a JSON object (all fields). */
     public ObjectNode toJson() {
-        ObjectNode n = StudyJson.MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         ArrayNode comps = n.putArray("components");
         components.forEach(c -> comps.add(c.id()));
         ArrayNode ex = n.putArray("extras");
@@ -328,7 +329,7 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
     public static StudyConfig parse(String json) {
         JsonNode root;
         try {
-            root = StudyJson.MAPPER.readTree(json);
+            root = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("study configuration is not valid JSON: " + e.getOriginalMessage(), e);
         }

@@ -2,9 +2,9 @@ package dev.densify.study;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,14 +14,13 @@ import java.util.Map;
 /** JSON helpers of the study package: non-finite numbers are written as null and read back as NaN. */
 final class StudyJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper();
 
     private StudyJson() {
     }
 
     static String pretty(JsonNode node) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+            return Json.pretty().writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise JSON", e);
         }
@@ -29,7 +28,7 @@ final class StudyJson {
 
     static String compact(JsonNode node) {
         try {
-            return MAPPER.writeValueAsString(node);
+            return Json.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise JSON", e);
         }
@@ -37,7 +36,7 @@ final class StudyJson {
 
     static JsonNode tree(String text) {
         try {
-            return MAPPER.readTree(text);
+            return Json.MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage(), e);
         }
@@ -52,13 +51,13 @@ final class StudyJson {
     }
 
     static ObjectNode map(Map<String, Double> values) {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Json.MAPPER.createObjectNode();
         values.forEach((k, v) -> putNumber(n, k, v == null ? Double.NaN : v));
         return n;
     }
 
     static ArrayNode list(List<Double> values) {
-        ArrayNode a = MAPPER.createArrayNode();
+        ArrayNode a = Json.MAPPER.createArrayNode();
         for (Double v : values) {
             if (v != null && Double.isFinite(v)) {
                 a.add(v);

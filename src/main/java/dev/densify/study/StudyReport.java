@@ -8,6 +8,7 @@ import dev.densify.bo.GaussianProcess;
 import dev.densify.bo.Observation;
 import dev.densify.bo.Recommendation;
 import dev.densify.bo.SearchSpace;
+import dev.densify.engine.Json;
 import dev.densify.text.AtomicFiles;
 
 import java.io.IOException;
@@ -93,7 +94,7 @@ public final class StudyReport {
 
         /** The {@code --json} document. */
         public ObjectNode toJson() {
-            ObjectNode n = StudyJson.MAPPER.createObjectNode();
+            ObjectNode n = Json.MAPPER.createObjectNode();
             n.put("run", runDirectory.toString());
             if (report != null) {
                 n.put("report", report.toString());

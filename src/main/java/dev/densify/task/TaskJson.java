@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,8 +25,6 @@ import java.util.List;
  */
 public final class TaskJson {
 
-    /** Shared mapper (thread-safe once configured). */
-    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private static final ObjectWriter WRITER;
 
@@ -35,7 +33,7 @@ public final class TaskJson {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withObjectIndenter(indenter)
                 .withArrayIndenter(indenter);
-        WRITER = MAPPER.writer(printer);
+        WRITER = Json.MAPPER.writer(printer);
     }
 
     private TaskJson() {
@@ -43,7 +41,7 @@ public final class TaskJson {
 
     /** A new empty object node. */
     public static ObjectNode object() {
-        return MAPPER.createObjectNode();
+        return Json.MAPPER.createObjectNode();
     }
 
     /** The canonical bytes of a tree: sorted keys, pretty-printed, "\n" line ends, final newline. */
@@ -59,7 +57,7 @@ public final class TaskJson {
     /** Reads a JSON file; the message of a failure names the file. */
     public static JsonNode read(Path file) throws IOException {
         try {
-            JsonNode node = MAPPER.readTree(Files.readAllBytes(file));
+            JsonNode node = Json.MAPPER.readTree(Files.readAllBytes(file));
             if (node == null || node.isMissingNode()) {
                 throw new IOException(file + " is empty");
             }
@@ -75,14 +73,14 @@ public final class TaskJson {
             List<String> names = new ArrayList<>();
             node.fieldNames().forEachRemaining(names::add);
             Collections.sort(names);
-            ObjectNode out = MAPPER.createObjectNode();
+            ObjectNode out = Json.MAPPER.createObjectNode();
             for (String name : names) {
                 out.set(name, sorted(node.get(name)));
             }
             return out;
         }
         if (node.isArray()) {
-            ArrayNode out = MAPPER.createArrayNode();
+            ArrayNode out = Json.MAPPER.createArrayNode();
             for (Iterator<JsonNode> it = node.elements(); it.hasNext(); ) {
                 out.add(sorted(it.next()));
             }

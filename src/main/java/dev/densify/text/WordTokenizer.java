@@ -1,9 +1,9 @@
 package dev.densify.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,7 +50,6 @@ public final class WordTokenizer {
     private static final List<String> SPECIALS = List.of(PAD_TOKEN, BOS_TOKEN, EOS_TOKEN, UNK_TOKEN, MASK_TOKEN);
     private static final String FORMAT = "densify-word-tokenizer";
     private static final int VERSION = 1;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> tokens;
     private final Map<String, Integer> ids;
@@ -196,13 +195,13 @@ public final class WordTokenizer {
      */
     public void save(Path path) throws IOException {
         Objects.requireNonNull(path, "path is null");
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = Json.MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("maxLength", maxLength);
         ArrayNode arr = root.putArray("tokens");
         tokens.forEach(arr::add);
-        byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        byte[] bytes = Json.pretty().writeValueAsBytes(root);
         AtomicFiles.write(path, bytes);
     }
 
@@ -215,7 +214,7 @@ public final class WordTokenizer {
         Objects.requireNonNull(path, "path is null");
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(path));
+            root = Json.MAPPER.readTree(Files.readAllBytes(path));
         } catch (IOException e) {
             throw new IOException("cannot read tokenizer " + path + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,7 @@
 package dev.densify.task.reviews;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 import dev.densify.text.AtomicFiles;
 
 import java.io.IOException;
@@ -46,7 +46,6 @@ public record ReviewDataset(long seed, List<Review> train, List<Review> validati
     /** Most prompt words. */
     public static final int MAX_PROMPT_WORDS = 5;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * The opening words of a review.
@@ -149,7 +148,7 @@ public record ReviewDataset(long seed, List<Review> train, List<Review> validati
         for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
             n++;
             try {
-                com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(line);
+                com.fasterxml.jackson.databind.JsonNode o = Json.MAPPER.readTree(line);
                 out.add(new Review(o.get("text").asText(), words(o), o.get("label").asInt(),
                         o.get("sentiment").asDouble()));
             } catch (IOException | RuntimeException e) {
@@ -165,7 +164,7 @@ public record ReviewDataset(long seed, List<Review> train, List<Review> validati
         for (String line : java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8)) {
             n++;
             try {
-                com.fasterxml.jackson.databind.JsonNode o = JSON.readTree(line);
+                com.fasterxml.jackson.databind.JsonNode o = Json.MAPPER.readTree(line);
                 out.add(new Prompt(o.get("text").asText(), words(o)));
             } catch (IOException | RuntimeException e) {
                 throw new IOException(file + ":" + n + ": not a prompt line: " + e.getMessage(), e);
@@ -183,12 +182,12 @@ public record ReviewDataset(long seed, List<Review> train, List<Review> validati
     private static byte[] reviewLines(List<Review> reviews) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Review r : reviews) {
-            ObjectNode o = JSON.createObjectNode();
+            ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("text", r.text());
             r.words().forEach(o.putArray("words")::add);
             o.put("label", r.label());
             o.put("sentiment", r.sentiment());
-            sb.append(JSON.writeValueAsString(o)).append('\n');
+            sb.append(Json.MAPPER.writeValueAsString(o)).append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -196,10 +195,10 @@ public record ReviewDataset(long seed, List<Review> train, List<Review> validati
     private static byte[] promptLines(List<Prompt> prompts) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Prompt p : prompts) {
-            ObjectNode o = JSON.createObjectNode();
+            ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("text", p.text());
             p.words().forEach(o.putArray("words")::add);
-            sb.append(JSON.writeValueAsString(o)).append('\n');
+            sb.append(Json.MAPPER.writeValueAsString(o)).append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }

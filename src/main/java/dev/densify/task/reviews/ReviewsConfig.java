@@ -2,6 +2,7 @@ package dev.densify.task.reviews;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ModelConfig;
 import dev.densify.task.TaskJson;
@@ -285,7 +286,7 @@ public record ReviewsConfig(long seed, TaskSize size, Data data, ModelConfig pol
 
     private static JsonNode model(ModelConfig c) {
         try {
-            return TaskJson.MAPPER.readTree(c.toJson());
+            return Json.MAPPER.readTree(c.toJson());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

@@ -3,6 +3,7 @@ package dev.densify.task.reviews;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.engine.Densify;
+import dev.densify.engine.Json;
 import dev.densify.model.Policy;
 import dev.densify.model.RewardModel;
 import dev.densify.report.Progress;
@@ -218,7 +219,7 @@ public final class ReviewsTask implements AutoCloseable {
                         }
                         if (!same && !options.force()) {
                             List<String> diffs = new ArrayList<>(TaskJson.differences(
-                                    TaskJson.MAPPER.readTree(existing), TaskJson.MAPPER.readTree(taskJson), 100));
+                                    Json.MAPPER.readTree(existing), Json.MAPPER.readTree(taskJson), 100));
                             // top-level keys (seed, size) first: they are what people change
                             diffs.sort(java.util.Comparator.comparingLong(d -> d.substring(0, d.indexOf(':')).chars()
                                     .filter(c -> c == '.').count()));
@@ -630,7 +631,7 @@ public final class ReviewsTask implements AutoCloseable {
                 o.put("response", responses.get(i));
                 o.put("reward", rewards[i]);
                 o.put("sentiment", sentiments[i]);
-                lines.append(TaskJson.MAPPER.writeValueAsString(o)).append('\n');
+                lines.append(Json.MAPPER.writeValueAsString(o)).append('\n');
             }
             return lines.toString().getBytes(StandardCharsets.UTF_8);
         }
