@@ -4,17 +4,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Pieces shared by densify's self-contained HTML pages (inline CSS and SVG, no scripts or
- * external resources): escaping, the page shell, and the diverging colour scale of token
- * heat maps. Stateless.
+ * The page toolkit of densify's self-contained HTML pages (inline CSS and SVG, no scripts or
+ * external resources) — the training report, the study report and {@code attribute --html}:
+ * escaping, the page shell, the diverging colour scale and the token heat maps ({@link Svg} and
+ * {@link LineChart} draw the charts). Stateless.
  */
 public final class Html {
 
     private Html() {
     }
 
-    /** Text escaped for HTML element content and attribute values. */
+    /** Text escaped for HTML element content and attribute values; "" for null. */
     public static String escape(String s) {
+        if (s == null) {
+            return "";
+        }
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -32,6 +36,14 @@ public final class Html {
 
     /** The document head with the shared style sheet, up to the opened body. */
     public static String open(String title) {
+        return open(title, "");
+    }
+
+    /**
+     * The document head with the shared style sheet followed by a page's own rules (which win
+     * where both set a property), up to the opened body.
+     */
+    public static String open(String title, String css) {
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title)
                 + "</title>\n<style>\n"
                 + "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2em;color:#222;max-width:72em}\n"
@@ -42,7 +54,7 @@ public final class Html {
                 + ".tokens{line-height:2.1em}.tok{padding:.15em .3em;margin:0 .08em;border-radius:3px;border:1px solid #ddd}\n"
                 + ".prompt{color:#999;padding:.15em .3em}.meta{color:#666}\n"
                 + ".legend span{display:inline-block;padding:.15em .5em;border:1px solid #ddd}\n"
-                + "svg text{font-size:11px;fill:#444}\n</style>\n</head>\n<body>\n";
+                + "svg text{font-size:11px;fill:#444}\n" + css + "</style>\n</head>\n<body>\n";
     }
 
     public static String close() {
@@ -55,11 +67,17 @@ public final class Html {
      */
     public static String diverging(double x) {
         double t = Math.min(1, Math.abs(Double.isFinite(x) ? x : 0));
+        return "background:" + divergingColour(x) + ";color:" + (t > 0.6 ? "#fff" : "#111");
+    }
+
+    /** The colour of {@link #diverging} alone, e.g. for SVG fills; white for a non-finite x. */
+    public static String divergingColour(double x) {
+        double t = Math.min(1, Math.abs(Double.isFinite(x) ? x : 0));
         int fade = (int) Math.round(255 * (1 - t));
         int deep = 255 - (int) Math.round(75 * t);
         int r = x > 0 ? deep : fade;
         int b = x < 0 ? deep : fade;
-        return String.format(Locale.ROOT, "background:rgb(%d,%d,%d);color:%s", r, fade, b, t > 0.6 ? "#fff" : "#111");
+        return String.format(Locale.ROOT, "rgb(%d,%d,%d)", r, fade, b);
     }
 
     /** A legend of the diverging scale. */

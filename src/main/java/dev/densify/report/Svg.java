@@ -1,41 +1,25 @@
-package dev.densify.study;
+package dev.densify.report;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Small helpers to write inline SVG and HTML for {@link StudyReport}. */
-final class Svg {
+/**
+ * Inline SVG for densify's pages: number formats, axis ticks and ranges, the viridis scale and
+ * its colour bar. Stateless.
+ */
+public final class Svg {
 
     private Svg() {
     }
 
-    /** HTML/XML text escaping. */
-    static String esc(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
-    }
-
-    static String f(double v) {
+    /** A coordinate with two decimals. */
+    public static String f(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
     /** A short number for labels. */
-    static String num(double v) {
+    public static String num(double v) {
         if (!Double.isFinite(v)) {
             return String.valueOf(v);
         }
@@ -51,7 +35,7 @@ final class Svg {
     }
 
     /** Round tick values covering [lo, hi], about {@code count} of them. */
-    static List<Double> ticks(double lo, double hi, int count) {
+    public static List<Double> ticks(double lo, double hi, int count) {
         List<Double> out = new ArrayList<>();
         if (!(hi > lo)) {
             out.add(lo);
@@ -74,7 +58,7 @@ final class Svg {
     }
 
     /** [lo, hi] padded by 5 % (or ±0.5 / ±|v|·0.1 when degenerate). */
-    static double[] range(double lo, double hi) {
+    public static double[] range(double lo, double hi) {
         if (!Double.isFinite(lo) || !Double.isFinite(hi)) {
             return new double[] {0, 1};
         }
@@ -91,7 +75,7 @@ final class Svg {
             {31, 158, 137}, {53, 183, 121}, {109, 205, 89}, {180, 222, 44}, {253, 231, 37}};
 
     /** Viridis colour for t in [0, 1]. */
-    static String viridis(double t) {
+    public static String viridis(double t) {
         if (!Double.isFinite(t)) {
             return "#cccccc";
         }
@@ -105,23 +89,8 @@ final class Svg {
         return String.format(Locale.ROOT, "#%02x%02x%02x", r, g, b);
     }
 
-    /**
-     * Diverging colour for x in [-1, 1]: white at 0, deep red rgb(180,0,0) at +1, deep blue
-     * rgb(0,0,180) at −1 (as {@code densify attribute}'s HTML).
-     */
-    static String diverging(double x) {
-        if (!Double.isFinite(x)) {
-            return "rgb(220,220,220)";
-        }
-        double t = Math.min(1, Math.abs(x));
-        int fade = (int) Math.round(255 - t * 255);
-        int strong = (int) Math.round(255 - t * 75);
-        return x >= 0 ? String.format(Locale.ROOT, "rgb(%d,%d,%d)", strong, fade, fade)
-                : String.format(Locale.ROOT, "rgb(%d,%d,%d)", fade, fade, strong);
-    }
-
     /** A horizontal colour bar with min/max labels, as an SVG group at (x, y). */
-    static String colourBar(double x, double y, double width, double lo, double hi, String title) {
+    public static String colourBar(double x, double y, double width, double lo, double hi, String title) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<g transform=\"translate(%s,%s)\">", f(x), f(y)));
         int steps = 40;
@@ -129,11 +98,11 @@ final class Svg {
             sb.append(String.format(Locale.ROOT, "<rect x=\"%s\" y=\"0\" width=\"%s\" height=\"10\" fill=\"%s\"/>",
                     f(i * width / steps), f(width / steps + 0.5), viridis((i + 0.5) / steps)));
         }
-        sb.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"24\" class=\"tick\">%s</text>", esc(num(lo))));
+        sb.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"24\" class=\"tick\">%s</text>", Html.escape(num(lo))));
         sb.append(String.format(Locale.ROOT, "<text x=\"%s\" y=\"24\" class=\"tick\" text-anchor=\"end\">%s</text>",
-                f(width), esc(num(hi))));
+                f(width), Html.escape(num(hi))));
         sb.append(String.format(Locale.ROOT, "<text x=\"%s\" y=\"24\" class=\"tick\" text-anchor=\"middle\">%s</text>",
-                f(width / 2), esc(title)));
+                f(width / 2), Html.escape(title)));
         sb.append("</g>");
         return sb.toString();
     }
