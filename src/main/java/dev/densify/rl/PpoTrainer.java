@@ -113,8 +113,8 @@ public final class PpoTrainer implements AutoCloseable {
             optimizer.load(checkpoint.resolve(OPTIMIZER));
             this.step = state.path("step").asLong();
             kl.set(state.path("klCoef").asDouble());
-            run.truncate("metrics", step);
-            run.truncate("validation", step);
+            run.truncate(TrainingRun.Table.METRICS, step);
+            run.truncate(TrainingRun.Table.VALIDATION, step);
             run.writeJson("config.json", resolved);
         } else {
             this.policy = task.policy().copy(device);
@@ -137,7 +137,7 @@ public final class PpoTrainer implements AutoCloseable {
     /** Runs to {@code config.steps()}, checkpointing after every validation. */
     public Result run(Listener listener) {
         Objects.requireNonNull(listener, "listener");
-        if (step == 0 && run.rows("validation").isEmpty()) {
+        if (step == 0 && run.rows(TrainingRun.Table.VALIDATION).isEmpty()) {
             validate(listener);
         }
         while (step < config.steps()) {
@@ -148,7 +148,7 @@ public final class PpoTrainer implements AutoCloseable {
                 checkpoint();
             }
         }
-        List<JsonNode> validations = run.rows("validation");
+        List<JsonNode> validations = run.rows(TrainingRun.Table.VALIDATION);
         List<double[]> curve = new ArrayList<>();
         for (JsonNode v : validations) {
             curve.add(new double[] {v.path("step").asDouble(), v.path("reward").asDouble()});
@@ -189,7 +189,7 @@ public final class PpoTrainer implements AutoCloseable {
         row.put("attribute_s", batch.attributeSeconds());
         row.put("update_s", (t2 - t1) / 1e9);
         row.put("step_s", (t2 - t0) / 1e9);
-        run.append("metrics", row);
+        run.append(TrainingRun.Table.METRICS, row);
         listener.step(step, config.steps(), row);
     }
 
@@ -212,7 +212,7 @@ public final class PpoTrainer implements AutoCloseable {
         row.put("reward", mean(batch.scores()));
         row.put("kl", klSum / sequences.length);
         row.put("response_length", (double) batch.responseTokens() / sequences.length);
-        run.append("validation", row);
+        run.append(TrainingRun.Table.VALIDATION, row);
         run.writeJson("samples.json", samples(batch));
         listener.validation(step, row);
     }

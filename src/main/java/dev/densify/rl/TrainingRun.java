@@ -3,6 +3,8 @@ package dev.densify.rl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.engine.Json;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,9 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The files of a training run directory:
@@ -30,6 +30,27 @@ import java.util.Map;
  */
 final class TrainingRun {
 
+    /** A table the run writes as JSON Lines and CSV; its columns are the CSV header, fixed. */
+    enum Table {
+        METRICS("metrics", "step", "score", "shaped_reward", "kl", "kl_coef", "policy_loss", "value_loss", "entropy",
+                "approx_kl", "clip_fraction", "explained_variance", "grad_norm", "response_length", "generate_s",
+                "score_s", "attribute_s", "update_s", "step_s"),
+        VALIDATION("validation", "step", "reward", "kl", "response_length");
+
+        private final String file;
+        private final List<String> columns;
+
+        Table(String file, String... columns) {
+            this.file = file;
+            this.columns = List.of(columns);
+        }
+
+        List<String> columns() {
+            return columns;
+        }
+    }
+
+    private static final CSVFormat CSV = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
 
     private final Path dir;
 
@@ -75,36 +96,43 @@ final class TrainingRun {
         return Files.exists(dir.resolve(name));
     }
 
-    /** Appends a row to {@code name}.jsonl and {@code name}.csv (header from the first row's keys). */
-    void append(String name, ObjectNode row) {
+    /**
+     * Appends a row to the table's {@code .jsonl} and {@code .csv}; the row has exactly the
+     * table's columns, in order (the CSV header is written with the file).
+     */
+    void append(Table table, ObjectNode row) {
+        List<String> keys = new ArrayList<>();
+        row.fieldNames().forEachRemaining(keys::add);
+        if (!keys.equals(table.columns)) {
+            throw new IllegalStateException("a " + table.file + " row has the columns " + keys + ", expected "
+                    + table.columns);
+        }
         try {
-            Path jsonl = dir.resolve(name + ".jsonl");
-            Path csv = dir.resolve(name + ".csv");
+            Path jsonl = dir.resolve(table.file + ".jsonl");
+            Path csv = dir.resolve(table.file + ".csv");
             Files.writeString(jsonl, Json.MAPPER.writeValueAsString(row) + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             boolean header = !Files.exists(csv);
             try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
+                    StandardOpenOption.APPEND); CSVPrinter printer = new CSVPrinter(w, CSV)) {
                 if (header) {
-                    w.write(String.join(",", fieldNames(row)));
-                    w.newLine();
+                    printer.printRecord(table.columns);
                 }
-                List<String> cells = new ArrayList<>();
-                for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-                    JsonNode v = it.next().getValue();
-                    cells.add(v.isTextual() ? '"' + v.textValue().replace("\"", "\"\"") + '"' : v.toString());
+                List<String> cells = new ArrayList<>(table.columns.size());
+                for (String c : table.columns) {
+                    JsonNode v = row.get(c);
+                    cells.add(v.isTextual() ? v.textValue() : v.toString());
                 }
-                w.write(String.join(",", cells));
-                w.newLine();
+                printer.printRecord(cells);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + dir.resolve(name) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot append to " + dir.resolve(table.file) + ": " + e.getMessage(), e);
         }
     }
 
-    /** Rows of {@code name}.jsonl (empty when absent). */
-    List<JsonNode> rows(String name) {
-        Path jsonl = dir.resolve(name + ".jsonl");
+    /** Rows of the table's {@code .jsonl} (empty when absent). */
+    List<JsonNode> rows(Table table) {
+        Path jsonl = dir.resolve(table.file + ".jsonl");
         if (!Files.exists(jsonl)) {
             return List.of();
         }
@@ -121,23 +149,17 @@ final class TrainingRun {
         }
     }
 
-    /** Keeps the rows of {@code name} whose step is at most {@code step} (after a resume). */
-    void truncate(String name, long step) {
-        List<JsonNode> keep = rows(name).stream().filter(r -> r.path("step").asLong() <= step).toList();
+    /** Keeps the rows of the table whose step is at most {@code step} (after a resume). */
+    void truncate(Table table, long step) {
+        List<JsonNode> keep = rows(table).stream().filter(r -> r.path("step").asLong() <= step).toList();
         try {
-            Files.deleteIfExists(dir.resolve(name + ".jsonl"));
-            Files.deleteIfExists(dir.resolve(name + ".csv"));
+            Files.deleteIfExists(dir.resolve(table.file + ".jsonl"));
+            Files.deleteIfExists(dir.resolve(table.file + ".csv"));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rewrite " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot rewrite " + table.file + ": " + e.getMessage(), e);
         }
         for (JsonNode r : keep) {
-            append(name, (ObjectNode) r);
+            append(table, (ObjectNode) r);
         }
-    }
-
-    private static List<String> fieldNames(ObjectNode row) {
-        List<String> names = new ArrayList<>();
-        row.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 }
