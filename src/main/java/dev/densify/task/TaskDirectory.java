@@ -2,6 +2,7 @@ package dev.densify.task;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.Json;
 import dev.densify.text.AtomicFiles;
 
 import java.io.IOException;
@@ -257,6 +258,116 @@ public final class TaskDirectory {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * What a task's preparation writes: the task's name (in the marker), the file that holds
+     * every parameter and decides reuse, its bytes, the files under the determinism promise (listed
+     * in the marker) and every top-level entry a complete directory may hold.
+     */
+    public record Spec(String task, String parametersFile, byte[] parameters, Set<String> promised,
+                       Set<String> topLevel) {
+        public Spec {
+            Objects.requireNonNull(task, "task");
+            Objects.requireNonNull(parametersFile, "parametersFile");
+            parameters = parameters.clone();
+            promised = Set.copyOf(promised);
+            topLevel = Set.copyOf(topLevel);
+        }
+    }
+
+    /** Reads what a complete directory holds, when it is reused. */
+    public interface Reader<R> {
+        R read(Path directory) throws IOException;
+    }
+
+    /** Builds a task into an empty directory; writes the parameters file and, last, the marker. */
+    public interface Builder<R> {
+        R build(Path partial) throws IOException;
+    }
+
+    /** What {@link #prepare} did: the directory (absolute), whether it was reused, what it holds. */
+    public record Outcome<R>(Path directory, boolean reused, R result) {
+    }
+
+    /**
+     * The protocol every task's {@code prepare} follows, under {@link #locked}: a complete
+     * directory with the same parameters is reused (unless {@code force}); one with other
+     * parameters is an error naming the differences (unless {@code force}); an incomplete one is
+     * deleted and rebuilt; foreign entries are never touched. A build goes to a partial sibling
+     * that is renamed into place once its marker is written, or deleted when the build fails.
+     *
+     * @throws IllegalArgumentException when the path exists and is not a directory
+     * @throws TaskDirectoryException   for other parameters without {@code force}, or foreign entries
+     * @throws UncheckedIOException     on I/O failures (nothing half-written is left at the target)
+     */
+    public static <R> Outcome<R> prepare(Path directory, Spec spec, boolean force, Consumer<String> log,
+                                         Reader<R> reuse, Builder<R> build) {
+        Path target = directory.toAbsolutePath().normalize();
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new IllegalArgumentException(target + " exists and is not a directory");
+        }
+        return locked(target, () -> {
+            try {
+                Inspection found = inspect(target, spec.task(), spec.promised(), spec.topLevel());
+                switch (found.status()) {
+                    case NOT_A_DIRECTORY -> throw new IllegalArgumentException(target + " exists and is not a directory");
+                    case FOREIGN -> throw new TaskDirectoryException(target + " exists and is not a " + spec.task()
+                            + " task directory (" + found.reason() + "); refusing to replace it: choose another output "
+                            + "directory or remove it");
+                    case COMPLETE -> {
+                        byte[] existing = Files.readAllBytes(target.resolve(spec.parametersFile()));
+                        boolean same = java.util.Arrays.equals(existing, spec.parameters());
+                        if (same && !force) {
+                            log.accept("already prepared: " + target + " (same parameters; reusing it)");
+                            return new Outcome<>(target, true, reuse.read(target));
+                        }
+                        if (!same && !force) {
+                            throw new TaskDirectoryException(target + " already holds a " + spec.task()
+                                    + " task prepared with other parameters (existing vs requested: "
+                                    + differences(existing, spec.parameters()) + "); use --force to replace it, or "
+                                    + "choose another output directory");
+                        }
+                        log.accept("replacing " + target + " (--force)");
+                    }
+                    case INCOMPLETE -> log.accept(target + " exists but is incomplete (" + found.reason()
+                            + "); deleting and rebuilding it");
+                    case ABSENT, EMPTY -> {
+                    }
+                }
+                deleteStalePartials(target, log);
+                Path partial = createPartial(target);
+                try {
+                    R result = build.build(partial);
+                    install(partial, target);
+                    log.accept("prepared " + target);
+                    return new Outcome<>(target, false, result);
+                } catch (RuntimeException | IOException | Error e) {
+                    try {
+                        deleteRecursively(partial);
+                    } catch (IOException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                    throw e;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The first differences of two parameter files, top-level keys (what people change) first. */
+    private static String differences(byte[] existing, byte[] requested) throws IOException {
+        List<String> diffs = new ArrayList<>(TaskJson.differences(Json.MAPPER.readTree(existing),
+                Json.MAPPER.readTree(requested), 100));
+        diffs.sort(java.util.Comparator.comparingLong(d -> d.substring(0, d.indexOf(':')).chars()
+                .filter(c -> c == '.').count()));
+        if (diffs.size() > 8) {
+            int more = diffs.size() - 8;
+            diffs = new ArrayList<>(diffs.subList(0, 8));
+            diffs.add("and " + more + " more");
+        }
+        return String.join("; ", diffs);
     }
 
     /**

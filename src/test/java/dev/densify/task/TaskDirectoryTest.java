@@ -144,4 +144,78 @@ class TaskDirectoryTest {
         assertEquals(List.of("z: 1 vs 2"), TaskJson.differences(a, b, 5));
         assertEquals(List.of(), TaskJson.differences(a, a.deepCopy(), 5));
     }
+
+    // ---- the preparation protocol, for a task with no training ---------------------------------
+
+    private static TaskDirectory.Spec spec(int seed) {
+        return new TaskDirectory.Spec("t", "a.json", ("{\"seed\" : " + seed + "}\n").getBytes(StandardCharsets.UTF_8),
+                REQUIRED, TOP);
+    }
+
+    /** Builds the toy task: the parameters file, one data file, the marker last; counts its builds. */
+    private static TaskDirectory.Builder<String> builder(TaskDirectory.Spec spec, List<String> builds) {
+        return partial -> {
+            builds.add(partial.getFileName().toString());
+            Files.write(partial.resolve("a.json"), spec.parameters());
+            Files.createDirectories(partial.resolve("sub"));
+            Files.writeString(partial.resolve("sub/b.txt"), "built\n");
+            TaskDirectory.writeMarker(partial, "t", REQUIRED);
+            return "built";
+        };
+    }
+
+    @Test
+    void prepareBuildsReusesRefusesOtherParametersAndRebuildsWithForce() throws IOException {
+        Path dir = tmp.resolve("task");
+        List<String> builds = new ArrayList<>();
+        List<String> log = new ArrayList<>();
+        TaskDirectory.Outcome<String> first = TaskDirectory.prepare(dir, spec(0), false, log::add, d -> "read",
+                builder(spec(0), builds));
+        assertEquals(new TaskDirectory.Outcome<>(dir.toAbsolutePath().normalize(), false, "built"), first);
+        assertEquals(TaskDirectory.Status.COMPLETE, status(dir));
+        assertEquals(1, builds.size());
+
+        TaskDirectory.Outcome<String> again = TaskDirectory.prepare(dir, spec(0), false, log::add, d -> "read",
+                builder(spec(0), builds));
+        assertTrue(again.reused() && again.result().equals("read"), again.toString());
+        assertEquals(1, builds.size(), "reused without building");
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("already prepared")), log.toString());
+
+        byte[] marker = Files.readAllBytes(dir.resolve(TaskDirectory.MARKER));
+        TaskDirectoryException other = assertThrows(TaskDirectoryException.class, () -> TaskDirectory.prepare(dir,
+                spec(1), false, log::add, d -> "read", builder(spec(1), builds)));
+        assertTrue(other.getMessage().contains("other parameters") && other.getMessage().contains("seed: 0 vs 1")
+                && other.getMessage().contains("--force"), other.getMessage());
+        assertArrayEquals(marker, Files.readAllBytes(dir.resolve(TaskDirectory.MARKER)), "left untouched");
+
+        TaskDirectory.Outcome<String> forced = TaskDirectory.prepare(dir, spec(1), true, log::add, d -> "read",
+                builder(spec(1), builds));
+        assertFalse(forced.reused());
+        assertEquals(2, builds.size());
+        assertArrayEquals(spec(1).parameters(), Files.readAllBytes(dir.resolve("a.json")));
+    }
+
+    @Test
+    void aFailedBuildLeavesNeitherAPartialNorAChangedTarget() throws IOException {
+        Path dir = complete("kept");
+        byte[] marker = Files.readAllBytes(dir.resolve(TaskDirectory.MARKER));
+        TaskDirectory.Spec other = spec(7);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TaskDirectory.prepare(dir, other,
+                true, m -> { }, d -> "read", partial -> {
+                    Files.writeString(partial.resolve("a.json"), "half");
+                    throw new IllegalStateException("training failed");
+                }));
+        assertEquals("training failed", e.getMessage());
+        assertArrayEquals(marker, Files.readAllBytes(dir.resolve(TaskDirectory.MARKER)));
+        try (Stream<Path> s = Files.list(tmp)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".partial-")), "no partial build is left");
+        }
+        Path foreign = tmp.resolve("foreign");
+        Files.createDirectories(foreign);
+        Files.writeString(foreign.resolve("notes.txt"), "precious");
+        TaskDirectoryException refused = assertThrows(TaskDirectoryException.class, () -> TaskDirectory.prepare(foreign,
+                spec(0), true, m -> { }, d -> "read", builder(spec(0), new ArrayList<>())));
+        assertTrue(refused.getMessage().contains("not a t task directory"), refused.getMessage());
+        assertEquals("precious", Files.readString(foreign.resolve("notes.txt")));
+    }
 }
