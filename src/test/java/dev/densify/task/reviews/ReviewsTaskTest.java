@@ -8,6 +8,7 @@ import dev.densify.task.TaskDirectory;
 import dev.densify.task.TaskDirectoryException;
 import dev.densify.task.TaskJson;
 import dev.densify.task.TaskSize;
+import dev.densify.testing.TestTasks;
 import dev.densify.text.WordTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,8 +32,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Preparing the reviews task at the small size. Trains three times in all (the shared fixture,
- * the determinism twin, the rebuild of a half-written directory); every other test reuses them.
+ * Preparing the reviews task at the small size. Trains twice: the fixture, and the rebuild of a
+ * half-written directory (which must give the fixture's bytes); every other test reuses them.
+ * The fixture is the small task that {@link TestTasks} prepared from scratch in this JVM when it
+ * did (a fresh clone), else one prepared here; either way a fresh preparation, never a reuse.
  */
 class ReviewsTaskTest {
 
@@ -41,7 +44,7 @@ class ReviewsTaskTest {
     @TempDir
     static Path shared;
 
-    /** The fixture: a complete small task, prepared once. */
+    /** The fixture: a complete small task, prepared once from scratch (read-only for the tests). */
     static Path first;
     static ReviewsTask.Prepared prepared;
     static String firstLog;
@@ -52,6 +55,13 @@ class ReviewsTaskTest {
 
     @BeforeAll
     static void prepareOnce() {
+        TestTasks.Fresh fresh = TestTasks.given() == null ? TestTasks.freshSmall() : null;
+        if (fresh != null) {
+            first = fresh.prepared().directory();
+            prepared = fresh.prepared();
+            firstLog = fresh.log();
+            return;
+        }
         first = shared.resolve("first");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         prepared = ReviewsTask.prepare(first, options(SEED).withLog(new PrintStream(log, true, StandardCharsets.UTF_8)));
@@ -100,7 +110,7 @@ class ReviewsTaskTest {
         assertTrue(firstLog.contains("train ") && firstLog.contains("evaluate ") && firstLog.contains("done in"), firstLog);
         assertTrue(firstLog.contains("test accuracy") && firstLog.contains("parse"), firstLog);
         assertTrue(prepared.timings().get("total") > 0);
-        try (Stream<Path> s = Files.list(shared)) {
+        try (Stream<Path> s = Files.list(first.getParent())) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".partial-")), "no partial build is left");
         }
     }
