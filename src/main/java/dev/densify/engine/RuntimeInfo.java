@@ -1,6 +1,7 @@
 package dev.densify.engine;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,11 +66,11 @@ public record RuntimeInfo(Blas blas, SharedObject lapack, OpenMp openmp, int int
     }
 
     /** The warning every long command prints on a reference BLAS; empty otherwise. */
-    public java.util.Optional<String> blasWarning() {
+    public Optional<String> blasWarning() {
         if (!blas.isReference()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of("libtorch is using the reference BLAS (" + blas.library().path()
+        return Optional.of("libtorch is using the reference BLAS (" + blas.library().path()
                 + "), several times slower than an optimised one; fix: " + BLAS_FIX);
     }
 

@@ -23,7 +23,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
@@ -317,7 +319,7 @@ public final class TaskDirectory {
                             + "directory or remove it");
                     case COMPLETE -> {
                         byte[] existing = Files.readAllBytes(target.resolve(spec.parametersFile()));
-                        boolean same = java.util.Arrays.equals(existing, spec.parameters());
+                        boolean same = Arrays.equals(existing, spec.parameters());
                         if (same && !force) {
                             log.accept("already prepared: " + target + " (same parameters; reusing it)");
                             return new Outcome<>(target, true, reuse.read(target));
@@ -360,7 +362,7 @@ public final class TaskDirectory {
     private static String differences(byte[] existing, byte[] requested) throws IOException {
         List<String> diffs = new ArrayList<>(TaskJson.differences(Json.MAPPER.readTree(existing),
                 Json.MAPPER.readTree(requested), 100));
-        diffs.sort(java.util.Comparator.comparingLong(d -> d.substring(0, d.indexOf(':')).chars()
+        diffs.sort(Comparator.comparingLong(d -> d.substring(0, d.indexOf(':')).chars()
                 .filter(c -> c == '.').count()));
         if (diffs.size() > 8) {
             int more = diffs.size() - 8;
