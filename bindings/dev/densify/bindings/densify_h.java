@@ -1,6 +1,6 @@
 // Checked-in FFM bindings for native/include/densify.h, in the shape jextract generates.
 // Keep in step with the header: BindingsMatchHeaderTest fails on any difference.
-// No logic here beyond what jextract emits; the library is found by dev.densify.engine.NativeLibrary.
+// No logic here beyond what jextract emits; the library is found by dev.densify.engine.internal.NativeLibrary.
 
 package dev.densify.bindings;
 
@@ -10,7 +10,6 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -42,7 +41,7 @@ public class densify_h {
     }
 
     static SymbolLookup SYMBOL_LOOKUP() {
-        return dev.densify.engine.NativeLibrary.lookup();
+        return dev.densify.engine.internal.NativeLibrary.lookup();
     }
 
     static MethodHandle upcallHandle(Class<?> fi, String name, FunctionDescriptor fdesc) {
@@ -290,170 +289,6 @@ public class densify_h {
     public static int DFY_MODEL_REWARD() {
         return DFY_MODEL_REWARD;
     }
-
-    /**
-     * {@snippet lang=c :
-     * typedef struct dfy_model_config {
-     *     int64_t vocab_size;
-     *     int64_t n_positions;
-     *     int64_t n_embd;
-     *     int64_t n_layer;
-     *     int64_t n_head;
-     *     double layer_norm_epsilon;
-     * } dfy_model_config;
-     * }
-     */
-    public static final StructLayout dfy_model_config = MemoryLayout.structLayout(
-            densify_h.C_LONG.withName("vocab_size"),
-            densify_h.C_LONG.withName("n_positions"),
-            densify_h.C_LONG.withName("n_embd"),
-            densify_h.C_LONG.withName("n_layer"),
-            densify_h.C_LONG.withName("n_head"),
-            densify_h.C_DOUBLE.withName("layer_norm_epsilon")
-    ).withName("dfy_model_config");
-
-    /**
-     * {@snippet lang=c :
-     * typedef struct dfy_generate_options {
-     *     int64_t max_new_tokens;
-     *     double temperature;
-     *     int64_t top_k;
-     *     double top_p;
-     *     int64_t stop_token;
-     *     int64_t pad_token;
-     *     uint64_t seed;
-     *     int32_t use_cache;
-     * } dfy_generate_options;
-     * }
-     */
-    public static final StructLayout dfy_generate_options = MemoryLayout.structLayout(
-            densify_h.C_LONG.withName("max_new_tokens"),
-            densify_h.C_DOUBLE.withName("temperature"),
-            densify_h.C_LONG.withName("top_k"),
-            densify_h.C_DOUBLE.withName("top_p"),
-            densify_h.C_LONG.withName("stop_token"),
-            densify_h.C_LONG.withName("pad_token"),
-            densify_h.C_LONG.withName("seed"),
-            densify_h.C_INT.withName("use_cache"),
-            MemoryLayout.paddingLayout(4)
-    ).withName("dfy_generate_options");
-
-    /**
-     * {@snippet lang=c :
-     * typedef struct dfy_adam_options {
-     *     double learning_rate;
-     *     double beta1;
-     *     double beta2;
-     *     double eps;
-     *     double weight_decay;
-     *     double max_grad_norm;
-     * } dfy_adam_options;
-     * }
-     */
-    public static final StructLayout dfy_adam_options = MemoryLayout.structLayout(
-            densify_h.C_DOUBLE.withName("learning_rate"),
-            densify_h.C_DOUBLE.withName("beta1"),
-            densify_h.C_DOUBLE.withName("beta2"),
-            densify_h.C_DOUBLE.withName("eps"),
-            densify_h.C_DOUBLE.withName("weight_decay"),
-            densify_h.C_DOUBLE.withName("max_grad_norm")
-    ).withName("dfy_adam_options");
-
-    /**
-     * {@snippet lang=c :
-     * typedef struct dfy_ppo_options {
-     *     double gamma;
-     *     double lam;
-     *     double clip_range;
-     *     double clip_range_value;
-     *     double value_coef;
-     *     double entropy_coef;
-     *     double kl_coef;
-     *     int32_t kl_estimator;
-     *     int32_t whiten_advantages;
-     *     int64_t epochs;
-     *     int64_t minibatch_size;
-     *     uint64_t seed;
-     * } dfy_ppo_options;
-     * }
-     */
-    public static final StructLayout dfy_ppo_options = MemoryLayout.structLayout(
-            densify_h.C_DOUBLE.withName("gamma"),
-            densify_h.C_DOUBLE.withName("lam"),
-            densify_h.C_DOUBLE.withName("clip_range"),
-            densify_h.C_DOUBLE.withName("clip_range_value"),
-            densify_h.C_DOUBLE.withName("value_coef"),
-            densify_h.C_DOUBLE.withName("entropy_coef"),
-            densify_h.C_DOUBLE.withName("kl_coef"),
-            densify_h.C_INT.withName("kl_estimator"),
-            densify_h.C_INT.withName("whiten_advantages"),
-            densify_h.C_LONG.withName("epochs"),
-            densify_h.C_LONG.withName("minibatch_size"),
-            densify_h.C_LONG.withName("seed")
-    ).withName("dfy_ppo_options");
-
-    /**
-     * {@snippet lang=c :
-     * typedef struct dfy_ppo_stats {
-     *     double policy_loss;
-     *     double value_loss;
-     *     double entropy;
-     *     double approx_kl;
-     *     double clip_fraction;
-     *     double value_clip_fraction;
-     *     double explained_variance;
-     *     double grad_norm;
-     *     double kl_reference;
-     *     double reward;
-     *     double loss_before;
-     *     double loss_after;
-     * } dfy_ppo_stats;
-     * }
-     */
-    public static final StructLayout dfy_ppo_stats = MemoryLayout.structLayout(
-            densify_h.C_DOUBLE.withName("policy_loss"),
-            densify_h.C_DOUBLE.withName("value_loss"),
-            densify_h.C_DOUBLE.withName("entropy"),
-            densify_h.C_DOUBLE.withName("approx_kl"),
-            densify_h.C_DOUBLE.withName("clip_fraction"),
-            densify_h.C_DOUBLE.withName("value_clip_fraction"),
-            densify_h.C_DOUBLE.withName("explained_variance"),
-            densify_h.C_DOUBLE.withName("grad_norm"),
-            densify_h.C_DOUBLE.withName("kl_reference"),
-            densify_h.C_DOUBLE.withName("reward"),
-            densify_h.C_DOUBLE.withName("loss_before"),
-            densify_h.C_DOUBLE.withName("loss_after")
-    ).withName("dfy_ppo_stats");
-
-    /**
-     * {@snippet lang=c :
-     * typedef struct dfy_attribution_options {
-     *     int32_t method;
-     *     int64_t samples;
-     *     int64_t baseline_token;
-     *     uint64_t seed;
-     *     int64_t max_batch_tokens;
-     *     double lime_kernel_width;
-     *     double ridge_alpha;
-     *     int32_t reuse_prefix;
-     *     int32_t shap_selection;
-     *     int64_t shap_max_features;
-     * } dfy_attribution_options;
-     * }
-     */
-    public static final StructLayout dfy_attribution_options = MemoryLayout.structLayout(
-            densify_h.C_INT.withName("method"),
-            MemoryLayout.paddingLayout(4),
-            densify_h.C_LONG.withName("samples"),
-            densify_h.C_LONG.withName("baseline_token"),
-            densify_h.C_LONG.withName("seed"),
-            densify_h.C_LONG.withName("max_batch_tokens"),
-            densify_h.C_DOUBLE.withName("lime_kernel_width"),
-            densify_h.C_DOUBLE.withName("ridge_alpha"),
-            densify_h.C_INT.withName("reuse_prefix"),
-            densify_h.C_INT.withName("shap_selection"),
-            densify_h.C_LONG.withName("shap_max_features")
-    ).withName("dfy_attribution_options");
 
     /**
      * {@snippet lang=c :

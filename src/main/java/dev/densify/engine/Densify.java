@@ -1,14 +1,10 @@
 package dev.densify.engine;
 
-import dev.densify.bindings.densify_h;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.densify.engine.internal.EngineCalls;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,42 +21,33 @@ import java.util.regex.Pattern;
 public final class Densify {
 
     private static final Pattern DEVICE = Pattern.compile("cpu|cuda(?::(0|[1-9][0-9]{0,8}))?");
-    private static final int NAME_CAPACITY = 256;
 
     private Densify() {
     }
 
     /** The native library's version. */
     public static String version() {
-        Native.load();
-        return Native.string(densify_h.dfy_version());
+        return EngineCalls.version();
     }
 
     /** The version of libtorch the native library was built against. */
     public static String torchVersion() {
-        Native.load();
-        return Native.string(densify_h.dfy_torch_version());
+        return EngineCalls.torchVersion();
     }
 
     /** The file the native library was loaded from. */
     public static Path libraryPath() {
-        return NativeLibrary.path();
+        return EngineCalls.libraryPath();
     }
 
     /** Whether the native library was compiled with CUDA support. */
     public static boolean cudaCompiled() {
-        Native.load();
-        return densify_h.dfy_cuda_compiled() != 0;
+        return EngineCalls.cudaCompiled();
     }
 
     /** libtorch's intra-op thread count (process-wide). */
     public static int threads() {
-        Native.load();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
-            Native.check("dfy_get_num_threads", densify_h.dfy_get_num_threads(out));
-            return out.get(ValueLayout.JAVA_INT, 0);
-        }
+        return EngineCalls.threads();
     }
 
     /**
@@ -72,8 +59,7 @@ public final class Densify {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        Native.load();
-        Native.check("dfy_set_num_threads", densify_h.dfy_set_num_threads(threads));
+        EngineCalls.setThreads(threads);
     }
 
     /**
@@ -81,15 +67,9 @@ public final class Densify {
      * dynamic loader resolved them in this process.
      */
     public static RuntimeInfo runtime() {
-        Native.load();
         JsonNode node;
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment length = arena.allocate(ValueLayout.JAVA_LONG);
-            Native.check("dfy_runtime_info", densify_h.dfy_runtime_info(MemorySegment.NULL, 0, length));
-            long capacity = length.get(ValueLayout.JAVA_LONG, 0) + 1;
-            MemorySegment buffer = arena.allocate(capacity);
-            Native.check("dfy_runtime_info", densify_h.dfy_runtime_info(buffer, capacity, length));
-            node = Json.MAPPER.readTree(buffer.getString(0));
+        try {
+            node = Json.MAPPER.readTree(EngineCalls.runtimeInfoJson());
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("dfy_runtime_info returned invalid JSON: " + e.getOriginalMessage(), e);
         }
@@ -113,12 +93,7 @@ public final class Densify {
 
     /** Number of usable CUDA devices (0 in a CPU build or without a GPU). */
     public static int cudaDeviceCount() {
-        Native.load();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
-            Native.check("dfy_cuda_device_count", densify_h.dfy_cuda_device_count(out));
-            return out.get(ValueLayout.JAVA_INT, 0);
-        }
+        return EngineCalls.cudaDeviceCount();
     }
 
     /** The devices: {@code cpu} first, then {@code cuda:0}, {@code cuda:1}, ... */
@@ -126,19 +101,9 @@ public final class Densify {
         List<DeviceInfo> devices = new ArrayList<>();
         devices.add(cpu());
         int count = cudaDeviceCount();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment name = arena.allocate(NAME_CAPACITY);
-            MemorySegment total = arena.allocate(ValueLayout.JAVA_LONG);
-            MemorySegment free = arena.allocate(ValueLayout.JAVA_LONG);
-            for (int i = 0; i < count; i++) {
-                name.fill((byte) 0);
-                Native.check("dfy_cuda_device_info",
-                        densify_h.dfy_cuda_device_info(i, name, NAME_CAPACITY, total, free));
-                // Guard against a missing terminator rather than reading past the buffer.
-                name.set(ValueLayout.JAVA_BYTE, NAME_CAPACITY - 1, (byte) 0);
-                devices.add(new DeviceInfo("cuda:" + i, name.getString(0),
-                        total.get(ValueLayout.JAVA_LONG, 0), free.get(ValueLayout.JAVA_LONG, 0)));
-            }
+        for (int i = 0; i < count; i++) {
+            EngineCalls.Device device = EngineCalls.cudaDevice(i);
+            devices.add(new DeviceInfo("cuda:" + i, device.name(), device.totalBytes(), device.freeBytes()));
         }
         return List.copyOf(devices);
     }

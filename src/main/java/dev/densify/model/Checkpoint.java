@@ -3,17 +3,13 @@ package dev.densify.model;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.densify.bindings.densify_h;
-import dev.densify.engine.DensifyException;
 import dev.densify.engine.FormatException;
 import dev.densify.engine.Json;
-import dev.densify.engine.Native;
+import dev.densify.engine.internal.MappedFiles;
+import dev.densify.engine.internal.ModelCalls;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -135,24 +131,9 @@ public final class Checkpoint {
     }
 
     /** Loads a resolved checkpoint onto an already checked device. */
-    static ModelNative.Described load(Info resolved, String device) {
-        Native.load();
-        ModelKind kind = resolved.kind().orElseThrow();
-        Path weights = resolved.weights();
-        long address = MappedFiles.read(weights, "checkpoint", data -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-                int status = densify_h.dfy_model_load(kind.code(), ModelNative.config(arena, resolved.config().orElseThrow()),
-                        arena.allocateFrom(device), data, data.byteSize(), out);
-                try {
-                    Native.check("dfy_model_load", status);
-                } catch (DensifyException e) {
-                    throw DensifyException.of(e.function(), e.status(), weights + ": " + e.detail(), e);
-                }
-                return out.get(ValueLayout.ADDRESS, 0).address();
-            }
-        });
-        return ModelNative.describe(address, kind);
+    static ModelCalls.Described load(Info resolved, String device) {
+        return ModelCalls.load(resolved.kind().orElseThrow(), resolved.config().orElseThrow(), device,
+                resolved.weights());
     }
 
     /** The metadata JSON written into checkpoints of this kind and configuration. */
@@ -165,30 +146,6 @@ public final class Checkpoint {
             return Json.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
-        }
-    }
-
-    /**
-     * Writes the model at {@code address} to {@code target} atomically: into a temporary file in the
-     * same directory, forced to disk, then renamed over the target. On failure the temporary file
-     * is deleted and the target is untouched.
-     */
-    static void save(long address, ModelKind kind, ModelConfig config, Path target) {
-        MemorySegment model = ModelNative.pointer(address);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment metadata = arena.allocateFrom(metadataJson(kind, config));
-            MemorySegment sizeOut = arena.allocate(ValueLayout.JAVA_LONG);
-            Native.check("dfy_model_save_size", densify_h.dfy_model_save_size(model, metadata, sizeOut));
-            long size = sizeOut.get(ValueLayout.JAVA_LONG, 0);
-            MappedFiles.writeAtomically(target, "checkpoint", size, (buffer, capacity) -> {
-                MemorySegment written = arena.allocate(ValueLayout.JAVA_LONG);
-                Native.check("dfy_model_save", densify_h.dfy_model_save(model, metadata, buffer, capacity, written));
-                long count = written.get(ValueLayout.JAVA_LONG, 0);
-                if (count != capacity) {
-                    throw new DensifyException("dfy_model_save", densify_h.DFY_ERR_INTERNAL(),
-                            "wrote " + count + " bytes, dfy_model_save_size promised " + capacity);
-                }
-            });
         }
     }
 

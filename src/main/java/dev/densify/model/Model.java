@@ -1,31 +1,56 @@
 package dev.densify.model;
 
-import dev.densify.engine.NativeHandle;
+import dev.densify.engine.internal.Handles;
+import dev.densify.engine.internal.ModelCalls;
+import dev.densify.engine.internal.NativeHandle;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.function.LongFunction;
 
 /**
  * A GPT-2 model held by the native engine: a {@link Policy} or a {@link RewardModel}.
  *
+ * <p>Closing frees it; {@link #close()} is idempotent, and a model that becomes unreachable
+ * without being closed is freed by a {@link java.lang.ref.Cleaner} (a safety net: close models
+ * explicitly, since native memory is invisible to the GC).
+ *
  * <p>Thread-safety: safe to use from many threads; calls on one model are serialised (each waits
- * for the one in progress), different models run concurrently. Close it when done (it holds
- * native, possibly device, memory); use after close throws {@link IllegalStateException}.
+ * for the one in progress), different models run concurrently. Closing waits for a call in
+ * progress; use after close throws {@link IllegalStateException}.
  */
-public abstract sealed class Model extends NativeHandle permits Policy, RewardModel {
+public abstract sealed class Model implements AutoCloseable permits Policy, RewardModel {
 
+    static {
+        Handles.register(new Handles.Access() {
+            @Override
+            public NativeHandle of(Model model) {
+                return model.handle;
+            }
+
+            @Override
+            public NativeHandle of(Optimizer optimizer) {
+                return optimizer.handle();
+            }
+        });
+    }
+
+    private final NativeHandle handle;
     private final ModelKind kind;
     private final ModelConfig config;
     private final String device;
     private final long parameterCount;
 
-    Model(ModelKind kind, ModelNative.Described described, String device) {
-        super(kind == ModelKind.POLICY ? "Policy" : "RewardModel", described.address(), ModelNative::free);
+    Model(ModelKind kind, ModelCalls.Described described, String device) {
+        this.handle = new NativeHandle(kind == ModelKind.POLICY ? "Policy" : "RewardModel", described.address(),
+                ModelCalls::free);
         this.kind = kind;
         this.config = described.config();
         this.device = Objects.requireNonNull(device, "device");
         this.parameterCount = described.parameterCount();
+    }
+
+    final NativeHandle handle() {
+        return handle;
     }
 
     /** Policy or reward model. */
@@ -49,18 +74,6 @@ public abstract sealed class Model extends NativeHandle permits Policy, RewardMo
     }
 
     /**
-     * Internal: runs {@code body} with the native model pointer (as a {@code long}) while holding
-     * this model's lock, for the engine's own packages ({@link Optimizer},
-     * {@code dev.densify.attribution}). The pointer must not be used outside {@code body}. Not part
-     * of the supported API.
-     *
-     * @throws IllegalStateException if the model is closed
-     */
-    public final <T> T withAddress(LongFunction<T> body) {
-        return call(body);
-    }
-
-    /**
      * Writes a checkpoint (float32 safetensors with densify metadata) atomically: the file appears
      * complete or not at all.
      *
@@ -68,9 +81,22 @@ public abstract sealed class Model extends NativeHandle permits Policy, RewardMo
      */
     public final void save(Path path) {
         Objects.requireNonNull(path, "path");
-        call(address -> {
-            Checkpoint.save(address, kind, config, path);
-            return null;
-        });
+        ModelCalls.save(handle, Checkpoint.metadataJson(kind, config), path);
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public final boolean isClosed() {
+        return handle.isClosed();
+    }
+
+    /** Frees the native model; waits for a call in progress; does nothing when already closed. */
+    @Override
+    public final void close() {
+        handle.close();
+    }
+
+    @Override
+    public String toString() {
+        return handle.toString();
     }
 }

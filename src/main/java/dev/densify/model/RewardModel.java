@@ -1,12 +1,8 @@
 package dev.densify.model;
 
-import dev.densify.bindings.densify_h;
 import dev.densify.engine.Densify;
-import dev.densify.engine.Native;
+import dev.densify.engine.internal.ModelCalls;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -19,7 +15,7 @@ import java.util.Objects;
  */
 public final class RewardModel extends Model {
 
-    private RewardModel(ModelNative.Described described, String device) {
+    private RewardModel(ModelCalls.Described described, String device) {
         super(ModelKind.REWARD, described, device);
     }
 
@@ -32,7 +28,7 @@ public final class RewardModel extends Model {
     public static RewardModel create(ModelConfig config, String device, long seed) {
         Objects.requireNonNull(config, "config");
         String canonical = Densify.checkDevice(device);
-        return new RewardModel(ModelNative.create(ModelKind.REWARD, config, canonical, seed), canonical);
+        return new RewardModel(ModelCalls.create(ModelKind.REWARD, config, canonical, seed), canonical);
     }
 
     /** Loads a checkpoint (a file, or a Hugging Face directory) whose configuration it records. */
@@ -55,19 +51,7 @@ public final class RewardModel extends Model {
     /** One score per row, read at the row's last position with mask 1. */
     public float[] score(TokenBatch batch) {
         Objects.requireNonNull(batch, "batch");
-        int b = batch.batchSize();
-        int t = batch.seqLen();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ids = batch.idsSegment(arena);
-            MemorySegment mask = batch.maskSegment(arena);
-            MemorySegment scores = arena.allocate(ValueLayout.JAVA_FLOAT, b);
-            call(address -> {
-                Native.check("dfy_reward_score",
-                        densify_h.dfy_reward_score(ModelNative.pointer(address), ids, mask, b, t, scores));
-                return null;
-            });
-            return scores.toArray(ValueLayout.JAVA_FLOAT);
-        }
+        return ModelCalls.score(handle(), batch.rawIds(), batch.rawMask());
     }
 
     /**
@@ -81,23 +65,10 @@ public final class RewardModel extends Model {
         Objects.requireNonNull(batch, "batch");
         Objects.requireNonNull(labels, "labels");
         int b = batch.batchSize();
-        int t = batch.seqLen();
         if (labels.length != b) {
             throw new IllegalArgumentException("labels has " + labels.length + " entries, the batch has " + b + " rows");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ids = batch.idsSegment(arena);
-            MemorySegment mask = batch.maskSegment(arena);
-            MemorySegment y = arena.allocateFrom(ValueLayout.JAVA_FLOAT, labels);
-            MemorySegment loss = arena.allocate(ValueLayout.JAVA_FLOAT);
-            MemorySegment norm = arena.allocate(ValueLayout.JAVA_FLOAT);
-            call(address -> optimizer.use(this, opt -> {
-                Native.check("dfy_reward_classifier_step", densify_h.dfy_reward_classifier_step(
-                        ModelNative.pointer(address), ModelNative.pointer(opt), ids, mask, y, b, t, loss, norm));
-                return null;
-            }));
-            return new TrainStep(loss.get(ValueLayout.JAVA_FLOAT, 0), norm.get(ValueLayout.JAVA_FLOAT, 0));
-        }
+        return ModelCalls.classifierStep(handle(), optimizer.handleFor(this), batch.rawIds(), batch.rawMask(), labels);
     }
 
     /** Scores sequences of any lengths (right-padded with id 0, mask 0). */

@@ -1,8 +1,5 @@
 package dev.densify.model;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -158,25 +155,13 @@ public record TokenBatch(int[][] ids, int[][] mask) {
         return "TokenBatch[batch=" + batchSize() + ", seqLen=" + seqLen() + "]";
     }
 
-    /** The ids as a native int64 [batch, seqLen] array. */
-    MemorySegment idsSegment(Arena arena) {
-        return int64(arena, ids);
+    /** The ids without a copy, for the native calls of this package's models. */
+    int[][] rawIds() {
+        return ids;
     }
 
-    /** The mask as a native int64 [batch, seqLen] array. */
-    MemorySegment maskSegment(Arena arena) {
-        return int64(arena, mask);
-    }
-
-    private static MemorySegment int64(Arena arena, int[][] rows) {
-        int seqLen = rows[0].length;
-        MemorySegment segment = arena.allocate(ValueLayout.JAVA_LONG, (long) rows.length * seqLen);
-        long i = 0;
-        for (int[] row : rows) {
-            for (int v : row) {
-                segment.setAtIndex(ValueLayout.JAVA_LONG, i++, v);
-            }
-        }
-        return segment;
+    /** The mask without a copy, for the native calls of this package's models. */
+    int[][] rawMask() {
+        return mask;
     }
 }

@@ -1,11 +1,7 @@
 package dev.densify.rl;
 
-import dev.densify.bindings.densify_h;
-import dev.densify.engine.Native;
+import dev.densify.engine.internal.PpoCalls;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 /**
@@ -43,28 +39,7 @@ public final class Gae {
             }
             width = Math.max(width, rewards[b].length);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment r = arena.allocate(ValueLayout.JAVA_FLOAT, (long) Math.max(1, batch) * width);
-            MemorySegment v = arena.allocate(ValueLayout.JAVA_FLOAT, (long) Math.max(1, batch) * width);
-            MemorySegment lengths = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, batch));
-            for (int b = 0; b < batch; b++) {
-                MemorySegment.copy(rewards[b], 0, r, ValueLayout.JAVA_FLOAT, (long) b * width * Float.BYTES, rewards[b].length);
-                MemorySegment.copy(values[b], 0, v, ValueLayout.JAVA_FLOAT, (long) b * width * Float.BYTES, values[b].length);
-                lengths.setAtIndex(ValueLayout.JAVA_LONG, b, rewards[b].length);
-            }
-            MemorySegment advantages = arena.allocate(ValueLayout.JAVA_FLOAT, (long) Math.max(1, batch) * width);
-            MemorySegment returns = arena.allocate(ValueLayout.JAVA_FLOAT, (long) Math.max(1, batch) * width);
-            Native.load();
-            Native.check("dfy_gae", densify_h.dfy_gae(r, v, lengths, batch, width, gamma, lam, advantages, returns));
-            float[][] a = new float[batch][];
-            float[][] g = new float[batch][];
-            for (int b = 0; b < batch; b++) {
-                a[b] = new float[rewards[b].length];
-                g[b] = new float[rewards[b].length];
-                MemorySegment.copy(advantages, ValueLayout.JAVA_FLOAT, (long) b * width * Float.BYTES, a[b], 0, a[b].length);
-                MemorySegment.copy(returns, ValueLayout.JAVA_FLOAT, (long) b * width * Float.BYTES, g[b], 0, g[b].length);
-            }
-            return new Result(a, g);
-        }
+        float[][][] result = PpoCalls.gae(rewards, values, width, gamma, lam);
+        return new Result(result[0], result[1]);
     }
 }

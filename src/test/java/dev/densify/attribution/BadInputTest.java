@@ -3,7 +3,7 @@ package dev.densify.attribution;
 import dev.densify.bindings.densify_h;
 import dev.densify.engine.CallbackException;
 import dev.densify.engine.InvalidArgumentException;
-import dev.densify.engine.Native;
+import dev.densify.engine.internal.Native;
 import dev.densify.model.RewardModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -216,7 +216,7 @@ class BadInputTest {
         Native.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment options = new NativeAttribution.Struct(AttributionMethod.SHAP, 10, 0, 0, 100, 25, 1, true,
-                    FeatureSelection.none()).write(arena);
+                    FeatureSelection.none()).forEngine().write(arena);
             MemorySegment stub = densify_h.dfy_score_fn.allocate((user, ids, mask, batch, seqLen, out) -> {
                 out.reinterpret(batch * Float.BYTES).fill((byte) 0);
                 return 0;

@@ -1,4 +1,4 @@
-package dev.densify.engine;
+package dev.densify.engine.internal;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,13 +18,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ownership, closing and serialisation of handles, with a fake native pointer. */
 class NativeHandleTest {
 
-    static final class Thing extends NativeHandle {
+    /** A handle as the public classes hold one. */
+    static final class Thing implements AutoCloseable {
+        private final NativeHandle handle;
+
         Thing(long address, LongConsumer free) {
-            super("Thing", address, free);
+            handle = new NativeHandle("Thing", address, free);
         }
 
         <T> T run(LongFunction<T> body) {
-            return call(body);
+            return handle.call(body);
+        }
+
+        boolean isClosed() {
+            return handle.isClosed();
+        }
+
+        @Override
+        public void close() {
+            handle.close();
         }
     }
 

@@ -1,6 +1,7 @@
-package dev.densify.engine;
+package dev.densify.engine.internal;
 
 import dev.densify.bindings.densify_h;
+import dev.densify.engine.DensifyException;
 
 import java.io.File;
 import java.io.IOException;

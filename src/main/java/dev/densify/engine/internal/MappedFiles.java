@@ -1,4 +1,4 @@
-package dev.densify.model;
+package dev.densify.engine.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +22,11 @@ import java.util.function.Function;
  * copy, and atomic writes (a temporary file in the same directory, filled through a mapping,
  * forced, then renamed over the target; on failure the target is untouched).
  */
-final class MappedFiles {
+public final class MappedFiles {
 
     /** Fills a mapped buffer of the promised size. */
     @FunctionalInterface
-    interface Filler {
+    public interface Filler {
         void fill(MemorySegment buffer, long size);
     }
 
@@ -34,7 +34,7 @@ final class MappedFiles {
     }
 
     /** Runs {@code reader} over a read-only mapping of {@code file}, unmapped afterwards. */
-    static <T> T read(Path file, String what, Function<MemorySegment, T> reader) {
+    public static <T> T read(Path file, String what, Function<MemorySegment, T> reader) {
         try (Arena arena = Arena.ofConfined();
              FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return reader.apply(channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena));
@@ -44,7 +44,7 @@ final class MappedFiles {
     }
 
     /** Writes {@code size} bytes produced by {@code filler} to {@code target} atomically. */
-    static void writeAtomically(Path target, String what, long size, Filler filler) {
+    public static void writeAtomically(Path target, String what, long size, Filler filler) {
         Objects.requireNonNull(target, "path");
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
@@ -108,7 +108,7 @@ final class MappedFiles {
         }
     }
 
-    static UncheckedIOException io(String what, Path path, IOException e) {
+    public static UncheckedIOException io(String what, Path path, IOException e) {
         String reason = e instanceof AccessDeniedException ? "permission denied"
                 : e instanceof NoSuchFileException ? "no such file" : e.getMessage();
         return new UncheckedIOException(what + " " + path + ": " + reason, e);

@@ -1,5 +1,6 @@
-package dev.densify.attribution;
+package dev.densify.engine.internal;
 
+import dev.densify.attribution.RewardFunction;
 import dev.densify.bindings.densify_h;
 
 import java.lang.foreign.MemorySegment;

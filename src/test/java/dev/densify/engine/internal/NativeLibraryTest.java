@@ -1,5 +1,6 @@
-package dev.densify.engine;
+package dev.densify.engine.internal;
 
+import dev.densify.engine.DensifyException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package dev.densify.engine;
+package dev.densify.engine.internal;
 
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
@@ -17,10 +17,10 @@ import java.util.function.LongFunction;
  * waits for a call in progress on another thread. Any use after close throws
  * {@link IllegalStateException}.
  *
- * <p>Subclasses see the native pointer as a {@code long} address (keeping {@code java.lang.foreign}
- * out of the public API) and reach it only through {@link #call(LongFunction)}.
+ * <p>The public handles ({@code Policy}, {@code RewardModel}, {@code Optimizer}) each hold one and
+ * never show the pointer; the engine's calls reach it only through {@link #call(LongFunction)}.
  */
-public abstract class NativeHandle implements AutoCloseable {
+public final class NativeHandle implements AutoCloseable {
 
     private static final Cleaner CLEANER = Cleaner.create();
 
@@ -37,8 +37,7 @@ public abstract class NativeHandle implements AutoCloseable {
      * @param address the native pointer, not 0
      * @param free    frees the pointer; must not refer to this handle (it runs after it is unreachable)
      */
-    @SuppressWarnings("this-escape") // the Cleaner keeps only a phantom reference; nothing runs on it early
-    protected NativeHandle(String kind, long address, LongConsumer free) {
+    public NativeHandle(String kind, long address, LongConsumer free) {
         this.kind = Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(free, "free");
         if (address == 0) {
@@ -69,7 +68,7 @@ public abstract class NativeHandle implements AutoCloseable {
      *
      * @throws IllegalStateException if the handle is closed
      */
-    protected final <T> T call(LongFunction<T> body) {
+    public <T> T call(LongFunction<T> body) {
         lock.lock();
         try {
             if (closed) {
@@ -85,7 +84,7 @@ public abstract class NativeHandle implements AutoCloseable {
     }
 
     /** Whether {@link #close()} has been called. */
-    public final boolean isClosed() {
+    public boolean isClosed() {
         lock.lock();
         try {
             return closed;
@@ -96,7 +95,7 @@ public abstract class NativeHandle implements AutoCloseable {
 
     /** Frees the native object; waits for a call in progress; does nothing when already closed. */
     @Override
-    public final void close() {
+    public void close() {
         lock.lock();
         try {
             if (!closed) {
