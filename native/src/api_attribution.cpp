@@ -7,6 +7,7 @@
 #include <c10/core/InferenceMode.h>
 
 #include "attribution.hpp"
+#include "scorer.hpp"
 #include "handle.hpp"
 #include "parallel.hpp"
 

@@ -10,13 +10,6 @@ using namespace dfy;
 
 namespace {
 
-dfy::Adam& adam_of(dfy_optimizer handle, const Gpt2& model) {
-    if (handle == nullptr) invalid("optimizer handle is NULL");
-    if (handle->magic != dfy_optimizer_s::kLive || !handle->adam) invalid("optimizer handle is not live (freed or corrupt)");
-    if (handle->adam->model() != &model) invalid("optimizer was created for another model");
-    return *handle->adam;
-}
-
 // Runs loss_of(first, rows) over memory-bounded chunks, each returning the chunk's share of
 // the mean loss, so gradients accumulate to those of the whole batch.
 template <class LossOf>
@@ -54,19 +47,17 @@ DFY_API void dfy_optimizer_free(dfy_optimizer optimizer) {
 
 DFY_API dfy_status dfy_optimizer_save_size(dfy_optimizer optimizer, int64_t* out_size) {
     return guarded([&] {
-        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive) invalid("optimizer handle is NULL or not live");
+        const dfy::Adam& adam = adam_of(optimizer);
         require_pointer(out_size, "out_size");
-        const dfy::Adam& adam = *optimizer->adam;
         *out_size = safetensors::image_size(adam.state(), {{"densify.optimizer", "adam"}, {"step", std::to_string(adam.steps())}});
     });
 }
 
 DFY_API dfy_status dfy_optimizer_save(dfy_optimizer optimizer, void* buffer, int64_t capacity, int64_t* out_written) {
     return guarded([&] {
-        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive) invalid("optimizer handle is NULL or not live");
+        const dfy::Adam& adam = adam_of(optimizer);
         require_pointer(buffer, "buffer");
         require_pointer(out_written, "out_written");
-        const dfy::Adam& adam = *optimizer->adam;
         *out_written = safetensors::write(adam.state(), {{"densify.optimizer", "adam"}, {"step", std::to_string(adam.steps())}},
                                           static_cast<uint8_t*>(buffer), capacity);
     });
@@ -74,7 +65,7 @@ DFY_API dfy_status dfy_optimizer_save(dfy_optimizer optimizer, void* buffer, int
 
 DFY_API dfy_status dfy_optimizer_load(dfy_optimizer optimizer, const void* data, int64_t size) {
     return guarded([&] {
-        if (optimizer == nullptr || optimizer->magic != dfy_optimizer_s::kLive) invalid("optimizer handle is NULL or not live");
+        dfy::Adam& adam = adam_of(optimizer);
         safetensors::View view = safetensors::parse(data, size);
         auto kind = view.metadata.find("densify.optimizer");
         if (kind == view.metadata.end() || kind->second != "adam")
@@ -85,7 +76,7 @@ DFY_API dfy_status dfy_optimizer_load(dfy_optimizer optimizer, const void* data,
             fail(DFY_ERR_FORMAT, "optimizer state: missing or invalid step count");
         std::vector<std::pair<std::string, at::Tensor>> named;
         for (const auto& [name, entry] : view.tensors) named.emplace_back(name, safetensors::read_float(view, name, entry));
-        optimizer->adam->restore(named, std::stoll(step->second));
+        adam.restore(named, std::stoll(step->second));
     });
 }
 

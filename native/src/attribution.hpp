@@ -3,7 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "densify.h"
@@ -29,42 +30,6 @@ public:
     virtual std::vector<double> score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) = 0;
 };
 
-// Reward model: the prompt and the prefix shared with the unmodified sequence are computed
-// once per sequence and reused through the KV cache (when reuse_prefix); every forward
-// stays under max_batch_tokens rows x key positions.
-class ModelScorer final : public Scorer {
-public:
-    ModelScorer(const Gpt2& model, int64_t baseline_token, int64_t max_batch_tokens, bool reuse_prefix);
-    std::vector<double> score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) override;
-
-private:
-    void score_group(const std::vector<Sequence>& sequences, const std::vector<int64_t>& group,
-                     const std::vector<Query>& queries, const std::vector<int64_t>& members, std::vector<double>& out);
-    const Gpt2& model_;
-    int64_t baseline_;
-    int64_t budget_;
-    bool reuse_prefix_;
-};
-
-// Any scorer of right-padded token rows (a Java callback, or the model without reuse).
-using RowScorer = std::function<void(const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
-                                     float* out)>;
-
-class RowsScorer final : public Scorer {
-public:
-    // non_finite: the status of a NaN or infinite score, named after source in the message.
-    RowsScorer(RowScorer rows, int64_t baseline_token, int64_t max_batch_tokens, dfy_status non_finite,
-               const char* source);
-    std::vector<double> score(const std::vector<Sequence>& sequences, const std::vector<Query>& queries) override;
-
-private:
-    RowScorer rows_;
-    int64_t baseline_;
-    int64_t budget_;
-    dfy_status non_finite_;
-    const char* source_;
-};
-
 struct Result {
     std::vector<double> values;  // one per response token
     double full = 0;             // f(x)
@@ -82,5 +47,21 @@ std::vector<Result> lime(const std::vector<Sequence>& sequences, const dfy_attri
 // Last-layer attention from the scoring position, mean over heads, over response tokens.
 std::vector<Result> attention(const Gpt2& model, const std::vector<Sequence>& sequences,
                               const dfy_attribution_options& options);
+
+// ---- shared by the methods (attribution.cpp) ------------------------------------------------
+
+// A stream per sequence that depends on the seed and the sequence's tokens only, so a
+// sequence gets the same samples alone and in any batch.
+std::mt19937_64 sequence_stream(uint64_t seed, const Sequence& s);
+double uniform01(std::mt19937_64& rng);
+int64_t uniform_int(std::mt19937_64& rng, int64_t n);  // [0, n)
+// k distinct positions of [0, m) chosen uniformly: marks them in out (set to value).
+void choose_positions(std::mt19937_64& rng, int64_t m, int64_t k, std::vector<uint8_t>& out, uint8_t value);
+std::string key_of(const std::vector<uint8_t>& keep);
+// Queries of one design, preceded by the full and the empty coalition.
+void add_queries(std::vector<Query>& queries, int64_t sequence, int64_t m, const std::vector<std::vector<uint8_t>>& rows);
+void check_common(const std::vector<Sequence>& sequences, const dfy_attribution_options& o);
+// A reward model with non-finite weights (or an overflow) must not yield attributions.
+void check_finite(const at::Tensor& scores, const char* what);
 
 }  // namespace dfy::attribution

@@ -98,3 +98,19 @@ void Adam::restore(const std::vector<std::pair<std::string, at::Tensor>>& named,
 }
 
 }  // namespace dfy
+
+namespace dfy {
+
+Adam& adam_of(dfy_optimizer handle) {
+    if (handle == nullptr) invalid("optimizer handle is NULL");
+    if (handle->magic != dfy_optimizer_s::kLive || !handle->adam) invalid("optimizer handle is not live (freed or corrupt)");
+    return *handle->adam;
+}
+
+Adam& adam_of(dfy_optimizer handle, const Gpt2& model) {
+    Adam& adam = adam_of(handle);
+    if (adam.model() != &model) invalid("optimizer was created for another model");
+    return adam;
+}
+
+}  // namespace dfy
