@@ -27,6 +27,7 @@ module dev.densify {
 
     // picocli fills the commands' fields; Jackson binds the configuration records.
     opens dev.densify.cli to info.picocli;
+    opens dev.densify.attribution to com.fasterxml.jackson.databind;
     opens dev.densify.model to com.fasterxml.jackson.databind;
     opens dev.densify.rl to com.fasterxml.jackson.databind;
     opens dev.densify.study to com.fasterxml.jackson.databind;

@@ -1,5 +1,8 @@
 package dev.densify.attribution;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import dev.densify.bindings.densify_h;
 
 import java.util.Locale;
@@ -89,6 +92,15 @@ public record FeatureSelection(Kind kind, int maxFeatures) {
      *
      * @throws IllegalArgumentException naming the bad text and the accepted forms
      */
+    /** The selection of a JSON value, a string in the form {@link #parse} reads. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static FeatureSelection fromJson(Object value) {
+        if (!(value instanceof String text)) {
+            throw new IllegalArgumentException("must be \"none\", \"auto\", \"aic\", \"bic\" or \"top:K\", got " + value);
+        }
+        return parse(text);
+    }
+
     public static FeatureSelection parse(String text) {
         Objects.requireNonNull(text, "selection");
         String t = text.strip().toLowerCase(Locale.ROOT);
@@ -114,6 +126,7 @@ public record FeatureSelection(Kind kind, int maxFeatures) {
     }
 
     @Override
+    @JsonValue
     public String toString() {
         return kind == Kind.TOP ? "top:" + maxFeatures : kind.id;
     }

@@ -1,5 +1,8 @@
 package dev.densify.rl;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /** Per-token estimators of KL(policy ‖ reference) from the sampled token's log-probabilities. */
@@ -20,6 +23,15 @@ public enum KlEstimator {
         return code;
     }
 
+    /** The estimator of a JSON value: "k1" or "k3". */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static KlEstimator fromJson(Object value) {
+        if (!(value instanceof String text)) {
+            throw new IllegalArgumentException("must be \"k1\" or \"k3\", got " + value);
+        }
+        return parse(text);
+    }
+
     public static KlEstimator parse(String text) {
         for (KlEstimator e : values()) {
             if (e.name().equalsIgnoreCase(text == null ? "" : text.strip())) {
@@ -30,6 +42,7 @@ public enum KlEstimator {
     }
 
     @Override
+    @JsonValue
     public String toString() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -7,12 +7,8 @@ import dev.densify.engine.Json;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -129,17 +125,12 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
 
     /** A copy with the named fields replaced (names as the record's components). */
     public PpoConfig with(Map<String, ?> changes) {
-        ObjectNode node = toJson();
-        changes.forEach((k, v) -> node.set(k, Json.MAPPER.valueToTree(v)));
-        return fromJson(node, this, "overrides");
+        return fromJson(Json.MAPPER.valueToTree(changes), this, "overrides");
     }
 
     /** This configuration as a JSON object (component names as keys). */
     public ObjectNode toJson() {
-        ObjectNode node = Json.MAPPER.valueToTree(this);
-        node.put("klEstimator", klEstimator.toString());
-        node.put("shapSelection", shapSelection.toString());
-        return node;
+        return Json.MAPPER.valueToTree(this);
     }
 
     /**
@@ -150,36 +141,7 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
         if (json == null || !json.isObject()) {
             throw new IllegalArgumentException(source + ": a PPO configuration must be a JSON object");
         }
-        RecordComponent[] components = PpoConfig.class.getRecordComponents();
-        Object[] values = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            types[i] = components[i].getType();
-            try {
-                values[i] = components[i].getAccessor().invoke(base);
-            } catch (IllegalAccessException | InvocationTargetException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            int i = indexOf(components, e.getKey());
-            if (i < 0) {
-                throw new IllegalArgumentException(source + ": unknown PPO setting '" + e.getKey() + "'");
-            }
-            values[i] = convert(e.getValue(), types[i], source + ": " + e.getKey());
-        }
-        try {
-            Constructor<PpoConfig> canonical = PpoConfig.class.getDeclaredConstructor(types);
-            return canonical.newInstance(values);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof IllegalArgumentException iae) {
-                throw new IllegalArgumentException(source + ": " + iae.getMessage(), iae);
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.bind(base.toJson().setAll((ObjectNode) json), PpoConfig.class, source, "PPO");
     }
 
     /** Reads overrides of the defaults from a JSON file. */
@@ -195,43 +157,6 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
     PpoOptions options(double klCoef, long stepSeed) {
         return new PpoOptions(gamma, lam, clipRange, clipRangeValue, vfCoef, entropyCoef, klCoef, klEstimator,
                 whitenAdvantages, ppoEpochs, minibatchSize, stepSeed);
-    }
-
-    private static int indexOf(RecordComponent[] components, String name) {
-        for (int i = 0; i < components.length; i++) {
-            if (components[i].getName().equals(name)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static Object convert(JsonNode v, Class<?> type, String what) {
-        if (type == int.class && v.canConvertToInt() && v.isIntegralNumber()) {
-            return v.intValue();
-        }
-        if (type == long.class && v.isIntegralNumber() && v.canConvertToLong()) {
-            return v.longValue();
-        }
-        if (type == double.class && v.isNumber()) {
-            return v.doubleValue();
-        }
-        if (type == boolean.class && v.isBoolean()) {
-            return v.booleanValue();
-        }
-        if (type == KlEstimator.class && v.isTextual()) {
-            return KlEstimator.parse(v.textValue());
-        }
-        if (type == FeatureSelection.class && v.isTextual()) {
-            try {
-                return FeatureSelection.parse(v.textValue());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(what + ": " + e.getMessage(), e);
-            }
-        }
-        throw new IllegalArgumentException(what + " must be " + (type == KlEstimator.class ? "\"k1\" or \"k3\""
-                : type == FeatureSelection.class ? "\"none\", \"auto\", \"aic\", \"bic\" or \"top:K\""
-                : type == boolean.class ? "true or false" : "a number (" + type.getSimpleName() + ")") + ", got " + v);
     }
 
     private static void positive(String name, long value) {
