@@ -20,9 +20,9 @@ import org.apache.commons.math3.random.Well19937c;
  *       observed points, pruned) is maximised over unit coordinates with
  *       {@link AcquisitionOptimizer} (Sobol raw samples plus, with {@code sampleAroundBest},
  *       perturbations of the best observed points; restarts; projected L-BFGS on finite-difference
- *       gradients, or BOBYQA). Batches of q > 1 are built
- *       by {@link BatchStrategy#SEQUENTIAL_GREEDY} (each candidate with the previous ones pending)
- *       or {@link BatchStrategy#JOINT}.</li>
+ *       gradients, or BOBYQA). Batches of q > 1 are built one candidate at a time (BoTorch's
+ *       {@code optimize_acqf(..., sequential=True)}): candidate k maximises qLogNEI with candidates
+ *       1..k−1 as pending points.</li>
  * </ol>
  * Suggestions are produced by {@link SearchSpace#fromUnit}, so on a simplex they satisfy w ≥ 0
  * and |Σw − 1| &lt; 1e-9 exactly as the space guarantees.
@@ -87,7 +87,7 @@ public final class BayesianOptimizer {
         int d = space.dimension();
         List<double[]> chosen = new ArrayList<>();
         double value;
-        if (options.batchStrategy() == BatchStrategy.JOINT || q == 1) {
+        if (q == 1) {
             LogNoisyExpectedImprovement acq = base.forBatch(q, new double[0][]);
             List<double[][]> extra = new ArrayList<>();
             RandomGenerator rng = new Well19937c(LogNoisyExpectedImprovement.mix(callSeed, 4));

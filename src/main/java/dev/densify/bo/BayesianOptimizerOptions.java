@@ -9,29 +9,27 @@ package dev.densify.bo;
  * @param model             GP fitting (default {@link GpFitOptions#defaults()})
  * @param acquisition       qLogNEI (default {@link LogNoisyExpectedImprovement.Options#defaults()})
  * @param optimizer         raw samples, restarts, local searches (default {@link AcquisitionOptimizer.Options#defaults()})
- * @param batchStrategy     how q > 1 candidates are chosen (default {@link BatchStrategy#SEQUENTIAL_GREEDY})
  * @param sampleAroundBest  add perturbations of the best observed points (by posterior mean) to
  *                          the raw samples, as BoTorch's {@code sample_around_best} (default true)
  * @param seed              the seed of everything random
  */
 public record BayesianOptimizerOptions(int initialDesignSize, GpFitOptions model,
                                        LogNoisyExpectedImprovement.Options acquisition,
-                                       AcquisitionOptimizer.Options optimizer, BatchStrategy batchStrategy,
-                                       boolean sampleAroundBest, long seed) {
+                                       AcquisitionOptimizer.Options optimizer, boolean sampleAroundBest, long seed) {
 
     public BayesianOptimizerOptions {
         if (initialDesignSize < 0) {
             throw new IllegalArgumentException("initialDesignSize must be >= 0 (0: automatic), got "
                     + initialDesignSize);
         }
-        if (model == null || acquisition == null || optimizer == null || batchStrategy == null) {
-            throw new IllegalArgumentException("model, acquisition, optimizer and batchStrategy must not be null");
+        if (model == null || acquisition == null || optimizer == null) {
+            throw new IllegalArgumentException("model, acquisition and optimizer must not be null");
         }
     }
 
     public static BayesianOptimizerOptions defaults() {
         return new BayesianOptimizerOptions(0, GpFitOptions.defaults(), LogNoisyExpectedImprovement.Options.defaults(),
-                AcquisitionOptimizer.Options.defaults(), BatchStrategy.SEQUENTIAL_GREEDY, true, 0);
+                AcquisitionOptimizer.Options.defaults(), true, 0);
     }
 
     /** The initial design size for a space of unit dimension {@code d}. */
@@ -40,37 +38,26 @@ public record BayesianOptimizerOptions(int initialDesignSize, GpFitOptions model
     }
 
     public BayesianOptimizerOptions withInitialDesignSize(int initialDesignSize) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
+        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, sampleAroundBest, seed);
     }
 
     public BayesianOptimizerOptions withModel(GpFitOptions model) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
+        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, sampleAroundBest, seed);
     }
 
     public BayesianOptimizerOptions withAcquisition(LogNoisyExpectedImprovement.Options acquisition) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
+        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, sampleAroundBest, seed);
     }
 
     public BayesianOptimizerOptions withOptimizer(AcquisitionOptimizer.Options optimizer) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
-    }
-
-    public BayesianOptimizerOptions withBatchStrategy(BatchStrategy batchStrategy) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
+        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, sampleAroundBest, seed);
     }
 
     public BayesianOptimizerOptions withSampleAroundBest(boolean sampleAroundBest) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
+        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, sampleAroundBest, seed);
     }
 
     public BayesianOptimizerOptions withSeed(long seed) {
-        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, batchStrategy,
-                sampleAroundBest, seed);
+        return new BayesianOptimizerOptions(initialDesignSize, model, acquisition, optimizer, sampleAroundBest, seed);
     }
 }

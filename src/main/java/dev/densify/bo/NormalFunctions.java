@@ -4,7 +4,7 @@ import org.apache.commons.math3.special.Erf;
 
 /**
  * Standard-normal functions computed stably in the log domain, and the helpers of
- * {@link LogExpectedImprovement} and {@link LogNoisyExpectedImprovement}.
+ * {@link LogNoisyExpectedImprovement}.
  */
 final class NormalFunctions {
 

@@ -18,8 +18,8 @@
  *       {@link dev.densify.bo.MarginalLikelihood}; Cholesky with jitter escalation
  *       ({@link dev.densify.bo.Cholesky}).</li>
  *   <li>Acquisition: {@link dev.densify.bo.LogNoisyExpectedImprovement} (Monte Carlo, q ≥ 1,
- *       pending points, pruned baseline) and {@link dev.densify.bo.LogExpectedImprovement}
- *       (analytic, with its gradient); maximised by {@link dev.densify.bo.AcquisitionOptimizer}
+ *       pending points, pruned baseline; its log-domain core in
+ *       {@link dev.densify.bo.NormalFunctions}); maximised by {@link dev.densify.bo.AcquisitionOptimizer}
  *       (raw samples, Boltzmann-chosen restarts, projected L-BFGS on finite-difference gradients
  *       or BOBYQA).</li>
  *   <li>{@link dev.densify.bo.SobolDesign} — digitally shifted Sobol points and quasi-random normals.</li>

@@ -40,8 +40,7 @@ class BayesianOptimizerTest {
         for (int run = 0; run < 8; run++) {
             int d = 2 + run % 4; // d = 2 has one unit coordinate: Brent instead of BOBYQA
             int q = run % 2 == 0 ? 4 : 1;
-            BatchStrategy strategy = run % 4 == 2 ? BatchStrategy.JOINT : BatchStrategy.SEQUENTIAL_GREEDY;
-            BayesianOptimizerOptions o = light(run).withBatchStrategy(strategy);
+            BayesianOptimizerOptions o = light(run);
             if (run % 3 == 1) {
                 o = o.withOptimizer(o.optimizer().withLocalSearch(AcquisitionOptimizer.LocalSearch.BOBYQA));
             }
