@@ -19,9 +19,15 @@ struct dfy_model_s {
 
 namespace dfy {
 
-// The model behind a handle; rejects NULL and (best effort) freed handles.
+class Adam;
+
+// The object behind a handle, for every call that takes one: rejects NULL and (best effort)
+// freed handles. model_of is in handle.cpp, adam_of (the optimizer's Adam state; with a model,
+// also that the optimizer was created for it) in train.cpp.
 Gpt2& model_of(dfy_model handle);
 Gpt2& model_of(dfy_model handle, int32_t kind, const char* role);
+Adam& adam_of(dfy_optimizer handle);
+Adam& adam_of(dfy_optimizer handle, const Gpt2& model);
 
 // A validated [B, T] batch copied to CPU tensors: ids int64, mask bool.
 struct TokenBatch {

@@ -50,12 +50,3 @@ struct dfy_optimizer_s {
     uint64_t magic = kLive;
     std::unique_ptr<dfy::Adam> adam;
 };
-
-namespace dfy {
-
-// The live Adam state behind an optimizer handle (every dfy_optimizer_* call and every step
-// checks through these); with a model, also that the optimizer was created for it.
-Adam& adam_of(dfy_optimizer handle);
-Adam& adam_of(dfy_optimizer handle, const Gpt2& model);
-
-}  // namespace dfy

@@ -7,9 +7,11 @@ package dev.densify.bindings;
 import java.lang.foreign.AddressLayout;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.GroupLayout;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -288,6 +290,1388 @@ public class densify_h {
      */
     public static int DFY_MODEL_REWARD() {
         return DFY_MODEL_REWARD;
+    }
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_model_config {
+     *     int64_t vocab_size;
+     *     int64_t n_positions;
+     *     int64_t n_embd;
+     *     int64_t n_layer;
+     *     int64_t n_head;
+     *     double layer_norm_epsilon;
+     * } dfy_model_config;
+     * }
+     */
+    public static final class dfy_model_config {
+
+        private dfy_model_config() {
+            // Should not be called directly
+        }
+
+        private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+            densify_h.C_LONG.withName("vocab_size"),
+            densify_h.C_LONG.withName("n_positions"),
+            densify_h.C_LONG.withName("n_embd"),
+            densify_h.C_LONG.withName("n_layer"),
+            densify_h.C_LONG.withName("n_head"),
+            densify_h.C_DOUBLE.withName("layer_norm_epsilon")
+        ).withName("dfy_model_config");
+
+        /** The layout of this struct. */
+        public static GroupLayout layout() {
+            return $LAYOUT;
+        }
+
+        /** The size of this struct in bytes. */
+        public static long sizeof() {
+            return $LAYOUT.byteSize();
+        }
+
+        /** Allocates a zeroed struct. */
+        public static MemorySegment allocate(SegmentAllocator allocator) {
+            return allocator.allocate($LAYOUT);
+        }
+
+        private static final ValueLayout.OfLong vocab_size$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("vocab_size"));
+
+        public static ValueLayout.OfLong vocab_size$layout() {
+            return vocab_size$LAYOUT;
+        }
+
+        private static final long vocab_size$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("vocab_size"));
+
+        public static long vocab_size$offset() {
+            return vocab_size$OFFSET;
+        }
+
+        public static long vocab_size(MemorySegment struct) {
+            return struct.get(vocab_size$LAYOUT, vocab_size$OFFSET);
+        }
+
+        public static void vocab_size(MemorySegment struct, long fieldValue) {
+            struct.set(vocab_size$LAYOUT, vocab_size$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong n_positions$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("n_positions"));
+
+        public static ValueLayout.OfLong n_positions$layout() {
+            return n_positions$LAYOUT;
+        }
+
+        private static final long n_positions$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("n_positions"));
+
+        public static long n_positions$offset() {
+            return n_positions$OFFSET;
+        }
+
+        public static long n_positions(MemorySegment struct) {
+            return struct.get(n_positions$LAYOUT, n_positions$OFFSET);
+        }
+
+        public static void n_positions(MemorySegment struct, long fieldValue) {
+            struct.set(n_positions$LAYOUT, n_positions$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong n_embd$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("n_embd"));
+
+        public static ValueLayout.OfLong n_embd$layout() {
+            return n_embd$LAYOUT;
+        }
+
+        private static final long n_embd$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("n_embd"));
+
+        public static long n_embd$offset() {
+            return n_embd$OFFSET;
+        }
+
+        public static long n_embd(MemorySegment struct) {
+            return struct.get(n_embd$LAYOUT, n_embd$OFFSET);
+        }
+
+        public static void n_embd(MemorySegment struct, long fieldValue) {
+            struct.set(n_embd$LAYOUT, n_embd$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong n_layer$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("n_layer"));
+
+        public static ValueLayout.OfLong n_layer$layout() {
+            return n_layer$LAYOUT;
+        }
+
+        private static final long n_layer$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("n_layer"));
+
+        public static long n_layer$offset() {
+            return n_layer$OFFSET;
+        }
+
+        public static long n_layer(MemorySegment struct) {
+            return struct.get(n_layer$LAYOUT, n_layer$OFFSET);
+        }
+
+        public static void n_layer(MemorySegment struct, long fieldValue) {
+            struct.set(n_layer$LAYOUT, n_layer$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong n_head$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("n_head"));
+
+        public static ValueLayout.OfLong n_head$layout() {
+            return n_head$LAYOUT;
+        }
+
+        private static final long n_head$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("n_head"));
+
+        public static long n_head$offset() {
+            return n_head$OFFSET;
+        }
+
+        public static long n_head(MemorySegment struct) {
+            return struct.get(n_head$LAYOUT, n_head$OFFSET);
+        }
+
+        public static void n_head(MemorySegment struct, long fieldValue) {
+            struct.set(n_head$LAYOUT, n_head$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble layer_norm_epsilon$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("layer_norm_epsilon"));
+
+        public static ValueLayout.OfDouble layer_norm_epsilon$layout() {
+            return layer_norm_epsilon$LAYOUT;
+        }
+
+        private static final long layer_norm_epsilon$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("layer_norm_epsilon"));
+
+        public static long layer_norm_epsilon$offset() {
+            return layer_norm_epsilon$OFFSET;
+        }
+
+        public static double layer_norm_epsilon(MemorySegment struct) {
+            return struct.get(layer_norm_epsilon$LAYOUT, layer_norm_epsilon$OFFSET);
+        }
+
+        public static void layer_norm_epsilon(MemorySegment struct, double fieldValue) {
+            struct.set(layer_norm_epsilon$LAYOUT, layer_norm_epsilon$OFFSET, fieldValue);
+        }
+
+    }
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_generate_options {
+     *     int64_t max_new_tokens;
+     *     double temperature;
+     *     int64_t top_k;
+     *     double top_p;
+     *     int64_t stop_token;
+     *     int64_t pad_token;
+     *     uint64_t seed;
+     *     int32_t use_cache;
+     * } dfy_generate_options;
+     * }
+     */
+    public static final class dfy_generate_options {
+
+        private dfy_generate_options() {
+            // Should not be called directly
+        }
+
+        private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+            densify_h.C_LONG.withName("max_new_tokens"),
+            densify_h.C_DOUBLE.withName("temperature"),
+            densify_h.C_LONG.withName("top_k"),
+            densify_h.C_DOUBLE.withName("top_p"),
+            densify_h.C_LONG.withName("stop_token"),
+            densify_h.C_LONG.withName("pad_token"),
+            densify_h.C_LONG.withName("seed"),
+            densify_h.C_INT.withName("use_cache"),
+            MemoryLayout.paddingLayout(4)
+        ).withName("dfy_generate_options");
+
+        /** The layout of this struct. */
+        public static GroupLayout layout() {
+            return $LAYOUT;
+        }
+
+        /** The size of this struct in bytes. */
+        public static long sizeof() {
+            return $LAYOUT.byteSize();
+        }
+
+        /** Allocates a zeroed struct. */
+        public static MemorySegment allocate(SegmentAllocator allocator) {
+            return allocator.allocate($LAYOUT);
+        }
+
+        private static final ValueLayout.OfLong max_new_tokens$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("max_new_tokens"));
+
+        public static ValueLayout.OfLong max_new_tokens$layout() {
+            return max_new_tokens$LAYOUT;
+        }
+
+        private static final long max_new_tokens$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("max_new_tokens"));
+
+        public static long max_new_tokens$offset() {
+            return max_new_tokens$OFFSET;
+        }
+
+        public static long max_new_tokens(MemorySegment struct) {
+            return struct.get(max_new_tokens$LAYOUT, max_new_tokens$OFFSET);
+        }
+
+        public static void max_new_tokens(MemorySegment struct, long fieldValue) {
+            struct.set(max_new_tokens$LAYOUT, max_new_tokens$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble temperature$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("temperature"));
+
+        public static ValueLayout.OfDouble temperature$layout() {
+            return temperature$LAYOUT;
+        }
+
+        private static final long temperature$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("temperature"));
+
+        public static long temperature$offset() {
+            return temperature$OFFSET;
+        }
+
+        public static double temperature(MemorySegment struct) {
+            return struct.get(temperature$LAYOUT, temperature$OFFSET);
+        }
+
+        public static void temperature(MemorySegment struct, double fieldValue) {
+            struct.set(temperature$LAYOUT, temperature$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong top_k$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("top_k"));
+
+        public static ValueLayout.OfLong top_k$layout() {
+            return top_k$LAYOUT;
+        }
+
+        private static final long top_k$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("top_k"));
+
+        public static long top_k$offset() {
+            return top_k$OFFSET;
+        }
+
+        public static long top_k(MemorySegment struct) {
+            return struct.get(top_k$LAYOUT, top_k$OFFSET);
+        }
+
+        public static void top_k(MemorySegment struct, long fieldValue) {
+            struct.set(top_k$LAYOUT, top_k$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble top_p$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("top_p"));
+
+        public static ValueLayout.OfDouble top_p$layout() {
+            return top_p$LAYOUT;
+        }
+
+        private static final long top_p$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("top_p"));
+
+        public static long top_p$offset() {
+            return top_p$OFFSET;
+        }
+
+        public static double top_p(MemorySegment struct) {
+            return struct.get(top_p$LAYOUT, top_p$OFFSET);
+        }
+
+        public static void top_p(MemorySegment struct, double fieldValue) {
+            struct.set(top_p$LAYOUT, top_p$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong stop_token$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("stop_token"));
+
+        public static ValueLayout.OfLong stop_token$layout() {
+            return stop_token$LAYOUT;
+        }
+
+        private static final long stop_token$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("stop_token"));
+
+        public static long stop_token$offset() {
+            return stop_token$OFFSET;
+        }
+
+        public static long stop_token(MemorySegment struct) {
+            return struct.get(stop_token$LAYOUT, stop_token$OFFSET);
+        }
+
+        public static void stop_token(MemorySegment struct, long fieldValue) {
+            struct.set(stop_token$LAYOUT, stop_token$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong pad_token$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("pad_token"));
+
+        public static ValueLayout.OfLong pad_token$layout() {
+            return pad_token$LAYOUT;
+        }
+
+        private static final long pad_token$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("pad_token"));
+
+        public static long pad_token$offset() {
+            return pad_token$OFFSET;
+        }
+
+        public static long pad_token(MemorySegment struct) {
+            return struct.get(pad_token$LAYOUT, pad_token$OFFSET);
+        }
+
+        public static void pad_token(MemorySegment struct, long fieldValue) {
+            struct.set(pad_token$LAYOUT, pad_token$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong seed$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("seed"));
+
+        public static ValueLayout.OfLong seed$layout() {
+            return seed$LAYOUT;
+        }
+
+        private static final long seed$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("seed"));
+
+        public static long seed$offset() {
+            return seed$OFFSET;
+        }
+
+        public static long seed(MemorySegment struct) {
+            return struct.get(seed$LAYOUT, seed$OFFSET);
+        }
+
+        public static void seed(MemorySegment struct, long fieldValue) {
+            struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfInt use_cache$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("use_cache"));
+
+        public static ValueLayout.OfInt use_cache$layout() {
+            return use_cache$LAYOUT;
+        }
+
+        private static final long use_cache$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("use_cache"));
+
+        public static long use_cache$offset() {
+            return use_cache$OFFSET;
+        }
+
+        public static int use_cache(MemorySegment struct) {
+            return struct.get(use_cache$LAYOUT, use_cache$OFFSET);
+        }
+
+        public static void use_cache(MemorySegment struct, int fieldValue) {
+            struct.set(use_cache$LAYOUT, use_cache$OFFSET, fieldValue);
+        }
+
+    }
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_adam_options {
+     *     double learning_rate;
+     *     double beta1;
+     *     double beta2;
+     *     double eps;
+     *     double weight_decay;
+     *     double max_grad_norm;
+     * } dfy_adam_options;
+     * }
+     */
+    public static final class dfy_adam_options {
+
+        private dfy_adam_options() {
+            // Should not be called directly
+        }
+
+        private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+            densify_h.C_DOUBLE.withName("learning_rate"),
+            densify_h.C_DOUBLE.withName("beta1"),
+            densify_h.C_DOUBLE.withName("beta2"),
+            densify_h.C_DOUBLE.withName("eps"),
+            densify_h.C_DOUBLE.withName("weight_decay"),
+            densify_h.C_DOUBLE.withName("max_grad_norm")
+        ).withName("dfy_adam_options");
+
+        /** The layout of this struct. */
+        public static GroupLayout layout() {
+            return $LAYOUT;
+        }
+
+        /** The size of this struct in bytes. */
+        public static long sizeof() {
+            return $LAYOUT.byteSize();
+        }
+
+        /** Allocates a zeroed struct. */
+        public static MemorySegment allocate(SegmentAllocator allocator) {
+            return allocator.allocate($LAYOUT);
+        }
+
+        private static final ValueLayout.OfDouble learning_rate$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("learning_rate"));
+
+        public static ValueLayout.OfDouble learning_rate$layout() {
+            return learning_rate$LAYOUT;
+        }
+
+        private static final long learning_rate$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("learning_rate"));
+
+        public static long learning_rate$offset() {
+            return learning_rate$OFFSET;
+        }
+
+        public static double learning_rate(MemorySegment struct) {
+            return struct.get(learning_rate$LAYOUT, learning_rate$OFFSET);
+        }
+
+        public static void learning_rate(MemorySegment struct, double fieldValue) {
+            struct.set(learning_rate$LAYOUT, learning_rate$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble beta1$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("beta1"));
+
+        public static ValueLayout.OfDouble beta1$layout() {
+            return beta1$LAYOUT;
+        }
+
+        private static final long beta1$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("beta1"));
+
+        public static long beta1$offset() {
+            return beta1$OFFSET;
+        }
+
+        public static double beta1(MemorySegment struct) {
+            return struct.get(beta1$LAYOUT, beta1$OFFSET);
+        }
+
+        public static void beta1(MemorySegment struct, double fieldValue) {
+            struct.set(beta1$LAYOUT, beta1$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble beta2$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("beta2"));
+
+        public static ValueLayout.OfDouble beta2$layout() {
+            return beta2$LAYOUT;
+        }
+
+        private static final long beta2$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("beta2"));
+
+        public static long beta2$offset() {
+            return beta2$OFFSET;
+        }
+
+        public static double beta2(MemorySegment struct) {
+            return struct.get(beta2$LAYOUT, beta2$OFFSET);
+        }
+
+        public static void beta2(MemorySegment struct, double fieldValue) {
+            struct.set(beta2$LAYOUT, beta2$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble eps$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("eps"));
+
+        public static ValueLayout.OfDouble eps$layout() {
+            return eps$LAYOUT;
+        }
+
+        private static final long eps$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("eps"));
+
+        public static long eps$offset() {
+            return eps$OFFSET;
+        }
+
+        public static double eps(MemorySegment struct) {
+            return struct.get(eps$LAYOUT, eps$OFFSET);
+        }
+
+        public static void eps(MemorySegment struct, double fieldValue) {
+            struct.set(eps$LAYOUT, eps$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble weight_decay$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("weight_decay"));
+
+        public static ValueLayout.OfDouble weight_decay$layout() {
+            return weight_decay$LAYOUT;
+        }
+
+        private static final long weight_decay$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("weight_decay"));
+
+        public static long weight_decay$offset() {
+            return weight_decay$OFFSET;
+        }
+
+        public static double weight_decay(MemorySegment struct) {
+            return struct.get(weight_decay$LAYOUT, weight_decay$OFFSET);
+        }
+
+        public static void weight_decay(MemorySegment struct, double fieldValue) {
+            struct.set(weight_decay$LAYOUT, weight_decay$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble max_grad_norm$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("max_grad_norm"));
+
+        public static ValueLayout.OfDouble max_grad_norm$layout() {
+            return max_grad_norm$LAYOUT;
+        }
+
+        private static final long max_grad_norm$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("max_grad_norm"));
+
+        public static long max_grad_norm$offset() {
+            return max_grad_norm$OFFSET;
+        }
+
+        public static double max_grad_norm(MemorySegment struct) {
+            return struct.get(max_grad_norm$LAYOUT, max_grad_norm$OFFSET);
+        }
+
+        public static void max_grad_norm(MemorySegment struct, double fieldValue) {
+            struct.set(max_grad_norm$LAYOUT, max_grad_norm$OFFSET, fieldValue);
+        }
+
+    }
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_ppo_options {
+     *     double gamma;
+     *     double lam;
+     *     double clip_range;
+     *     double clip_range_value;
+     *     double value_coef;
+     *     double entropy_coef;
+     *     double kl_coef;
+     *     int32_t kl_estimator;
+     *     int32_t whiten_advantages;
+     *     int64_t epochs;
+     *     int64_t minibatch_size;
+     *     uint64_t seed;
+     * } dfy_ppo_options;
+     * }
+     */
+    public static final class dfy_ppo_options {
+
+        private dfy_ppo_options() {
+            // Should not be called directly
+        }
+
+        private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+            densify_h.C_DOUBLE.withName("gamma"),
+            densify_h.C_DOUBLE.withName("lam"),
+            densify_h.C_DOUBLE.withName("clip_range"),
+            densify_h.C_DOUBLE.withName("clip_range_value"),
+            densify_h.C_DOUBLE.withName("value_coef"),
+            densify_h.C_DOUBLE.withName("entropy_coef"),
+            densify_h.C_DOUBLE.withName("kl_coef"),
+            densify_h.C_INT.withName("kl_estimator"),
+            densify_h.C_INT.withName("whiten_advantages"),
+            densify_h.C_LONG.withName("epochs"),
+            densify_h.C_LONG.withName("minibatch_size"),
+            densify_h.C_LONG.withName("seed")
+        ).withName("dfy_ppo_options");
+
+        /** The layout of this struct. */
+        public static GroupLayout layout() {
+            return $LAYOUT;
+        }
+
+        /** The size of this struct in bytes. */
+        public static long sizeof() {
+            return $LAYOUT.byteSize();
+        }
+
+        /** Allocates a zeroed struct. */
+        public static MemorySegment allocate(SegmentAllocator allocator) {
+            return allocator.allocate($LAYOUT);
+        }
+
+        private static final ValueLayout.OfDouble gamma$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("gamma"));
+
+        public static ValueLayout.OfDouble gamma$layout() {
+            return gamma$LAYOUT;
+        }
+
+        private static final long gamma$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("gamma"));
+
+        public static long gamma$offset() {
+            return gamma$OFFSET;
+        }
+
+        public static double gamma(MemorySegment struct) {
+            return struct.get(gamma$LAYOUT, gamma$OFFSET);
+        }
+
+        public static void gamma(MemorySegment struct, double fieldValue) {
+            struct.set(gamma$LAYOUT, gamma$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble lam$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("lam"));
+
+        public static ValueLayout.OfDouble lam$layout() {
+            return lam$LAYOUT;
+        }
+
+        private static final long lam$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("lam"));
+
+        public static long lam$offset() {
+            return lam$OFFSET;
+        }
+
+        public static double lam(MemorySegment struct) {
+            return struct.get(lam$LAYOUT, lam$OFFSET);
+        }
+
+        public static void lam(MemorySegment struct, double fieldValue) {
+            struct.set(lam$LAYOUT, lam$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble clip_range$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("clip_range"));
+
+        public static ValueLayout.OfDouble clip_range$layout() {
+            return clip_range$LAYOUT;
+        }
+
+        private static final long clip_range$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("clip_range"));
+
+        public static long clip_range$offset() {
+            return clip_range$OFFSET;
+        }
+
+        public static double clip_range(MemorySegment struct) {
+            return struct.get(clip_range$LAYOUT, clip_range$OFFSET);
+        }
+
+        public static void clip_range(MemorySegment struct, double fieldValue) {
+            struct.set(clip_range$LAYOUT, clip_range$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble clip_range_value$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("clip_range_value"));
+
+        public static ValueLayout.OfDouble clip_range_value$layout() {
+            return clip_range_value$LAYOUT;
+        }
+
+        private static final long clip_range_value$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("clip_range_value"));
+
+        public static long clip_range_value$offset() {
+            return clip_range_value$OFFSET;
+        }
+
+        public static double clip_range_value(MemorySegment struct) {
+            return struct.get(clip_range_value$LAYOUT, clip_range_value$OFFSET);
+        }
+
+        public static void clip_range_value(MemorySegment struct, double fieldValue) {
+            struct.set(clip_range_value$LAYOUT, clip_range_value$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble value_coef$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("value_coef"));
+
+        public static ValueLayout.OfDouble value_coef$layout() {
+            return value_coef$LAYOUT;
+        }
+
+        private static final long value_coef$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("value_coef"));
+
+        public static long value_coef$offset() {
+            return value_coef$OFFSET;
+        }
+
+        public static double value_coef(MemorySegment struct) {
+            return struct.get(value_coef$LAYOUT, value_coef$OFFSET);
+        }
+
+        public static void value_coef(MemorySegment struct, double fieldValue) {
+            struct.set(value_coef$LAYOUT, value_coef$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble entropy_coef$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("entropy_coef"));
+
+        public static ValueLayout.OfDouble entropy_coef$layout() {
+            return entropy_coef$LAYOUT;
+        }
+
+        private static final long entropy_coef$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("entropy_coef"));
+
+        public static long entropy_coef$offset() {
+            return entropy_coef$OFFSET;
+        }
+
+        public static double entropy_coef(MemorySegment struct) {
+            return struct.get(entropy_coef$LAYOUT, entropy_coef$OFFSET);
+        }
+
+        public static void entropy_coef(MemorySegment struct, double fieldValue) {
+            struct.set(entropy_coef$LAYOUT, entropy_coef$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble kl_coef$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("kl_coef"));
+
+        public static ValueLayout.OfDouble kl_coef$layout() {
+            return kl_coef$LAYOUT;
+        }
+
+        private static final long kl_coef$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("kl_coef"));
+
+        public static long kl_coef$offset() {
+            return kl_coef$OFFSET;
+        }
+
+        public static double kl_coef(MemorySegment struct) {
+            return struct.get(kl_coef$LAYOUT, kl_coef$OFFSET);
+        }
+
+        public static void kl_coef(MemorySegment struct, double fieldValue) {
+            struct.set(kl_coef$LAYOUT, kl_coef$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfInt kl_estimator$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("kl_estimator"));
+
+        public static ValueLayout.OfInt kl_estimator$layout() {
+            return kl_estimator$LAYOUT;
+        }
+
+        private static final long kl_estimator$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("kl_estimator"));
+
+        public static long kl_estimator$offset() {
+            return kl_estimator$OFFSET;
+        }
+
+        public static int kl_estimator(MemorySegment struct) {
+            return struct.get(kl_estimator$LAYOUT, kl_estimator$OFFSET);
+        }
+
+        public static void kl_estimator(MemorySegment struct, int fieldValue) {
+            struct.set(kl_estimator$LAYOUT, kl_estimator$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfInt whiten_advantages$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("whiten_advantages"));
+
+        public static ValueLayout.OfInt whiten_advantages$layout() {
+            return whiten_advantages$LAYOUT;
+        }
+
+        private static final long whiten_advantages$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("whiten_advantages"));
+
+        public static long whiten_advantages$offset() {
+            return whiten_advantages$OFFSET;
+        }
+
+        public static int whiten_advantages(MemorySegment struct) {
+            return struct.get(whiten_advantages$LAYOUT, whiten_advantages$OFFSET);
+        }
+
+        public static void whiten_advantages(MemorySegment struct, int fieldValue) {
+            struct.set(whiten_advantages$LAYOUT, whiten_advantages$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong epochs$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("epochs"));
+
+        public static ValueLayout.OfLong epochs$layout() {
+            return epochs$LAYOUT;
+        }
+
+        private static final long epochs$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("epochs"));
+
+        public static long epochs$offset() {
+            return epochs$OFFSET;
+        }
+
+        public static long epochs(MemorySegment struct) {
+            return struct.get(epochs$LAYOUT, epochs$OFFSET);
+        }
+
+        public static void epochs(MemorySegment struct, long fieldValue) {
+            struct.set(epochs$LAYOUT, epochs$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong minibatch_size$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("minibatch_size"));
+
+        public static ValueLayout.OfLong minibatch_size$layout() {
+            return minibatch_size$LAYOUT;
+        }
+
+        private static final long minibatch_size$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("minibatch_size"));
+
+        public static long minibatch_size$offset() {
+            return minibatch_size$OFFSET;
+        }
+
+        public static long minibatch_size(MemorySegment struct) {
+            return struct.get(minibatch_size$LAYOUT, minibatch_size$OFFSET);
+        }
+
+        public static void minibatch_size(MemorySegment struct, long fieldValue) {
+            struct.set(minibatch_size$LAYOUT, minibatch_size$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong seed$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("seed"));
+
+        public static ValueLayout.OfLong seed$layout() {
+            return seed$LAYOUT;
+        }
+
+        private static final long seed$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("seed"));
+
+        public static long seed$offset() {
+            return seed$OFFSET;
+        }
+
+        public static long seed(MemorySegment struct) {
+            return struct.get(seed$LAYOUT, seed$OFFSET);
+        }
+
+        public static void seed(MemorySegment struct, long fieldValue) {
+            struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
+        }
+
+    }
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_ppo_stats {
+     *     double policy_loss;
+     *     double value_loss;
+     *     double entropy;
+     *     double approx_kl;
+     *     double clip_fraction;
+     *     double value_clip_fraction;
+     *     double explained_variance;
+     *     double grad_norm;
+     *     double kl_reference;
+     *     double reward;
+     *     double loss_before;
+     *     double loss_after;
+     * } dfy_ppo_stats;
+     * }
+     */
+    public static final class dfy_ppo_stats {
+
+        private dfy_ppo_stats() {
+            // Should not be called directly
+        }
+
+        private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+            densify_h.C_DOUBLE.withName("policy_loss"),
+            densify_h.C_DOUBLE.withName("value_loss"),
+            densify_h.C_DOUBLE.withName("entropy"),
+            densify_h.C_DOUBLE.withName("approx_kl"),
+            densify_h.C_DOUBLE.withName("clip_fraction"),
+            densify_h.C_DOUBLE.withName("value_clip_fraction"),
+            densify_h.C_DOUBLE.withName("explained_variance"),
+            densify_h.C_DOUBLE.withName("grad_norm"),
+            densify_h.C_DOUBLE.withName("kl_reference"),
+            densify_h.C_DOUBLE.withName("reward"),
+            densify_h.C_DOUBLE.withName("loss_before"),
+            densify_h.C_DOUBLE.withName("loss_after")
+        ).withName("dfy_ppo_stats");
+
+        /** The layout of this struct. */
+        public static GroupLayout layout() {
+            return $LAYOUT;
+        }
+
+        /** The size of this struct in bytes. */
+        public static long sizeof() {
+            return $LAYOUT.byteSize();
+        }
+
+        /** Allocates a zeroed struct. */
+        public static MemorySegment allocate(SegmentAllocator allocator) {
+            return allocator.allocate($LAYOUT);
+        }
+
+        private static final ValueLayout.OfDouble policy_loss$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("policy_loss"));
+
+        public static ValueLayout.OfDouble policy_loss$layout() {
+            return policy_loss$LAYOUT;
+        }
+
+        private static final long policy_loss$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("policy_loss"));
+
+        public static long policy_loss$offset() {
+            return policy_loss$OFFSET;
+        }
+
+        public static double policy_loss(MemorySegment struct) {
+            return struct.get(policy_loss$LAYOUT, policy_loss$OFFSET);
+        }
+
+        public static void policy_loss(MemorySegment struct, double fieldValue) {
+            struct.set(policy_loss$LAYOUT, policy_loss$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble value_loss$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("value_loss"));
+
+        public static ValueLayout.OfDouble value_loss$layout() {
+            return value_loss$LAYOUT;
+        }
+
+        private static final long value_loss$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("value_loss"));
+
+        public static long value_loss$offset() {
+            return value_loss$OFFSET;
+        }
+
+        public static double value_loss(MemorySegment struct) {
+            return struct.get(value_loss$LAYOUT, value_loss$OFFSET);
+        }
+
+        public static void value_loss(MemorySegment struct, double fieldValue) {
+            struct.set(value_loss$LAYOUT, value_loss$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble entropy$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("entropy"));
+
+        public static ValueLayout.OfDouble entropy$layout() {
+            return entropy$LAYOUT;
+        }
+
+        private static final long entropy$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("entropy"));
+
+        public static long entropy$offset() {
+            return entropy$OFFSET;
+        }
+
+        public static double entropy(MemorySegment struct) {
+            return struct.get(entropy$LAYOUT, entropy$OFFSET);
+        }
+
+        public static void entropy(MemorySegment struct, double fieldValue) {
+            struct.set(entropy$LAYOUT, entropy$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble approx_kl$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("approx_kl"));
+
+        public static ValueLayout.OfDouble approx_kl$layout() {
+            return approx_kl$LAYOUT;
+        }
+
+        private static final long approx_kl$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("approx_kl"));
+
+        public static long approx_kl$offset() {
+            return approx_kl$OFFSET;
+        }
+
+        public static double approx_kl(MemorySegment struct) {
+            return struct.get(approx_kl$LAYOUT, approx_kl$OFFSET);
+        }
+
+        public static void approx_kl(MemorySegment struct, double fieldValue) {
+            struct.set(approx_kl$LAYOUT, approx_kl$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble clip_fraction$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("clip_fraction"));
+
+        public static ValueLayout.OfDouble clip_fraction$layout() {
+            return clip_fraction$LAYOUT;
+        }
+
+        private static final long clip_fraction$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("clip_fraction"));
+
+        public static long clip_fraction$offset() {
+            return clip_fraction$OFFSET;
+        }
+
+        public static double clip_fraction(MemorySegment struct) {
+            return struct.get(clip_fraction$LAYOUT, clip_fraction$OFFSET);
+        }
+
+        public static void clip_fraction(MemorySegment struct, double fieldValue) {
+            struct.set(clip_fraction$LAYOUT, clip_fraction$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble value_clip_fraction$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("value_clip_fraction"));
+
+        public static ValueLayout.OfDouble value_clip_fraction$layout() {
+            return value_clip_fraction$LAYOUT;
+        }
+
+        private static final long value_clip_fraction$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("value_clip_fraction"));
+
+        public static long value_clip_fraction$offset() {
+            return value_clip_fraction$OFFSET;
+        }
+
+        public static double value_clip_fraction(MemorySegment struct) {
+            return struct.get(value_clip_fraction$LAYOUT, value_clip_fraction$OFFSET);
+        }
+
+        public static void value_clip_fraction(MemorySegment struct, double fieldValue) {
+            struct.set(value_clip_fraction$LAYOUT, value_clip_fraction$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble explained_variance$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("explained_variance"));
+
+        public static ValueLayout.OfDouble explained_variance$layout() {
+            return explained_variance$LAYOUT;
+        }
+
+        private static final long explained_variance$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("explained_variance"));
+
+        public static long explained_variance$offset() {
+            return explained_variance$OFFSET;
+        }
+
+        public static double explained_variance(MemorySegment struct) {
+            return struct.get(explained_variance$LAYOUT, explained_variance$OFFSET);
+        }
+
+        public static void explained_variance(MemorySegment struct, double fieldValue) {
+            struct.set(explained_variance$LAYOUT, explained_variance$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble grad_norm$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("grad_norm"));
+
+        public static ValueLayout.OfDouble grad_norm$layout() {
+            return grad_norm$LAYOUT;
+        }
+
+        private static final long grad_norm$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("grad_norm"));
+
+        public static long grad_norm$offset() {
+            return grad_norm$OFFSET;
+        }
+
+        public static double grad_norm(MemorySegment struct) {
+            return struct.get(grad_norm$LAYOUT, grad_norm$OFFSET);
+        }
+
+        public static void grad_norm(MemorySegment struct, double fieldValue) {
+            struct.set(grad_norm$LAYOUT, grad_norm$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble kl_reference$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("kl_reference"));
+
+        public static ValueLayout.OfDouble kl_reference$layout() {
+            return kl_reference$LAYOUT;
+        }
+
+        private static final long kl_reference$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("kl_reference"));
+
+        public static long kl_reference$offset() {
+            return kl_reference$OFFSET;
+        }
+
+        public static double kl_reference(MemorySegment struct) {
+            return struct.get(kl_reference$LAYOUT, kl_reference$OFFSET);
+        }
+
+        public static void kl_reference(MemorySegment struct, double fieldValue) {
+            struct.set(kl_reference$LAYOUT, kl_reference$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble reward$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("reward"));
+
+        public static ValueLayout.OfDouble reward$layout() {
+            return reward$LAYOUT;
+        }
+
+        private static final long reward$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("reward"));
+
+        public static long reward$offset() {
+            return reward$OFFSET;
+        }
+
+        public static double reward(MemorySegment struct) {
+            return struct.get(reward$LAYOUT, reward$OFFSET);
+        }
+
+        public static void reward(MemorySegment struct, double fieldValue) {
+            struct.set(reward$LAYOUT, reward$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble loss_before$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("loss_before"));
+
+        public static ValueLayout.OfDouble loss_before$layout() {
+            return loss_before$LAYOUT;
+        }
+
+        private static final long loss_before$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("loss_before"));
+
+        public static long loss_before$offset() {
+            return loss_before$OFFSET;
+        }
+
+        public static double loss_before(MemorySegment struct) {
+            return struct.get(loss_before$LAYOUT, loss_before$OFFSET);
+        }
+
+        public static void loss_before(MemorySegment struct, double fieldValue) {
+            struct.set(loss_before$LAYOUT, loss_before$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble loss_after$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("loss_after"));
+
+        public static ValueLayout.OfDouble loss_after$layout() {
+            return loss_after$LAYOUT;
+        }
+
+        private static final long loss_after$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("loss_after"));
+
+        public static long loss_after$offset() {
+            return loss_after$OFFSET;
+        }
+
+        public static double loss_after(MemorySegment struct) {
+            return struct.get(loss_after$LAYOUT, loss_after$OFFSET);
+        }
+
+        public static void loss_after(MemorySegment struct, double fieldValue) {
+            struct.set(loss_after$LAYOUT, loss_after$OFFSET, fieldValue);
+        }
+
+    }
+
+    /**
+     * {@snippet lang=c :
+     * typedef struct dfy_attribution_options {
+     *     int32_t method;
+     *     int64_t samples;
+     *     int64_t baseline_token;
+     *     uint64_t seed;
+     *     int64_t max_batch_tokens;
+     *     double lime_kernel_width;
+     *     double ridge_alpha;
+     *     int32_t reuse_prefix;
+     *     int32_t shap_selection;
+     *     int64_t shap_max_features;
+     * } dfy_attribution_options;
+     * }
+     */
+    public static final class dfy_attribution_options {
+
+        private dfy_attribution_options() {
+            // Should not be called directly
+        }
+
+        private static final GroupLayout $LAYOUT = MemoryLayout.structLayout(
+            densify_h.C_INT.withName("method"),
+            MemoryLayout.paddingLayout(4),
+            densify_h.C_LONG.withName("samples"),
+            densify_h.C_LONG.withName("baseline_token"),
+            densify_h.C_LONG.withName("seed"),
+            densify_h.C_LONG.withName("max_batch_tokens"),
+            densify_h.C_DOUBLE.withName("lime_kernel_width"),
+            densify_h.C_DOUBLE.withName("ridge_alpha"),
+            densify_h.C_INT.withName("reuse_prefix"),
+            densify_h.C_INT.withName("shap_selection"),
+            densify_h.C_LONG.withName("shap_max_features")
+        ).withName("dfy_attribution_options");
+
+        /** The layout of this struct. */
+        public static GroupLayout layout() {
+            return $LAYOUT;
+        }
+
+        /** The size of this struct in bytes. */
+        public static long sizeof() {
+            return $LAYOUT.byteSize();
+        }
+
+        /** Allocates a zeroed struct. */
+        public static MemorySegment allocate(SegmentAllocator allocator) {
+            return allocator.allocate($LAYOUT);
+        }
+
+        private static final ValueLayout.OfInt method$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("method"));
+
+        public static ValueLayout.OfInt method$layout() {
+            return method$LAYOUT;
+        }
+
+        private static final long method$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("method"));
+
+        public static long method$offset() {
+            return method$OFFSET;
+        }
+
+        public static int method(MemorySegment struct) {
+            return struct.get(method$LAYOUT, method$OFFSET);
+        }
+
+        public static void method(MemorySegment struct, int fieldValue) {
+            struct.set(method$LAYOUT, method$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong samples$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("samples"));
+
+        public static ValueLayout.OfLong samples$layout() {
+            return samples$LAYOUT;
+        }
+
+        private static final long samples$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("samples"));
+
+        public static long samples$offset() {
+            return samples$OFFSET;
+        }
+
+        public static long samples(MemorySegment struct) {
+            return struct.get(samples$LAYOUT, samples$OFFSET);
+        }
+
+        public static void samples(MemorySegment struct, long fieldValue) {
+            struct.set(samples$LAYOUT, samples$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong baseline_token$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("baseline_token"));
+
+        public static ValueLayout.OfLong baseline_token$layout() {
+            return baseline_token$LAYOUT;
+        }
+
+        private static final long baseline_token$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("baseline_token"));
+
+        public static long baseline_token$offset() {
+            return baseline_token$OFFSET;
+        }
+
+        public static long baseline_token(MemorySegment struct) {
+            return struct.get(baseline_token$LAYOUT, baseline_token$OFFSET);
+        }
+
+        public static void baseline_token(MemorySegment struct, long fieldValue) {
+            struct.set(baseline_token$LAYOUT, baseline_token$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong seed$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("seed"));
+
+        public static ValueLayout.OfLong seed$layout() {
+            return seed$LAYOUT;
+        }
+
+        private static final long seed$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("seed"));
+
+        public static long seed$offset() {
+            return seed$OFFSET;
+        }
+
+        public static long seed(MemorySegment struct) {
+            return struct.get(seed$LAYOUT, seed$OFFSET);
+        }
+
+        public static void seed(MemorySegment struct, long fieldValue) {
+            struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong max_batch_tokens$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("max_batch_tokens"));
+
+        public static ValueLayout.OfLong max_batch_tokens$layout() {
+            return max_batch_tokens$LAYOUT;
+        }
+
+        private static final long max_batch_tokens$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("max_batch_tokens"));
+
+        public static long max_batch_tokens$offset() {
+            return max_batch_tokens$OFFSET;
+        }
+
+        public static long max_batch_tokens(MemorySegment struct) {
+            return struct.get(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET);
+        }
+
+        public static void max_batch_tokens(MemorySegment struct, long fieldValue) {
+            struct.set(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble lime_kernel_width$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("lime_kernel_width"));
+
+        public static ValueLayout.OfDouble lime_kernel_width$layout() {
+            return lime_kernel_width$LAYOUT;
+        }
+
+        private static final long lime_kernel_width$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("lime_kernel_width"));
+
+        public static long lime_kernel_width$offset() {
+            return lime_kernel_width$OFFSET;
+        }
+
+        public static double lime_kernel_width(MemorySegment struct) {
+            return struct.get(lime_kernel_width$LAYOUT, lime_kernel_width$OFFSET);
+        }
+
+        public static void lime_kernel_width(MemorySegment struct, double fieldValue) {
+            struct.set(lime_kernel_width$LAYOUT, lime_kernel_width$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfDouble ridge_alpha$LAYOUT = (ValueLayout.OfDouble) $LAYOUT.select(MemoryLayout.PathElement.groupElement("ridge_alpha"));
+
+        public static ValueLayout.OfDouble ridge_alpha$layout() {
+            return ridge_alpha$LAYOUT;
+        }
+
+        private static final long ridge_alpha$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("ridge_alpha"));
+
+        public static long ridge_alpha$offset() {
+            return ridge_alpha$OFFSET;
+        }
+
+        public static double ridge_alpha(MemorySegment struct) {
+            return struct.get(ridge_alpha$LAYOUT, ridge_alpha$OFFSET);
+        }
+
+        public static void ridge_alpha(MemorySegment struct, double fieldValue) {
+            struct.set(ridge_alpha$LAYOUT, ridge_alpha$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfInt reuse_prefix$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("reuse_prefix"));
+
+        public static ValueLayout.OfInt reuse_prefix$layout() {
+            return reuse_prefix$LAYOUT;
+        }
+
+        private static final long reuse_prefix$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("reuse_prefix"));
+
+        public static long reuse_prefix$offset() {
+            return reuse_prefix$OFFSET;
+        }
+
+        public static int reuse_prefix(MemorySegment struct) {
+            return struct.get(reuse_prefix$LAYOUT, reuse_prefix$OFFSET);
+        }
+
+        public static void reuse_prefix(MemorySegment struct, int fieldValue) {
+            struct.set(reuse_prefix$LAYOUT, reuse_prefix$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfInt shap_selection$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("shap_selection"));
+
+        public static ValueLayout.OfInt shap_selection$layout() {
+            return shap_selection$LAYOUT;
+        }
+
+        private static final long shap_selection$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("shap_selection"));
+
+        public static long shap_selection$offset() {
+            return shap_selection$OFFSET;
+        }
+
+        public static int shap_selection(MemorySegment struct) {
+            return struct.get(shap_selection$LAYOUT, shap_selection$OFFSET);
+        }
+
+        public static void shap_selection(MemorySegment struct, int fieldValue) {
+            struct.set(shap_selection$LAYOUT, shap_selection$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong shap_max_features$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("shap_max_features"));
+
+        public static ValueLayout.OfLong shap_max_features$layout() {
+            return shap_max_features$LAYOUT;
+        }
+
+        private static final long shap_max_features$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("shap_max_features"));
+
+        public static long shap_max_features$offset() {
+            return shap_max_features$OFFSET;
+        }
+
+        public static long shap_max_features(MemorySegment struct) {
+            return struct.get(shap_max_features$LAYOUT, shap_max_features$OFFSET);
+        }
+
+        public static void shap_max_features(MemorySegment struct, long fieldValue) {
+            struct.set(shap_max_features$LAYOUT, shap_max_features$OFFSET, fieldValue);
+        }
+
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import dev.densify.bindings.densify_h;
+import dev.densify.engine.Json;
 
 import java.util.Locale;
 import java.util.Objects;
@@ -95,10 +96,7 @@ public record FeatureSelection(Kind kind, int maxFeatures) {
     /** The selection of a JSON value, a string in the form {@link #parse} reads. */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static FeatureSelection fromJson(Object value) {
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("must be \"none\", \"auto\", \"aic\", \"bic\" or \"top:K\", got " + value);
-        }
-        return parse(text);
+        return parse(Json.text(value, "\"none\", \"auto\", \"aic\", \"bic\" or \"top:K\""));
     }
 
     public static FeatureSelection parse(String text) {

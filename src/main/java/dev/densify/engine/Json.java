@@ -70,6 +70,18 @@ public final class Json {
         }
     }
 
+    /**
+     * A JSON value that a creator ({@code @JsonCreator}) receives, required to be a string.
+     *
+     * @param forms the accepted forms, for the message
+     */
+    public static String text(Object value, String forms) {
+        if (value instanceof String text) {
+            return text;
+        }
+        throw new IllegalArgumentException("must be " + forms + ", got " + value);
+    }
+
     private static String key(JsonMappingException e) {
         return e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex()))
                 .collect(Collectors.joining("."));

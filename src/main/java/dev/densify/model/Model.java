@@ -1,5 +1,6 @@
 package dev.densify.model;
 
+import dev.densify.engine.Densify;
 import dev.densify.engine.internal.Handles;
 import dev.densify.engine.internal.ModelCalls;
 import dev.densify.engine.internal.NativeHandle;
@@ -47,6 +48,27 @@ public abstract sealed class Model implements AutoCloseable permits Policy, Rewa
         this.config = described.config();
         this.device = Objects.requireNonNull(device, "device");
         this.parameterCount = described.parameterCount();
+    }
+
+    /** Builds a model of this package from a native model on its canonical device. */
+    @FunctionalInterface
+    interface Maker<M extends Model> {
+        M make(ModelCalls.Described described, String device);
+    }
+
+    /** A new model with GPT-2's initialisation, on a checked device. */
+    static <M extends Model> M created(ModelKind kind, ModelConfig config, String device, long seed, Maker<M> maker) {
+        Objects.requireNonNull(config, "config");
+        String canonical = Densify.checkDevice(device);
+        return maker.make(ModelCalls.create(kind, config, canonical, seed), canonical);
+    }
+
+    /** A checkpoint of {@code kind} loaded onto a checked device. */
+    static <M extends Model> M loaded(ModelKind kind, Path path, ModelConfig config, String device, Maker<M> maker) {
+        Objects.requireNonNull(path, "path");
+        Checkpoint.Info resolved = Checkpoint.resolve(path, kind, config);
+        String canonical = Densify.checkDevice(device);
+        return maker.make(Checkpoint.load(resolved, canonical), canonical);
     }
 
     final NativeHandle handle() {

@@ -26,9 +26,7 @@ public final class Policy extends Model {
      * @param seed   seeds the initialisation
      */
     public static Policy create(ModelConfig config, String device, long seed) {
-        Objects.requireNonNull(config, "config");
-        String canonical = Densify.checkDevice(device);
-        return new Policy(ModelCalls.create(ModelKind.POLICY, config, canonical, seed), canonical);
+        return created(ModelKind.POLICY, config, device, seed, Policy::new);
     }
 
     /** Loads a checkpoint (a file, or a Hugging Face directory) whose configuration it records. */
@@ -42,10 +40,7 @@ public final class Policy extends Model {
      * @see Checkpoint for the errors
      */
     public static Policy load(Path path, ModelConfig config, String device) {
-        Objects.requireNonNull(path, "path");
-        Checkpoint.Info resolved = Checkpoint.resolve(path, ModelKind.POLICY, config);
-        String canonical = Densify.checkDevice(device);
-        return new Policy(Checkpoint.load(resolved, canonical), canonical);
+        return loaded(ModelKind.POLICY, path, config, device, Policy::new);
     }
 
     /**

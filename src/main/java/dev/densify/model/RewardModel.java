@@ -1,6 +1,5 @@
 package dev.densify.model;
 
-import dev.densify.engine.Densify;
 import dev.densify.engine.internal.ModelCalls;
 
 import java.nio.file.Path;
@@ -26,9 +25,7 @@ public final class RewardModel extends Model {
      * @param seed   seeds the initialisation
      */
     public static RewardModel create(ModelConfig config, String device, long seed) {
-        Objects.requireNonNull(config, "config");
-        String canonical = Densify.checkDevice(device);
-        return new RewardModel(ModelCalls.create(ModelKind.REWARD, config, canonical, seed), canonical);
+        return created(ModelKind.REWARD, config, device, seed, RewardModel::new);
     }
 
     /** Loads a checkpoint (a file, or a Hugging Face directory) whose configuration it records. */
@@ -42,10 +39,7 @@ public final class RewardModel extends Model {
      * @see Checkpoint for the errors
      */
     public static RewardModel load(Path path, ModelConfig config, String device) {
-        Objects.requireNonNull(path, "path");
-        Checkpoint.Info resolved = Checkpoint.resolve(path, ModelKind.REWARD, config);
-        String canonical = Densify.checkDevice(device);
-        return new RewardModel(Checkpoint.load(resolved, canonical), canonical);
+        return loaded(ModelKind.REWARD, path, config, device, RewardModel::new);
     }
 
     /** One score per row, read at the row's last position with mask 1. */

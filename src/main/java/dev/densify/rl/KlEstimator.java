@@ -2,6 +2,7 @@ package dev.densify.rl;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.densify.engine.Json;
 
 import java.util.Locale;
 
@@ -26,10 +27,7 @@ public enum KlEstimator {
     /** The estimator of a JSON value: "k1" or "k3". */
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     static KlEstimator fromJson(Object value) {
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("must be \"k1\" or \"k3\", got " + value);
-        }
-        return parse(text);
+        return parse(Json.text(value, "\"k1\" or \"k3\""));
     }
 
     public static KlEstimator parse(String text) {

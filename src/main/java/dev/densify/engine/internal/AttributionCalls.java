@@ -5,7 +5,7 @@ import dev.densify.attribution.AttributionMethod;
 import dev.densify.attribution.RewardFunction;
 import dev.densify.attribution.ScoredSequence;
 import dev.densify.bindings.densify_h;
-import dev.densify.bindings.dfy_attribution_options;
+import dev.densify.bindings.densify_h.dfy_attribution_options;
 import dev.densify.engine.CallbackException;
 import dev.densify.model.RewardModel;
 

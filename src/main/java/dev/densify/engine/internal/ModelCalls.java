@@ -1,8 +1,8 @@
 package dev.densify.engine.internal;
 
 import dev.densify.bindings.densify_h;
-import dev.densify.bindings.dfy_generate_options;
-import dev.densify.bindings.dfy_model_config;
+import dev.densify.bindings.densify_h.dfy_generate_options;
+import dev.densify.bindings.densify_h.dfy_model_config;
 import dev.densify.engine.DensifyException;
 import dev.densify.model.Generation;
 import dev.densify.model.GenerationOptions;

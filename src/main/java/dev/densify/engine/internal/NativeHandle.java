@@ -48,15 +48,7 @@ public final class NativeHandle implements AutoCloseable {
     }
 
     /** The cleaning action; holds no reference to the handle so that the handle can become unreachable. */
-    private static final class Owner implements Runnable {
-        private final long address;
-        private final LongConsumer free;
-
-        Owner(long address, LongConsumer free) {
-            this.address = address;
-            this.free = free;
-        }
-
+    private record Owner(long address, LongConsumer free) implements Runnable {
         @Override
         public void run() {
             free.accept(address);

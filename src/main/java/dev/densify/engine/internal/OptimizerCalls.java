@@ -1,7 +1,7 @@
 package dev.densify.engine.internal;
 
 import dev.densify.bindings.densify_h;
-import dev.densify.bindings.dfy_adam_options;
+import dev.densify.bindings.densify_h.dfy_adam_options;
 import dev.densify.model.AdamOptions;
 
 import java.lang.foreign.Arena;

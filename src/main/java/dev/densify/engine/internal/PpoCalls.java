@@ -1,8 +1,8 @@
 package dev.densify.engine.internal;
 
 import dev.densify.bindings.densify_h;
-import dev.densify.bindings.dfy_ppo_options;
-import dev.densify.bindings.dfy_ppo_stats;
+import dev.densify.bindings.densify_h.dfy_ppo_options;
+import dev.densify.bindings.densify_h.dfy_ppo_stats;
 import dev.densify.model.Optimizer;
 import dev.densify.model.Policy;
 import dev.densify.rl.PpoOptions;

@@ -52,16 +52,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * public member of {@code densify_h} (a struct layout field included) is reported, besides
  * jextract's primitive layouts {@code C_*}.
  *
- * <p>Every struct is a class of its own, {@code dev.densify.bindings.<struct name>}, in jextract's
- * shape: {@code layout()} (field names, layouts, C offsets with padding, size and name as a C
+ * <p>Every struct is a nested class {@code densify_h.<struct name>} (one generated file for the
+ * whole header), in jextract's shape for a struct: {@code layout()} (field names, layouts, C offsets with padding, size and name as a C
  * compiler lays the struct out on x86-64), {@code sizeof()}, {@code allocate(SegmentAllocator)},
  * and for every field F {@code F$layout()} (the value layout of F's C type), {@code F$offset()}
  * (F's C offset), a getter {@code F(MemorySegment)} and a setter {@code F(MemorySegment, value)}
  * with the C type's Java carrier. A round trip through a confined arena writes a distinct value to
  * every field with its setter and reads each back both through the header's layout at the C offset
  * and through the getter, so an accessor at a wrong offset fails. A public member of a struct class
- * that matches no field of the header, a {@code dfy_*.java} in the bindings folder that the header
- * declares no struct for, and a struct of the header without its class are reported.
+ * that matches no field of the header, a public nested class of {@code densify_h} that the header
+ * declares no struct, function or typedef for, and a struct of the header without its class are
+ * reported.
  *
  * <p>Reading a holder's DESC initialises it, which resolves its symbol. So that this test needs no
  * native library and cannot disturb the real bindings of the test JVM, the bindings are loaded in an
@@ -71,8 +72,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BindingsMatchHeaderTest {
 
     private static final Path HEADER = Path.of("native/include/densify.h");
-    /** The checked-in bindings' sources; a dfy_*.java there must be a struct of the header. */
-    private static final Path BINDINGS_SOURCES = Path.of("bindings/dev/densify/bindings");
     /** jextract's primitive layouts, the only public fields densify_h may have. */
     private static final Set<String> PRIMITIVE_LAYOUTS = Set.of("C_BOOL", "C_CHAR", "C_SHORT", "C_INT", "C_LONG",
             "C_LONG_LONG", "C_FLOAT", "C_DOUBLE", "C_POINTER");
@@ -161,8 +160,8 @@ class BindingsMatchHeaderTest {
         assertTrue(!changed.contains("dfy_ppo_stats {") && changed.contains("beta3"), "the header changed shape");
         String problems = String.join("\n", compare(Header.parse(changed), bindings));
         for (String expected : List.of(
-                "struct dfy_ppo_stats: in the bindings (",
-                "struct dfy_new_options: no class dev.densify.bindings.dfy_new_options",
+                "densify_h.dfy_ppo_stats: public nested class not declared by the header",
+                "struct dfy_new_options: no nested class densify_h.dfy_new_options",
                 "struct dfy_adam_options: fields [learning_rate, beta1, beta3,",
                 "struct dfy_adam_options.beta3: no method beta3$offset()",
                 "struct dfy_adam_options: public static method beta2$offset() matches no field")) {
@@ -213,132 +212,41 @@ class BindingsMatchHeaderTest {
                 ValueLayout.JAVA_LONG.withName("b"), ValueLayout.JAVA_INT.withName("c"), MemoryLayout.paddingLayout(4))
                 .withName("dfy_t");
 
-        public static GroupLayout layout() {
-            return LAYOUT;
-        }
-
-        public static long sizeof() {
-            return LAYOUT.byteSize();
-        }
-
-        public static MemorySegment allocate(SegmentAllocator allocator) {
-            return allocator.allocate(LAYOUT);
-        }
-
-        public static ValueLayout.OfLong a$layout() {
-            return (ValueLayout.OfLong) LAYOUT.select(MemoryLayout.PathElement.groupElement("a"));
-        }
-
-        public static long a$offset() {
-            return 0;
-        }
-
-        public static long a(MemorySegment s) {
-            return s.get(ValueLayout.JAVA_LONG, 0);
-        }
-
-        public static void a(MemorySegment s, long v) {
-            s.set(ValueLayout.JAVA_LONG, 0, v);
-        }
-
-        public static ValueLayout.OfLong b$layout() {
-            return (ValueLayout.OfLong) LAYOUT.select(MemoryLayout.PathElement.groupElement("b"));
-        }
-
-        public static long b$offset() {
-            return 8;
-        }
-
-        public static long b(MemorySegment s) {
-            return s.get(ValueLayout.JAVA_LONG, 8);
-        }
-
-        public static void b(MemorySegment s, long v) {
-            s.set(ValueLayout.JAVA_LONG, 8, v);
-        }
-
-        public static ValueLayout.OfInt c$layout() {
-            return (ValueLayout.OfInt) LAYOUT.select(MemoryLayout.PathElement.groupElement("c"));
-        }
-
-        public static long c$offset() {
-            return 16;
-        }
-
-        public static int c(MemorySegment s) {
-            return s.get(ValueLayout.JAVA_INT, 16);
-        }
-
-        public static void c(MemorySegment s, int v) {
-            s.set(ValueLayout.JAVA_INT, 16, v);
-        }
+        public static GroupLayout layout() { return LAYOUT; }
+        public static long sizeof() { return LAYOUT.byteSize(); }
+        public static MemorySegment allocate(SegmentAllocator allocator) { return allocator.allocate(LAYOUT); }
+        public static ValueLayout.OfLong a$layout() { return (ValueLayout.OfLong) LAYOUT.select(MemoryLayout.PathElement.groupElement("a")); }
+        public static long a$offset() { return 0; }
+        public static long a(MemorySegment s) { return s.get(ValueLayout.JAVA_LONG, 0); }
+        public static void a(MemorySegment s, long v) { s.set(ValueLayout.JAVA_LONG, 0, v); }
+        public static ValueLayout.OfLong b$layout() { return (ValueLayout.OfLong) LAYOUT.select(MemoryLayout.PathElement.groupElement("b")); }
+        public static long b$offset() { return 8; }
+        public static long b(MemorySegment s) { return s.get(ValueLayout.JAVA_LONG, 8); }
+        public static void b(MemorySegment s, long v) { s.set(ValueLayout.JAVA_LONG, 8, v); }
+        public static ValueLayout.OfInt c$layout() { return (ValueLayout.OfInt) LAYOUT.select(MemoryLayout.PathElement.groupElement("c")); }
+        public static long c$offset() { return 16; }
+        public static int c(MemorySegment s) { return s.get(ValueLayout.JAVA_INT, 16); }
+        public static void c(MemorySegment s, int v) { s.set(ValueLayout.JAVA_INT, 16, v); }
     }
 
     /** As SoundStruct, but a$layout() gives b's, b's setter writes a, c's getter and c$offset() point into the padding. */
     public static final class FaultyStruct {
-        public static GroupLayout layout() {
-            return SoundStruct.layout();
-        }
-
-        public static long sizeof() {
-            return SoundStruct.sizeof();
-        }
-
-        public static MemorySegment allocate(SegmentAllocator allocator) {
-            return SoundStruct.allocate(allocator);
-        }
-
-        public static ValueLayout.OfLong a$layout() {
-            return SoundStruct.b$layout();
-        }
-
-        public static long a$offset() {
-            return 0;
-        }
-
-        public static long a(MemorySegment s) {
-            return s.get(ValueLayout.JAVA_LONG, 0);
-        }
-
-        public static void a(MemorySegment s, long v) {
-            s.set(ValueLayout.JAVA_LONG, 0, v);
-        }
-
-        public static ValueLayout.OfLong b$layout() {
-            return SoundStruct.b$layout();
-        }
-
-        public static long b$offset() {
-            return 8;
-        }
-
-        public static long b(MemorySegment s) {
-            return s.get(ValueLayout.JAVA_LONG, 0);
-        }
-
-        public static void b(MemorySegment s, long v) {
-            s.set(ValueLayout.JAVA_LONG, 0, v);
-        }
-
-        public static ValueLayout.OfInt c$layout() {
-            return SoundStruct.c$layout();
-        }
-
-        public static long c$offset() {
-            return 20;
-        }
-
-        public static int c(MemorySegment s) {
-            return s.get(ValueLayout.JAVA_INT, 20);
-        }
-
-        public static void c(MemorySegment s, int v) {
-            s.set(ValueLayout.JAVA_INT, 16, v);
-        }
-
-        public static long extra() {
-            return 0;
-        }
+        public static GroupLayout layout() { return SoundStruct.layout(); }
+        public static long sizeof() { return SoundStruct.sizeof(); }
+        public static MemorySegment allocate(SegmentAllocator allocator) { return SoundStruct.allocate(allocator); }
+        public static ValueLayout.OfLong a$layout() { return SoundStruct.b$layout(); }
+        public static long a$offset() { return 0; }
+        public static long a(MemorySegment s) { return s.get(ValueLayout.JAVA_LONG, 0); }
+        public static void a(MemorySegment s, long v) { s.set(ValueLayout.JAVA_LONG, 0, v); }
+        public static ValueLayout.OfLong b$layout() { return SoundStruct.b$layout(); }
+        public static long b$offset() { return 8; }
+        public static long b(MemorySegment s) { return s.get(ValueLayout.JAVA_LONG, 0); }
+        public static void b(MemorySegment s, long v) { s.set(ValueLayout.JAVA_LONG, 0, v); }
+        public static ValueLayout.OfInt c$layout() { return SoundStruct.c$layout(); }
+        public static long c$offset() { return 20; }
+        public static int c(MemorySegment s) { return s.get(ValueLayout.JAVA_INT, 20); }
+        public static void c(MemorySegment s, int v) { s.set(ValueLayout.JAVA_INT, 16, v); }
+        public static long extra() { return 0; }
     }
 
     /** Stands in for densify_h with members the header does not declare. */
@@ -431,31 +339,19 @@ class BindingsMatchHeaderTest {
         compareFunctionPointers(header, bindings, problems);
         compareOtherPublicMembers(header, bindings, holders.keySet(), constants.keySet(), problems);
 
-        String pkg = bindings.getPackageName();
         header.structs.forEach((name, fields) -> {
             Class<?> struct;
             try {
-                struct = Class.forName(pkg + "." + name, true, bindings.getClassLoader());
+                struct = Class.forName(bindings.getName() + "$" + name, true, bindings.getClassLoader());
             } catch (ClassNotFoundException e) {
-                problems.add("struct " + name + ": no class " + pkg + "." + name + " in the bindings");
+                problems.add("struct " + name + ": no nested class densify_h." + name + " in the bindings");
                 return;
             } catch (LinkageError e) {
-                problems.add("struct " + name + ": class " + pkg + "." + name + " cannot be initialised: " + e);
+                problems.add("struct " + name + ": class densify_h." + name + " cannot be initialised: " + e);
                 return;
             }
             compareStructClass(name, fields, struct, problems);
         });
-        try (Stream<Path> files = Files.list(BINDINGS_SOURCES)) {
-            for (Path file : files.sorted().toList()) {
-                String fileName = file.getFileName().toString();
-                if (fileName.startsWith("dfy_") && fileName.endsWith(".java")) {
-                    String name = fileName.substring(0, fileName.length() - ".java".length());
-                    if (!header.structs.containsKey(name)) {
-                        problems.add("struct " + name + ": in the bindings (" + file + ") but not in the header");
-                    }
-                }
-            }
-        }
         return problems;
     }
 
@@ -503,7 +399,8 @@ class BindingsMatchHeaderTest {
         for (Class<?> nested : bindings.getDeclaredClasses()) {
             boolean functionPointer = Arrays.stream(nested.getDeclaredClasses())
                     .anyMatch(c -> c.getSimpleName().equals("Function"));
-            if (Modifier.isPublic(nested.getModifiers()) && !functionPointer && !holders.contains(nested.getSimpleName())) {
+            if (Modifier.isPublic(nested.getModifiers()) && !functionPointer && !holders.contains(nested.getSimpleName())
+                    && !header.structs.containsKey(nested.getSimpleName())) {
                 problems.add(owner + "." + nested.getSimpleName() + ": public nested class not declared by the header");
             }
         }
