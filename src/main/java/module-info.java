@@ -4,7 +4,9 @@
  * (every downcall, upcall and struct) and {@code bindings} (the C header's mirror) are not.
  */
 module dev.densify {
+    requires ai.djl.tokenizers;
     requires com.fasterxml.jackson.databind;
+    requires java.net.http;
     requires commons.math3;
     requires info.picocli;
     requires java.sql;
@@ -14,10 +16,12 @@ module dev.densify {
 
     exports dev.densify.attribution;
     exports dev.densify.bo;
+    exports dev.densify.data;
     exports dev.densify.cli;
     exports dev.densify.engine;
     exports dev.densify.model;
     exports dev.densify.report;
+    exports dev.densify.reward;
     exports dev.densify.rl;
     exports dev.densify.shaping;
     exports dev.densify.study;

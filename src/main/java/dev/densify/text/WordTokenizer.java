@@ -31,7 +31,7 @@ import java.util.TreeSet;
  * back a text of known words. Encoded sequences, bos and eos included, may not exceed
  * {@link #maxLength()}. Instances are immutable and thread-safe.
  */
-public final class WordTokenizer {
+public final class WordTokenizer implements Tokenizer {
 
     public static final int PAD = 0;
     public static final int BOS = 1;
@@ -99,8 +99,28 @@ public final class WordTokenizer {
     }
 
     /** Encodes without bos or eos. */
+    @Override
     public int[] encode(String text) {
         return encode(text, false, false);
+    }
+
+    /** Encodes without bos or eos; a word's span is the word. */
+    @Override
+    public Encoding encodeWithOffsets(String text) {
+        int[] ids = encode(text);
+        int[] starts = new int[ids.length];
+        int[] ends = new int[ids.length];
+        java.util.regex.Matcher word = java.util.regex.Pattern.compile("\\S+").matcher(text);
+        for (int i = 0; i < ids.length && word.find(); i++) {
+            starts[i] = word.start();
+            ends[i] = word.end();
+        }
+        return new Encoding(ids, starts, ends);
+    }
+
+    @Override
+    public SpecialTokens specialTokens() {
+        return new SpecialTokens(BOS, EOS, PAD, UNK);
     }
 
     /**
@@ -140,6 +160,7 @@ public final class WordTokenizer {
      *
      * @throws IllegalArgumentException naming the first id outside {@code [0, vocabularySize())} and its position
      */
+    @Override
     public String decode(int[] ids) {
         Objects.requireNonNull(ids, "ids is null");
         StringBuilder sb = new StringBuilder();
@@ -167,6 +188,7 @@ public final class WordTokenizer {
     }
 
     /** The token of an id. */
+    @Override
     public String token(int id) {
         if (id < 0 || id >= tokens.size()) {
             throw new IllegalArgumentException("token id " + id + " is out of range [0, " + tokens.size() + ")");
@@ -180,6 +202,7 @@ public final class WordTokenizer {
     }
 
     /** Number of ids, special tokens included. */
+    @Override
     public int vocabularySize() {
         return tokens.size();
     }
@@ -210,6 +233,15 @@ public final class WordTokenizer {
      *
      * @throws IOException naming the file and the problem if it cannot be read or is not such a file
      */
+    /** Whether {@code file} is a JSON object with this tokenizer's {@code format} (false if unreadable). */
+    static boolean isWordTokenizer(Path file) {
+        try {
+            return FORMAT.equals(Json.MAPPER.readTree(file.toFile()).path("format").asText());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public static WordTokenizer load(Path path) throws IOException {
         Objects.requireNonNull(path, "path is null");
         JsonNode root;

@@ -38,15 +38,8 @@ class AttributeCommandTest {
     static Path checkpoint;
     static WordTokenizer tokenizer;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @BeforeAll
@@ -64,7 +57,7 @@ class AttributeCommandTest {
         }
     }
 
-    private static JsonNode json(Result r) throws IOException {
+    private static JsonNode json(CliRun r) throws IOException {
         assertEquals(0, r.code(), r.err());
         return new ObjectMapper().readTree(r.out());
     }
@@ -162,7 +155,7 @@ class AttributeCommandTest {
 
         Path bad = tmp.resolve("bad.jsonl");
         Files.writeString(bad, "{\"response_ids\": [3]}\n{\"response_ids\": [3, -1]}\n");
-        Result r = run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input", bad.toString());
+        CliRun r = run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input", bad.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("bad.jsonl line 2") && r.err().contains("not a token id"), r.err());
         Files.writeString(bad, "{\"response_ids\": [3]}\n{oops\n");
@@ -182,7 +175,7 @@ class AttributeCommandTest {
     void htmlPage() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("html"));
         Path page = dir.resolve("out.html");
-        Result r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime,attention", "--text",
+        CliRun r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime,attention", "--text",
                 "the food was a<b&\"c' and awful", "--samples", "30", "--html", page.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.err().contains("wrote"), r.err());
@@ -216,7 +209,7 @@ class AttributeCommandTest {
 
     @Test
     void humanOutput() {
-        Result r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime", "--text",
+        CliRun r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime", "--text",
                 "the food was great", "--samples", "10");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("sequence 1: <bos> the food | was great"), r.out());
@@ -227,7 +220,7 @@ class AttributeCommandTest {
     @Test
     void usageErrors() {
         String model = task.toString();
-        Result r = run("attribute", "--reward-model", model, "--method", "shap,gradient", "--text", "the food was");
+        CliRun r = run("attribute", "--reward-model", model, "--method", "shap,gradient", "--text", "the food was");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("unknown attribution method 'gradient'"), r.err());
         r = run("attribute", "--reward-model", model, "--method", "shap,sparse", "--text", "the food was");
@@ -269,7 +262,7 @@ class AttributeCommandTest {
 
     @Test
     void runtimeErrors() {
-        Result r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap", "--response-ids", "3,30");
+        CliRun r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap", "--response-ids", "3,30");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("token id 30") && r.err().contains("outside the vocabulary [0, 30)"), r.err());
         r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "lime", "--response-ids", "3",

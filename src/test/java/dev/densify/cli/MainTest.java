@@ -20,45 +20,38 @@ class MainTest {
     @TempDir
     Path tmp;
 
-    record Result(int code, String out, String err) {
+    private static CliRun run(Map<String, String> env, String... args) {
+        return CliRun.of(env, args);
     }
 
-    private static Result run(Map<String, String> env, String... args) {
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static Result run(String... args) {
+    private static CliRun run(String... args) {
         return run(Map.of(), args);
     }
 
     @Test
     void helpSucceeds() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("init-model") && r.out().contains("generate") && r.out().contains("score"), r.out());
     }
 
     @Test
     void missingSubcommandIsAUsageError() {
-        Result r = run();
+        CliRun r = run();
         assertEquals(2, r.code());
         assertTrue(r.err().contains("missing subcommand"), r.err());
     }
 
     @Test
     void unknownOptionIsAUsageError() {
-        Result r = run("info", "--frobnicate");
+        CliRun r = run("info", "--frobnicate");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--frobnicate"), r.err());
     }
 
     @Test
     void badTokenIdIsAUsageErrorNamingTheValue() {
-        Result r = run("generate", "--policy", "p", "--prompt-ids", "1,2,x", "--max-new-tokens", "3");
+        CliRun r = run("generate", "--policy", "p", "--prompt-ids", "1,2,x", "--max-new-tokens", "3");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("'x'") && r.err().contains("--prompt-ids"), r.err());
     }
@@ -66,7 +59,7 @@ class MainTest {
     @Test
     void emptyTokenIdsAreRejected() {
         for (String ids : new String[]{"1,,2", "", "1,", ",1", " 1", "-1", "1.5", "99999999999"}) {
-            Result r = run("score", "--reward-model", "r", "--ids", ids);
+            CliRun r = run("score", "--reward-model", "r", "--ids", ids);
             assertEquals(2, r.code(), "'" + ids + "' accepted: " + r.err());
             assertTrue(r.err().contains("--ids"), r.err());
         }
@@ -74,14 +67,14 @@ class MainTest {
 
     @Test
     void requiredOptionsAreEnforced() {
-        Result r = run("generate", "--policy", "p", "--max-new-tokens", "3");
+        CliRun r = run("generate", "--policy", "p", "--max-new-tokens", "3");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--prompt-ids"), r.err());
     }
 
     @Test
     void invalidGenerationOptionIsAUsageErrorNamingIt() {
-        Result r = run("generate", "--policy", "p", "--prompt-ids", "1", "--max-new-tokens", "2", "--top-p", "1.5");
+        CliRun r = run("generate", "--policy", "p", "--prompt-ids", "1", "--max-new-tokens", "2", "--top-p", "1.5");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("topP"), r.err());
     }
@@ -90,7 +83,7 @@ class MainTest {
     void badGlobalOptionsAreUsageErrors() {
         assertEquals(2, run("--threads", "0", "info").code());
         assertEquals(2, run("info", "--threads", "-3").code());
-        Result r = run("--device", "gpu", "info");
+        CliRun r = run("--device", "gpu", "info");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("invalid device 'gpu'"), r.err());
         assertEquals(2, run("info", "--device", "cuda:x").code());
@@ -98,7 +91,7 @@ class MainTest {
 
     @Test
     void unknownKindIsAUsageError() {
-        Result r = run("init-model", "--kind", "critic", "--config", "c.json", "--out", "o.safetensors");
+        CliRun r = run("init-model", "--kind", "critic", "--config", "c.json", "--out", "o.safetensors");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("critic"), r.err());
     }
@@ -107,7 +100,7 @@ class MainTest {
     void missingConfigFileIsARuntimeErrorNamingThePath() {
         Path config = tmp.resolve("missing.json");
         Path out = tmp.resolve("model.safetensors");
-        Result r = run("init-model", "--kind", "policy", "--config", config.toString(), "--out", out.toString());
+        CliRun r = run("init-model", "--kind", "policy", "--config", config.toString(), "--out", out.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("densify: error: ") && r.err().contains(config.toString()), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace without --debug: " + r.err());
@@ -122,7 +115,7 @@ class MainTest {
         String[] withFlag = new String[args.length + 1];
         withFlag[0] = "--debug";
         System.arraycopy(args, 0, withFlag, 1, args.length);
-        Result r = run(withFlag);
+        CliRun r = run(withFlag);
         assertEquals(1, r.code());
         assertTrue(r.err().contains("\tat "), r.err());
     }
@@ -131,7 +124,7 @@ class MainTest {
     void configWithAMissingKeyIsARuntimeErrorNamingKeyAndFile() throws Exception {
         Path config = tmp.resolve("config.json");
         Files.writeString(config, "{\"vocab_size\": 50, \"n_positions\": 16, \"n_embd\": 8, \"n_layer\": 1}");
-        Result r = run("init-model", "--kind", "policy", "--config", config.toString(), "--out", tmp.resolve("o").toString());
+        CliRun r = run("init-model", "--kind", "policy", "--config", config.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("n_head") && r.err().contains(config.toString()), r.err());
     }
@@ -140,7 +133,7 @@ class MainTest {
     void illTypedConfigKeyIsNamed() throws Exception {
         Path config = tmp.resolve("config.json");
         Files.writeString(config, "{\"vocab_size\": \"50\", \"n_positions\": 16, \"n_embd\": 8, \"n_layer\": 1, \"n_head\": 2}");
-        Result r = run("init-model", "--kind", "policy", "--config", config.toString(), "--out", tmp.resolve("o").toString());
+        CliRun r = run("init-model", "--kind", "policy", "--config", config.toString(), "--out", tmp.resolve("o").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("'vocab_size' must be an integer"), r.err());
     }
@@ -148,7 +141,7 @@ class MainTest {
     @Test
     void missingCheckpointIsARuntimeErrorNamingThePath() {
         Path missing = tmp.resolve("nope.safetensors");
-        Result r = run("score", "--reward-model", missing.toString(), "--ids", "1,2");
+        CliRun r = run("score", "--reward-model", missing.toString(), "--ids", "1,2");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("checkpoint not found: " + missing), r.err());
     }
@@ -157,7 +150,7 @@ class MainTest {
     void corruptCheckpointIsARuntimeErrorNamingThePath() throws Exception {
         Path file = tmp.resolve("bad.safetensors");
         Files.write(file, new byte[]{(byte) 0xff, 0x7f, 0, 0, 0, 0, 0, 0, '{', '}'});
-        Result r = run("generate", "--policy", file.toString(), "--prompt-ids", "1", "--max-new-tokens", "1");
+        CliRun r = run("generate", "--policy", file.toString(), "--prompt-ids", "1", "--max-new-tokens", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains(file.toString()) && r.err().contains("header length"), r.err());
     }
@@ -169,7 +162,7 @@ class MainTest {
         var bytes = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         bytes.putLong(header.length).put(header);
         Files.write(file, bytes.array());
-        Result r = run("score", "--reward-model", file.toString(), "--ids", "1");
+        CliRun r = run("score", "--reward-model", file.toString(), "--ids", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("no model configuration"), r.err());
     }
@@ -181,7 +174,7 @@ class MainTest {
         var bytes = java.nio.ByteBuffer.allocate(8 + header.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         bytes.putLong(header.length).put(header);
         Files.write(file, bytes.array());
-        Result r = run("generate", "--policy", file.toString(), "--prompt-ids", "1", "--max-new-tokens", "1");
+        CliRun r = run("generate", "--policy", file.toString(), "--prompt-ids", "1", "--max-new-tokens", "1");
         assertEquals(1, r.code());
         assertTrue(r.err().contains("holds a reward model, not a policy model"), r.err());
     }

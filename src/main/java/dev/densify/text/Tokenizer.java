@@ -1,0 +1,128 @@
+package dev.densify.text;
+
+import java.util.Objects;
+
+/**
+ * Text to token ids and back. Two implementations: {@link WordTokenizer} (the built-in task's)
+ * and {@link HuggingFaceTokenizer} (any {@code tokenizer.json}). Encoding adds no special
+ * tokens; implementations are immutable and thread-safe.
+ */
+public interface Tokenizer {
+
+    /**
+     * Loads a tokenizer: a Hugging Face {@code tokenizer.json} (or a directory holding one), or a
+     * densify word tokenizer file (JSON with {@code "format": "densify-word-tokenizer"}).
+     *
+     * @throws IllegalArgumentException when the path holds neither
+     */
+    static Tokenizer load(java.nio.file.Path path) {
+        java.util.Objects.requireNonNull(path, "path");
+        if (java.nio.file.Files.isRegularFile(path) && WordTokenizer.isWordTokenizer(path)) {
+            try {
+                return WordTokenizer.load(path);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return HuggingFaceTokenizer.load(path);
+    }
+
+    /** The ids of {@code text}, no special tokens added. */
+    int[] encode(String text);
+
+    /** The ids of {@code text} and the characters each token covers. */
+    Encoding encodeWithOffsets(String text);
+
+    /**
+     * The text of {@code ids}.
+     *
+     * @throws IllegalArgumentException naming the first id outside {@code [0, vocabularySize())}
+     */
+    String decode(int[] ids);
+
+    /** Number of ids, special tokens included. */
+    int vocabularySize();
+
+    /** The token's own string (for byte-level BPE its byte-level form, e.g. "Ġthe"). */
+    String token(int id);
+
+    /** The special tokens, -1 where the tokenizer has none. */
+    SpecialTokens specialTokens();
+
+    /**
+     * Token ids with the UTF-16 character span {@code [starts[i], ends[i])} of {@code text} that
+     * token i came from. Tokens of one character split into several bytes share its span.
+     */
+    record Encoding(int[] ids, int[] starts, int[] ends) {
+
+        public Encoding {
+            Objects.requireNonNull(ids, "ids");
+            Objects.requireNonNull(starts, "starts");
+            Objects.requireNonNull(ends, "ends");
+            if (starts.length != ids.length || ends.length != ids.length) {
+                throw new IllegalArgumentException(ids.length + " ids but " + starts.length + " starts and "
+                        + ends.length + " ends");
+            }
+            for (int i = 0; i < ids.length; i++) {
+                if (starts[i] < 0 || ends[i] < starts[i]) {
+                    throw new IllegalArgumentException("token " + i + " has the span [" + starts[i] + ", " + ends[i] + ")");
+                }
+            }
+            ids = ids.clone();
+            starts = starts.clone();
+            ends = ends.clone();
+        }
+
+        public int size() {
+            return ids.length;
+        }
+
+        @Override
+        public int[] ids() {
+            return ids.clone();
+        }
+
+        @Override
+        public int[] starts() {
+            return starts.clone();
+        }
+
+        @Override
+        public int[] ends() {
+            return ends.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Encoding e && java.util.Arrays.equals(ids, e.ids) && java.util.Arrays.equals(starts, e.starts)
+                    && java.util.Arrays.equals(ends, e.ends);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(ids) * 31 + java.util.Arrays.hashCode(starts);
+        }
+
+        @Override
+        public String toString() {
+            return "Encoding" + java.util.Arrays.toString(ids);
+        }
+    }
+
+    /**
+     * @param bos begins a sequence
+     * @param eos ends a response (the stop token of generation)
+     * @param pad pads batches
+     * @param unk stands for unknown input
+     */
+    record SpecialTokens(int bos, int eos, int pad, int unk) {
+
+        public SpecialTokens {
+            for (int id : new int[]{bos, eos, pad, unk}) {
+                if (id < -1) {
+                    throw new IllegalArgumentException("a special token id must be >= 0, or -1 for none; got " + id);
+                }
+            }
+        }
+    }
+}
