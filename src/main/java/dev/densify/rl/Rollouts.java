@@ -36,7 +36,11 @@ final class Rollouts {
         this.shaper = new DenseRewardShaper(weights);
         for (AttributionMethod m : weights.weights().keySet()) {
             if (weights.weight(m) != 0 && m.isAttribution()) {
-                attributors.put(m, Attributor.of(task.reward(), attribution(m)));
+                if (!task.reward().supports(m)) {
+                    throw new IllegalArgumentException(m.id() + " credit needs a reward model's attention; this run's "
+                            + "reward is a function: give " + m.id() + " weight 0");
+                }
+                attributors.put(m, task.reward().attributor(attribution(m)));
             }
         }
     }

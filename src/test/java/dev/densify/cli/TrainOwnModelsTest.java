@@ -1,0 +1,143 @@
+package dev.densify.cli;
+
+import dev.densify.attribution.RewardFunction;
+import dev.densify.model.ForwardOutputs;
+import dev.densify.model.ModelConfig;
+import dev.densify.model.Policy;
+import dev.densify.model.TokenBatch;
+import dev.densify.testing.ReferenceBpe;
+import dev.densify.text.Tokenizer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code densify train} on the user's own files: a Hugging Face-layout GPT-2 policy with its
+ * byte-level BPE tokenizer.json, a JSONL prompt file and a reward from a Java class.
+ */
+class TrainOwnModelsTest {
+
+    @TempDir
+    static Path tmp;
+
+    static Path policyDir;
+    static Path prompts;
+    static Path config;
+    static int policyVocab;
+
+    /** Rewards the letter e: its count in the decoded text. */
+    public static final class LikesE implements RewardFunction {
+        private final Tokenizer tokenizer;
+
+        public LikesE(Tokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+        }
+
+        @Override
+        public float[] score(int[][] ids, int[][] mask) {
+            float[] out = new float[ids.length];
+            for (int r = 0; r < ids.length; r++) {
+                int n = 0;
+                while (n < mask[r].length && mask[r][n] == 1) {
+                    n++;
+                }
+                String text = tokenizer.decode(java.util.Arrays.copyOf(ids[r], n));
+                out[r] = (float) text.chars().filter(c -> c == 'e').count() / Math.max(1, text.length());
+            }
+            return out;
+        }
+    }
+
+    @BeforeAll
+    static void files() throws Exception {
+        List<String> corpus = List.of("the weather is fine", "we need seven green trees", "a cat sat on a mat",
+                "tell me about the sea", "every evening here", "the end");
+        ReferenceBpe bpe = ReferenceBpe.train(corpus, 40);
+        policyDir = Files.createDirectory(tmp.resolve("policy"));
+        bpe.writeTokenizerJson(policyDir.resolve("tokenizer.json"));
+        policyVocab = bpe.vocabularySize();
+        ModelConfig c = new ModelConfig(policyVocab, 48, 16, 1, 2);
+        try (Policy p = Policy.create(c, "cpu", 3)) {
+            p.save(policyDir.resolve("model.safetensors"));
+        }
+        Files.writeString(policyDir.resolve("config.json"), c.toJson());
+        List<String> lines = new ArrayList<>();
+        for (String s : corpus) {
+            lines.add("{\"prompt\": \"" + s.substring(0, s.indexOf(' ')) + "\"}");
+        }
+        prompts = tmp.resolve("prompts.jsonl");
+        Files.write(prompts, lines);
+        config = tmp.resolve("ppo.json");
+        Files.writeString(config, "{\"batchSize\": 4, \"minibatchSize\": 2, \"ppoEpochs\": 1, \"maxNewTokens\": 6, "
+                + "\"shapSamples\": 16, \"validationEvery\": 1, \"validationPrompts\": 3}");
+    }
+
+    private static CliRun train(Path out, String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--policy", policyDir.toString(), "--prompts",
+                prompts.toString(), "--config", config.toString(), "--steps", "3", "--out", out.toString()));
+        args.addAll(List.of(extra));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    @Test
+    void trainsWithShapDenseRewardsFromAJavaRewardClass() throws Exception {
+        Path out = tmp.resolve("run");
+        CliRun r = train(out, "--reward-class", LikesE.class.getName(), "--weights", "shap=1");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        Path checkpoint = out.resolve("checkpoint").resolve("policy.safetensors");
+        assertTrue(Files.isRegularFile(checkpoint));
+        int[][] ids = {{1, 2, 3, 4}};
+        try (Policy start = Policy.load(policyDir, "cpu"); Policy trained = Policy.load(checkpoint, "cpu");
+             Policy again = Policy.load(checkpoint, "cpu")) {
+            float[] a = trained.forward(TokenBatch.of(ids), new ForwardOutputs(true, false, false)).logits();
+            float[] b = again.forward(TokenBatch.of(ids), new ForwardOutputs(true, false, false)).logits();
+            float[] s = start.forward(TokenBatch.of(ids), new ForwardOutputs(true, false, false)).logits();
+            assertTrue(java.util.Arrays.equals(a, b), "a reloaded checkpoint gives other logits");
+            assertTrue(!java.util.Arrays.equals(a, s), "three PPO steps left the weights as they were");
+        }
+    }
+
+    @Test
+    void badCombinationsAreNamed() throws Exception {
+        CliRun none = train(tmp.resolve("r1"));
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("give exactly one reward"), none.err());
+        CliRun two = train(tmp.resolve("r2"), "--reward-class", LikesE.class.getName(), "--reward-url", "http://127.0.0.1:1/x");
+        assertEquals(2, two.code());
+        CliRun both = CliRun.of("train", "--task-dir", tmp.toString(), "--policy", policyDir.toString(), "--out",
+                tmp.resolve("r3").toString());
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("cannot be combined"), both.err());
+        CliRun attention = train(tmp.resolve("r4"), "--reward-class", LikesE.class.getName(), "--weights", "attention=1");
+        assertEquals(1, attention.code());
+        assertTrue(attention.err().contains("attention credit needs a reward model"), attention.err());
+        CliRun ftp = train(tmp.resolve("r5"), "--reward-url", "ftp://host/score");
+        assertEquals(1, ftp.code());
+        assertTrue(ftp.err().contains("must start with http:// or https://"), ftp.err());
+        // A tokenizer with more ids than the model's vocabulary.
+        Path big = Files.createDirectory(tmp.resolve("big"));
+        java.util.Random rng = new java.util.Random(5);
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            String w = rng.ints(4, 'a', 'z' + 1).collect(StringBuilder::new, StringBuilder::appendCodePoint,
+                    StringBuilder::append).toString();
+            words.add(w + " " + w);
+        }
+        ReferenceBpe larger = ReferenceBpe.train(words, 200);
+        assertTrue(larger.vocabularySize() > policyVocab, "vocabulary " + larger.vocabularySize() + " vs " + policyVocab);
+        larger.writeTokenizerJson(big.resolve("tokenizer.json"));
+        CliRun tooMany = train(tmp.resolve("r6"), "--tokenizer", big.toString(), "--reward-class", LikesE.class.getName());
+        assertEquals(1, tooMany.code());
+        assertTrue(tooMany.err().contains("more than the policy's vocab_size"), tooMany.err());
+    }
+}
