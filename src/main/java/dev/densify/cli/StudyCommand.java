@@ -4,12 +4,14 @@ import dev.densify.attribution.AttributionMethod;
 import dev.densify.study.ObjectiveKind;
 import dev.densify.study.PpoObjectiveFactory;
 import dev.densify.study.Study;
+import dev.densify.task.TaskSource;
 import dev.densify.study.StudyConfig;
 import dev.densify.study.StudyReport;
 import dev.densify.study.TrialObjective;
 import dev.densify.study.TrialRecord;
 import dev.densify.study.TrialState;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,8 +55,8 @@ final class StudyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--task-dir", required = true, paramLabel = "DIR", description = "The task directory (densify prepare).")
-    Path taskDir;
+    @Mixin
+    TaskOptions task;
 
     @Option(names = "--trials", paramLabel = "N", description = "Trials in the study (required unless in --study-config).")
     Integer trials;
@@ -104,8 +106,9 @@ final class StudyCommand implements Callable<Integer> {
         if (stepsPerTrial < 1) {
             throw new ParameterException(spec.commandLine(), "--steps-per-trial must be >= 1, got " + stepsPerTrial);
         }
-        StudyConfig config = config();
-        PpoObjectiveFactory.Request request = new PpoObjectiveFactory.Request(taskDir.toAbsolutePath().normalize(),
+        TaskSource source = task.source(spec);
+        StudyConfig config = config(source);
+        PpoObjectiveFactory.Request request = new PpoObjectiveFactory.Request(source,
                 stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device());
         main.configureEngineForLongWork();
         TrialObjective trialObjective = PpoObjectiveFactory.create(request);
@@ -128,7 +131,7 @@ final class StudyCommand implements Callable<Integer> {
     }
 
     /** The study configuration: the file's, overridden by the options; usage errors name the option. */
-    private StudyConfig config() throws IOException {
+    private StudyConfig config(TaskSource source) throws IOException {
         StudyConfig base = null;
         if (studyConfig != null) {
             base = StudyConfig.read(studyConfig); // a bad file: runtime error naming it
@@ -153,16 +156,16 @@ final class StudyCommand implements Callable<Integer> {
             if (lrRange != null) {
                 replace(extras, range(StudyConfig.LEARNING_RATE, "--learning-rate-range", lrRange));
             }
-            return new StudyConfig(components, extras, kind, n, q, seeds, initial, s, objectiveSettings());
+            return new StudyConfig(components, extras, kind, n, q, seeds, initial, s, objectiveSettings(source));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
-    private Map<String, String> objectiveSettings() throws IOException {
+    private Map<String, String> objectiveSettings(TaskSource source) throws IOException {
         TreeMap<String, String> m = new TreeMap<>();
         m.put("objective", "ppo");
-        m.put("task_dir", taskDir.toAbsolutePath().normalize().toString());
+        m.putAll(source.describe());
         m.put("steps_per_trial", Integer.toString(stepsPerTrial));
         if (trainConfig != null) {
             Path p = trainConfig.toAbsolutePath().normalize();

@@ -3,13 +3,13 @@ package dev.densify.study;
 import dev.densify.report.TrainingReport;
 import dev.densify.rl.PpoConfig;
 import dev.densify.rl.PpoTrainer;
-import dev.densify.task.reviews.ReviewsPpoTask;
-import dev.densify.task.reviews.ReviewsTask;
+import dev.densify.task.TaskSource;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The inner problem of a study: a trial trains the task's SFT policy with PPO on dense rewards
@@ -28,12 +28,12 @@ public final class PpoObjectiveFactory {
     /**
      * What {@code densify study} knows about the inner problem.
      *
-     * @param taskDirectory a task directory ({@code densify prepare}): models, tokenizer, prompts
+     * @param task          what each trial opens: a prepared task, or the user's own models and prompts
      * @param stepsPerTrial PPO steps per trial, ≥ 1
      * @param trainConfig   a training configuration file ({@code --config}), or null for defaults
      * @param device        the canonical device ({@code cpu}, {@code cuda:0}, …)
      */
-    public record Request(Path taskDirectory, int stepsPerTrial, Path trainConfig, String device) {
+    public record Request(TaskSource task, int stepsPerTrial, Path trainConfig, String device) {
     }
 
     /**
@@ -45,16 +45,22 @@ public final class PpoObjectiveFactory {
         PpoConfig base = request.trainConfig() == null ? PpoConfig.defaults() : PpoConfig.read(request.trainConfig());
         PpoConfig configured = base.with(Map.of("steps", request.stepsPerTrial(),
                 "validationEvery", Math.max(1, request.stepsPerTrial() / 5)));
-        // Open once now so a bad task directory fails before the study database is created.
-        ReviewsTask.open(request.taskDirectory(), request.device()).close();
+        // Open once now so bad inputs fail before the study database is created.
+        try (TaskSource.Opened check = request.task().open(request.device(), configured.maxNewTokens())) {
+            Objects.requireNonNull(check.ppo());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the task: " + e.getMessage(), e);
+        }
         return (spec, listener) -> {
             Map<String, Object> trial = new java.util.HashMap<>();
             trial.put("seed", spec.seed());
             spec.extra(StudyConfig.KL_COEF).ifPresent(v -> trial.put("initKlCoef", v));
             spec.extra(StudyConfig.LEARNING_RATE).ifPresent(v -> trial.put("learningRate", v));
             PpoConfig config = configured.with(trial);
-            try (ReviewsTask task = ReviewsTask.open(request.taskDirectory(), request.device());
-                 PpoTrainer trainer = new PpoTrainer(ReviewsPpoTask.of(task), spec.weights(), config,
+            try (TaskSource.Opened task = request.task().open(request.device(), config.maxNewTokens());
+                 PpoTrainer trainer = new PpoTrainer(task.ppo(), spec.weights(), config,
                          spec.trialDirectory(), request.device())) {
                 PpoTrainer.Result result = trainer.run((step, total, metrics) ->
                         listener.progress(step, total, "score", metrics.path("score").asDouble()));

@@ -15,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A PPO task from the user's own files, as TRL's {@code PPOTrainer} takes one: a GPT-2 policy (a
@@ -48,16 +50,45 @@ public final class ExternalTask implements AutoCloseable {
      * @param prompts     training prompts (.jsonl or text)
      * @param evalPrompts validation prompts; null: the training prompts
      */
-    public record Spec(Path policy, Path tokenizer, Path prompts, Path evalPrompts, String promptKey, Reward reward,
-                       int maxNewTokens) {
+    public record Spec(Path policy, Path tokenizer, Path prompts, Path evalPrompts, String promptKey, Reward reward)
+            implements TaskSource {
         public Spec {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(prompts, "prompts");
             Objects.requireNonNull(promptKey, "promptKey");
             Objects.requireNonNull(reward, "reward");
-            if (maxNewTokens < 1) {
-                throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+        }
+
+        @Override
+        public Opened open(String device, int maxNewTokens) {
+            ExternalTask task = ExternalTask.open(this, device, maxNewTokens);
+            return new Opened(task.ppoTask(), task);
+        }
+
+        @Override
+        public Map<String, String> describe() {
+            Map<String, String> m = new TreeMap<>();
+            m.put("policy", absolute(policy));
+            if (tokenizer != null) {
+                m.put("tokenizer", absolute(tokenizer));
             }
+            m.put("prompts", absolute(prompts));
+            if (evalPrompts != null) {
+                m.put("eval_prompts", absolute(evalPrompts));
+            }
+            m.put("prompt_key", promptKey);
+            if (reward.model() != null) {
+                m.put("reward_model", absolute(reward.model()));
+            } else if (reward.url() != null) {
+                m.put("reward_url", reward.url());
+            } else {
+                m.put("reward_class", reward.className());
+            }
+            return m;
+        }
+
+        private static String absolute(Path p) {
+            return p.toAbsolutePath().normalize().toString();
         }
     }
 
@@ -77,7 +108,10 @@ public final class ExternalTask implements AutoCloseable {
     }
 
     /** Loads everything; closes what it opened when a step fails. */
-    public static ExternalTask open(Spec spec, String device) {
+    public static ExternalTask open(Spec spec, String device, int maxNewTokens) {
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+        }
         List<AutoCloseable> owned = new ArrayList<>();
         try {
             Path tokenizerPath = spec.tokenizer() != null ? spec.tokenizer()
@@ -98,9 +132,9 @@ public final class ExternalTask implements AutoCloseable {
                 throw new IllegalArgumentException("the tokenizer " + tokenizerPath + " has " + tokenizer.vocabularySize()
                         + " ids, more than the policy's vocab_size " + config.vocabSize());
             }
-            int maxPrompt = config.nPositions() - spec.maxNewTokens();
+            int maxPrompt = config.nPositions() - maxNewTokens;
             if (maxPrompt < 1) {
-                throw new IllegalArgumentException("maxNewTokens " + spec.maxNewTokens() + " leaves no room for a prompt "
+                throw new IllegalArgumentException("maxNewTokens " + maxNewTokens + " leaves no room for a prompt "
                         + "in the policy's " + config.nPositions() + " positions");
             }
             PromptDataset train = PromptDataset.read(spec.prompts(), spec.promptKey(), tokenizer, maxPrompt, new int[0]);

@@ -108,6 +108,27 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void aStudyRunsOnTheSameFilesAndRefusesOthersOnResume() throws Exception {
+        Path out = tmp.resolve("study");
+        String[] args = {"study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--config", config.toString(), "--trials", "2", "--steps-per-trial", "2",
+                "--methods", "sparse,shap", "--out", out.toString()};
+        CliRun r = CliRun.of(args);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.isRegularFile(out.resolve("study.db")) && Files.isRegularFile(out.resolve("report.html")));
+        try (var trials = Files.list(out.resolve("trials"))) {
+            assertEquals(2, trials.count());
+        }
+        Path otherPrompts = tmp.resolve("other.txt");
+        Files.writeString(otherPrompts, "the\nwe\n");
+        String[] changed = args.clone();
+        changed[4] = otherPrompts.toString();
+        CliRun resumed = CliRun.of(changed);
+        assertEquals(1, resumed.code(), resumed.out());
+        assertTrue(resumed.err().contains("prompts"), resumed.err());
+    }
+
+    @Test
     void badCombinationsAreNamed() throws Exception {
         CliRun none = train(tmp.resolve("r1"));
         assertEquals(2, none.code());

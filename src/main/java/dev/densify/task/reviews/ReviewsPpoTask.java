@@ -1,9 +1,12 @@
 package dev.densify.task.reviews;
 
 import dev.densify.rl.PpoTask;
+import dev.densify.task.TaskSource;
 import dev.densify.text.WordTokenizer;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The reviews task as PPO sees it: prompts are bos + the opening words of held-out reviews
@@ -21,6 +24,23 @@ public final class ReviewsPpoTask {
         return new PpoTask(task.policy(), task.rewardModel(), encode(tokenizer, data.trainPrompts()),
                 encode(tokenizer, data.testPrompts()), WordTokenizer.EOS, WordTokenizer.PAD, WordTokenizer.MASK,
                 tokenizer::token);
+    }
+
+    /** The prepared task in {@code directory} as a source of PPO tasks. */
+    public static TaskSource source(Path directory) {
+        Path dir = directory.toAbsolutePath().normalize();
+        return new TaskSource() {
+            @Override
+            public Opened open(String device, int maxNewTokens) {
+                ReviewsTask task = ReviewsTask.open(dir, device);
+                return new Opened(of(task), task);
+            }
+
+            @Override
+            public Map<String, String> describe() {
+                return Map.of("task_dir", dir.toString());
+            }
+        };
     }
 
     private static List<int[]> encode(WordTokenizer tokenizer, List<ReviewDataset.Prompt> prompts) {

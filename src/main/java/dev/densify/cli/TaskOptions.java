@@ -1,0 +1,70 @@
+package dev.densify.cli;
+
+import dev.densify.task.ExternalTask;
+import dev.densify.task.TaskSource;
+import dev.densify.task.reviews.ReviewsPpoTask;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+import java.nio.file.Path;
+
+/** The options of {@code train} and {@code study} that say what to train: a built-in task, or your own files. */
+final class TaskOptions {
+
+    @Option(names = "--task-dir", paramLabel = "DIR",
+            description = "A prepared built-in task (densify prepare); or give --policy, --prompts and a reward.")
+    Path taskDir;
+
+    @Option(names = "--policy", paramLabel = "DIR",
+            description = "Your GPT-2 policy: a Hugging Face directory (config.json, model.safetensors, tokenizer.json) "
+                    + "or a densify checkpoint. It is also the frozen reference.")
+    Path policy;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.json (default: the policy's directory).")
+    Path tokenizer;
+
+    @Option(names = "--prompts", paramLabel = "F", description = "Training prompts: .jsonl (see --prompt-key) or text, one a line.")
+    Path prompts;
+
+    @Option(names = "--eval-prompts", paramLabel = "F", description = "Validation prompts (default: the training prompts).")
+    Path evalPrompts;
+
+    @Option(names = "--prompt-key", defaultValue = "prompt", paramLabel = "K",
+            description = "The JSONL key of a prompt (default: ${DEFAULT-VALUE}); lines without it may have 'messages'.")
+    String promptKey;
+
+    @Option(names = "--reward-model", paramLabel = "DIR", description = "A GPT-2 reward model sharing the policy's tokenizer.")
+    Path rewardModel;
+
+    @Option(names = "--reward-url", paramLabel = "URL",
+            description = "A reward server: POST {\"query\": [texts]} -> {\"rewards\": [numbers]} (OpenRLHF's format).")
+    String rewardUrl;
+
+    @Option(names = "--reward-class", paramLabel = "CLASS",
+            description = "A RewardFunction on the class path, constructed with the tokenizer or with no arguments.")
+    String rewardClass;
+
+    /** The task these options name; usage errors for a missing or contradictory combination. */
+    TaskSource source(CommandSpec spec) {
+        boolean own = policy != null || prompts != null || rewardModel != null || rewardUrl != null || rewardClass != null;
+        if ((taskDir == null) == !own) {
+            throw new ParameterException(spec.commandLine(), taskDir == null
+                    ? "give --task-dir (a prepared built-in task), or --policy, --prompts and one of --reward-model, "
+                    + "--reward-url, --reward-class"
+                    : "--task-dir cannot be combined with --policy, --prompts or a --reward-* option");
+        }
+        if (!own) {
+            return ReviewsPpoTask.source(taskDir);
+        }
+        if (policy == null || prompts == null) {
+            throw new ParameterException(spec.commandLine(), "with your own models give both --policy and --prompts");
+        }
+        try {
+            return new ExternalTask.Spec(policy, tokenizer, prompts, evalPrompts, promptKey,
+                    new ExternalTask.Reward(rewardModel, rewardUrl, rewardClass));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+}
