@@ -34,8 +34,13 @@ final class TaskOptions {
             description = "The JSONL key of a prompt (default: ${DEFAULT-VALUE}); lines without it may have 'messages'.")
     String promptKey;
 
-    @Option(names = "--reward-model", paramLabel = "DIR", description = "A GPT-2 reward model sharing the policy's tokenizer.")
+    @Option(names = "--reward-model", paramLabel = "DIR", description = "A GPT-2 reward model (a Hugging Face directory or a densify checkpoint).")
     Path rewardModel;
+
+    @Option(names = "--reward-tokenizer", paramLabel = "PATH",
+            description = "The reward model's tokenizer when it differs from the policy's (default: its directory's "
+                    + "tokenizer.json): attributions go through text and back to the policy's tokens.")
+    Path rewardTokenizer;
 
     @Option(names = "--reward-url", paramLabel = "URL",
             description = "A reward server: POST {\"query\": [texts]} -> {\"rewards\": [numbers]} (OpenRLHF's format).")
@@ -62,7 +67,7 @@ final class TaskOptions {
         }
         try {
             return new ExternalTask.Spec(policy, tokenizer, prompts, evalPrompts, promptKey,
-                    new ExternalTask.Reward(rewardModel, rewardUrl, rewardClass));
+                    new ExternalTask.Reward(rewardModel, rewardTokenizer, rewardUrl, rewardClass));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -35,6 +35,11 @@ public sealed interface RewardSource {
         return new Function(function, vocabSize);
     }
 
+    /** A reward model with a tokenizer of its own, reached through text ({@link Retokenization}). */
+    static RewardSource of(RewardModel model, Retokenization retokenization) {
+        return new Retokenized(new Model(model), retokenization);
+    }
+
     /** A densify reward model. */
     record Model(RewardModel model) implements RewardSource {
         public Model {
@@ -54,6 +59,38 @@ public sealed interface RewardSource {
         @Override
         public boolean supports(AttributionMethod method) {
             return true;
+        }
+    }
+
+    /** A source over another tokenizer's ids, taking and answering in the policy's. */
+    record Retokenized(RewardSource inner, Retokenization retokenization) implements RewardSource {
+        public Retokenized {
+            Objects.requireNonNull(inner, "inner");
+            Objects.requireNonNull(retokenization, "retokenization");
+        }
+
+        @Override
+        public float[] score(int[][] sequences) {
+            int[][] converted = new int[sequences.length][];
+            for (int i = 0; i < sequences.length; i++) {
+                converted[i] = retokenization.toReward(sequences[i]);
+                if (converted[i].length == 0) {
+                    throw new IllegalArgumentException("sequence " + i + " decodes to no text for the reward model");
+                }
+            }
+            return inner.score(converted);
+        }
+
+        /** The options' baseline token becomes the reward tokenizer's removed token. */
+        @Override
+        public Attributor attributor(AttributionOptions options) {
+            return retokenization.attributor(
+                    inner.attributor(options.withBaselineToken(retokenization.rewardRemoved())));
+        }
+
+        @Override
+        public boolean supports(AttributionMethod method) {
+            return inner.supports(method);
         }
     }
 

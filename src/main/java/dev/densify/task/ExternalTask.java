@@ -6,9 +6,11 @@ import dev.densify.model.ModelConfig;
 import dev.densify.model.Policy;
 import dev.densify.model.RewardModel;
 import dev.densify.reward.HttpReward;
+import dev.densify.reward.Retokenization;
 import dev.densify.reward.RewardClass;
 import dev.densify.reward.RewardSource;
 import dev.densify.rl.PpoTask;
+import dev.densify.text.HuggingFaceTokenizer;
 import dev.densify.text.Tokenizer;
 
 import java.nio.file.Files;
@@ -26,20 +28,29 @@ import java.util.TreeMap;
  * {@link RewardFunction} class or an HTTP endpoint.
  *
  * <p>Tokens: responses stop at the tokenizer's eos; the pad token is its pad, else eos; a token
- * SHAP or LIME removes becomes the pad token. The tokenizer's vocabulary must fit the policy's,
- * and a reward model must share the policy's vocabulary (one tokenizer for both; separate
- * tokenizers are not supported yet). Prompts longer than {@code n_positions − maxNewTokens}
+ * SHAP or LIME removes becomes the pad token. The tokenizer's vocabulary must fit the policy's.
+ * A reward model with a tokenizer of its own (given, or a {@code tokenizer.json} in its directory
+ * that differs from the policy's) is reached through text ({@link Retokenization}); without one
+ * it must share the policy's vocabulary. Prompts longer than {@code n_positions − maxNewTokens}
  * tokens are dropped and counted.
  */
 public final class ExternalTask implements AutoCloseable {
 
-    /** Where the reward comes from: exactly one of the three. */
-    public record Reward(Path model, String url, String className) {
+    /**
+     * Where the reward comes from: exactly one of a model, a URL and a class.
+     *
+     * @param tokenizer the reward model's tokenizer when it differs from the policy's; null: the
+     *                  model directory's tokenizer.json if it has one
+     */
+    public record Reward(Path model, Path tokenizer, String url, String className) {
         public Reward {
             int given = (model != null ? 1 : 0) + (url != null ? 1 : 0) + (className != null ? 1 : 0);
             if (given != 1) {
                 throw new IllegalArgumentException("give exactly one reward: a reward model, a reward URL or a reward "
                         + "class (" + given + " given)");
+            }
+            if (tokenizer != null && model == null) {
+                throw new IllegalArgumentException("a reward tokenizer goes with a reward model");
             }
         }
     }
@@ -79,6 +90,9 @@ public final class ExternalTask implements AutoCloseable {
             m.put("prompt_key", promptKey);
             if (reward.model() != null) {
                 m.put("reward_model", absolute(reward.model()));
+                if (reward.tokenizer() != null) {
+                    m.put("reward_tokenizer", absolute(reward.tokenizer()));
+                }
             } else if (reward.url() != null) {
                 m.put("reward_url", reward.url());
             } else {
@@ -156,10 +170,24 @@ public final class ExternalTask implements AutoCloseable {
         if (reward.model() != null) {
             RewardModel model = RewardModel.load(reward.model(), device);
             owned.add(model);
+            Tokenizer own = rewardTokenizer(reward, tokenizer, owned);
+            if (own != null) {
+                if (own.vocabularySize() > model.config().vocabSize()) {
+                    throw new IllegalArgumentException("the reward tokenizer has " + own.vocabularySize()
+                            + " ids, more than the reward model's vocab_size " + model.config().vocabSize());
+                }
+                Tokenizer.SpecialTokens sp = own.specialTokens();
+                int ownRemoved = sp.pad() >= 0 ? sp.pad() : sp.eos() >= 0 ? sp.eos() : sp.unk();
+                if (ownRemoved < 0) {
+                    throw new IllegalArgumentException("the reward tokenizer has no pad, eos or unk token to put where "
+                            + "attributions remove a token");
+                }
+                return RewardSource.of(model, new Retokenization(tokenizer, own, ownRemoved));
+            }
             if (model.config().vocabSize() != policy.vocabSize()) {
                 throw new IllegalArgumentException("the reward model " + reward.model() + " has vocab_size "
-                        + model.config().vocabSize() + ", the policy " + policy.vocabSize() + ": densify needs one "
-                        + "tokenizer for both for now (or serve the reward model: --reward-url)");
+                        + model.config().vocabSize() + ", the policy " + policy.vocabSize() + ": give its tokenizer "
+                        + "(--reward-tokenizer, or a tokenizer.json in its directory)");
             }
             return RewardSource.of(model);
         }
@@ -167,6 +195,35 @@ public final class ExternalTask implements AutoCloseable {
                 ? new HttpReward(reward.url(), tokenizer, removed, HttpReward.Options.defaults())
                 : RewardClass.instantiate(reward.className(), tokenizer, Thread.currentThread().getContextClassLoader());
         return RewardSource.of(function, policy.vocabSize());
+    }
+
+    /** The reward model's own tokenizer, or null when it is the policy's (or none is given). */
+    private static Tokenizer rewardTokenizer(Reward reward, Tokenizer policy, List<AutoCloseable> owned) {
+        Path path = reward.tokenizer();
+        if (path == null && Files.isDirectory(reward.model())
+                && Files.isRegularFile(reward.model().resolve(HuggingFaceTokenizer.FILE))) {
+            path = reward.model().resolve(HuggingFaceTokenizer.FILE);
+        }
+        if (path == null) {
+            return null;
+        }
+        Path file = Files.isDirectory(path) ? path.resolve(HuggingFaceTokenizer.FILE) : path;
+        if (policy instanceof HuggingFaceTokenizer h && sameContent(h.source(), file)) {
+            return null;
+        }
+        Tokenizer own = Tokenizer.load(path);
+        if (own instanceof AutoCloseable c) {
+            owned.add(c);
+        }
+        return own;
+    }
+
+    private static boolean sameContent(Path a, Path b) {
+        try {
+            return Files.isRegularFile(b) && Files.mismatch(a, b) == -1;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     private static void closeAll(List<AutoCloseable> owned, RuntimeException failure) {

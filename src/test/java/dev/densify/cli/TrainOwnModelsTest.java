@@ -108,6 +108,28 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void trainsWithAGpt2RewardModelOfAnotherTokenizer() throws Exception {
+        Path rewardDir = Files.createDirectory(tmp.resolve("reward"));
+        ReferenceBpe other = ReferenceBpe.train(List.of("seven trees need water", "evening weather"), 25);
+        other.writeTokenizerJson(rewardDir.resolve("tokenizer.json"));
+        ModelConfig rc = new ModelConfig(other.vocabularySize(), 64, 16, 1, 2);
+        assertTrue(rc.vocabSize() != policyVocab);
+        try (dev.densify.model.RewardModel m = dev.densify.model.RewardModel.create(rc, "cpu", 9)) {
+            m.save(rewardDir.resolve("model.safetensors"));
+        }
+        Files.writeString(rewardDir.resolve("config.json"), rc.toJson());
+        Path out = tmp.resolve("run-other-tokenizer");
+        CliRun r = train(out, "--reward-model", rewardDir.toString(), "--weights", "sparse=0.5,shap=0.5");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        // Without its tokenizer the vocabularies disagree, and that is said.
+        Files.delete(rewardDir.resolve("tokenizer.json"));
+        CliRun bare = train(tmp.resolve("run-bare"), "--reward-model", rewardDir.toString());
+        assertEquals(1, bare.code());
+        assertTrue(bare.err().contains("give its tokenizer"), bare.err());
+    }
+
+    @Test
     void aStudyRunsOnTheSameFilesAndRefusesOthersOnResume() throws Exception {
         Path out = tmp.resolve("study");
         String[] args = {"study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
