@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of this header; Java refuses a library that differs. */
-#define DFY_ABI_VERSION 3
+#define DFY_ABI_VERSION 4
 
 typedef int32_t dfy_status;
 
@@ -63,7 +63,12 @@ typedef int32_t dfy_status;
 #define DFY_MODEL_POLICY 1 /* GPT-2 LM head (tied) + scalar value head (v_head.summary.*) */
 #define DFY_MODEL_REWARD 2 /* GPT-2 backbone + scalar score head (score.weight) */
 
-/* Hugging Face GPT-2 config.json keys. */
+/* score_label of dfy_model_config: which row of a reward checkpoint's score.weight [labels, n_embd]
+ * (Hugging Face's GPT2ForSequenceClassification) is the score; a value >= 0 is a row index. */
+#define DFY_SCORE_ONLY_ROW -2 /* the head must have exactly one row */
+#define DFY_SCORE_LOGIT_DIFFERENCE -1 /* two rows: row 1 minus row 0 (the log-odds of label 1) */
+
+/* Hugging Face GPT-2 config.json keys, and how a reward checkpoint's head is read. */
 typedef struct dfy_model_config {
     int64_t vocab_size;
     int64_t n_positions;
@@ -71,6 +76,7 @@ typedef struct dfy_model_config {
     int64_t n_layer;
     int64_t n_head;
     double layer_norm_epsilon; /* 1e-5 in GPT-2 */
+    int64_t score_label;       /* dfy_model_load of a reward model only; DFY_SCORE_* or a row; 0 elsewhere */
 } dfy_model_config;
 
 typedef struct dfy_generate_options {
@@ -202,7 +208,8 @@ DFY_API dfy_status dfy_model_create(int32_t kind, const dfy_model_config* config
  * config implies; float32, float16 and bfloat16 are accepted (converted to float32);
  * unknown tensors (e.g. attn.bias buffers, lm_head.weight) are ignored. Names may lack the
  * "transformer." prefix (checkpoints saved from GPT2Model). A policy checkpoint without
- * v_head.* (a plain language model) gets a zero value head. */
+ * v_head.* (a plain language model) gets a zero value head. A reward checkpoint's score.weight
+ * may have several rows (a classifier); config->score_label says which is the score. */
 DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config,
                                   const char* device, const void* data, int64_t size,
                                   dfy_model* out);

@@ -13,6 +13,7 @@ using namespace dfy;
 
 namespace {
 
+
 std::map<std::string, std::string> read_metadata(const char* metadata_json) {
     std::map<std::string, std::string> out;
     if (metadata_json == nullptr) return out;
@@ -52,6 +53,28 @@ std::string shape_text(const std::vector<int64_t>& shape) {
     std::string s = "[";
     for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
     return s + "]";
+}
+
+// The score of a reward checkpoint's head [labels, n_embd] as one row [1, n_embd].
+at::Tensor score_row(const at::Tensor& weight, const std::vector<int64_t>& shape, int64_t n_embd, int64_t label) {
+    if (shape.size() != 2 || shape[1] != n_embd || shape[0] < 1)
+        fail(DFY_ERR_FORMAT, "tensor 'score.weight' has shape ", shape_text(shape), " but a score head is [labels, ",
+             n_embd, "]");
+    const int64_t labels = shape[0];
+    at::Tensor w = weight.reshape({labels, n_embd});
+    if (label == DFY_SCORE_ONLY_ROW) {
+        if (labels != 1)
+            invalid("the reward checkpoint's score head has ", labels, " labels: say which is the score (a label in [0, ",
+                    labels, "), or the logit difference for 2 labels)");
+        return w;
+    }
+    if (label == DFY_SCORE_LOGIT_DIFFERENCE) {
+        if (labels != 2) invalid("the logit difference needs a score head of 2 labels, this one has ", labels);
+        return (w.select(0, 1) - w.select(0, 0)).unsqueeze(0);
+    }
+    if (label < 0 || label >= labels)
+        invalid("score label ", label, " is outside the score head's ", labels, " labels [0, ", labels, ")");
+    return w.select(0, label).unsqueeze(0);
 }
 
 }  // namespace
@@ -97,6 +120,11 @@ DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config, 
                 // (values 0), as a fresh head would be trained from there anyway.
                 if (entry == nullptr && p.name.rfind("v_head.", 0) == 0) continue;
                 if (entry == nullptr) fail(DFY_ERR_FORMAT, "safetensors: missing tensor '", p.name, "'");
+                if (kind == DFY_MODEL_REWARD && p.name == "score.weight") {
+                    p.tensor->copy_(score_row(safetensors::read_float(view, p.name, *entry), entry->shape,
+                                              config->n_embd, config->score_label));
+                    continue;
+                }
                 if (entry->shape != p.shape)
                     fail(DFY_ERR_FORMAT, "tensor '", p.name, "' has shape ", shape_text(entry->shape),
                          " but the configuration implies ", shape_text(p.shape),
@@ -142,6 +170,7 @@ DFY_API dfy_status dfy_model_get_config(dfy_model handle, dfy_model_config* out)
         Gpt2& model = model_of(handle);
         require_pointer(out, "out");
         *out = model.config();
+        out->score_label = 0;  // how a load read the head, not part of the model
     });
 }
 

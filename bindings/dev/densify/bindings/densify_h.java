@@ -61,11 +61,11 @@ public class densify_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
-    private static final int DFY_ABI_VERSION = (int)3L;
+    private static final int DFY_ABI_VERSION = (int)4L;
 
     /**
      * {@snippet lang=c :
-     * #define DFY_ABI_VERSION 3
+     * #define DFY_ABI_VERSION 4
      * }
      */
     public static int DFY_ABI_VERSION() {
@@ -292,6 +292,28 @@ public class densify_h {
         return DFY_MODEL_REWARD;
     }
 
+    private static final int DFY_SCORE_ONLY_ROW = (int)-2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SCORE_ONLY_ROW -2
+     * }
+     */
+    public static int DFY_SCORE_ONLY_ROW() {
+        return DFY_SCORE_ONLY_ROW;
+    }
+
+    private static final int DFY_SCORE_LOGIT_DIFFERENCE = (int)-1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_SCORE_LOGIT_DIFFERENCE -1
+     * }
+     */
+    public static int DFY_SCORE_LOGIT_DIFFERENCE() {
+        return DFY_SCORE_LOGIT_DIFFERENCE;
+    }
+
     /**
      * {@snippet lang=c :
      * typedef struct dfy_model_config {
@@ -301,6 +323,7 @@ public class densify_h {
      *     int64_t n_layer;
      *     int64_t n_head;
      *     double layer_norm_epsilon;
+     *     int64_t score_label;
      * } dfy_model_config;
      * }
      */
@@ -316,7 +339,8 @@ public class densify_h {
             densify_h.C_LONG.withName("n_embd"),
             densify_h.C_LONG.withName("n_layer"),
             densify_h.C_LONG.withName("n_head"),
-            densify_h.C_DOUBLE.withName("layer_norm_epsilon")
+            densify_h.C_DOUBLE.withName("layer_norm_epsilon"),
+            densify_h.C_LONG.withName("score_label")
         ).withName("dfy_model_config");
 
         /** The layout of this struct. */
@@ -452,6 +476,26 @@ public class densify_h {
 
         public static void layer_norm_epsilon(MemorySegment struct, double fieldValue) {
             struct.set(layer_norm_epsilon$LAYOUT, layer_norm_epsilon$OFFSET, fieldValue);
+        }
+
+        private static final ValueLayout.OfLong score_label$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("score_label"));
+
+        public static ValueLayout.OfLong score_label$layout() {
+            return score_label$LAYOUT;
+        }
+
+        private static final long score_label$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("score_label"));
+
+        public static long score_label$offset() {
+            return score_label$OFFSET;
+        }
+
+        public static long score_label(MemorySegment struct) {
+            return struct.get(score_label$LAYOUT, score_label$OFFSET);
+        }
+
+        public static void score_label(MemorySegment struct, long fieldValue) {
+            struct.set(score_label$LAYOUT, score_label$OFFSET, fieldValue);
         }
 
     }

@@ -1,5 +1,6 @@
 package dev.densify.cli;
 
+import dev.densify.model.RewardModel;
 import dev.densify.task.ExternalTask;
 import dev.densify.task.TaskSource;
 import dev.densify.task.reviews.ReviewsPpoTask;
@@ -42,6 +43,11 @@ final class TaskOptions {
                     + "tokenizer.json): attributions go through text and back to the policy's tokens.")
     Path rewardTokenizer;
 
+    @Option(names = "--reward-label", paramLabel = "L",
+            description = "Which row of a classifier's score head [labels, n_embd] is the score: a label, or diff "
+                    + "(row 1 minus row 0 of two). Default: the head must have one row.")
+    String rewardLabel;
+
     @Option(names = "--reward-url", paramLabel = "URL",
             description = "A reward server: POST {\"query\": [texts]} -> {\"rewards\": [numbers]} (OpenRLHF's format).")
     String rewardUrl;
@@ -49,6 +55,25 @@ final class TaskOptions {
     @Option(names = "--reward-class", paramLabel = "CLASS",
             description = "A RewardFunction on the class path, constructed with the tokenizer or with no arguments.")
     String rewardClass;
+
+    private int label(CommandSpec spec) {
+        if (rewardLabel == null) {
+            return RewardModel.ONLY_ROW;
+        }
+        if (rewardLabel.strip().equals("diff")) {
+            return RewardModel.LOGIT_DIFFERENCE;
+        }
+        try {
+            int label = Integer.parseInt(rewardLabel.strip());
+            if (label >= 0) {
+                return label;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ParameterException(spec.commandLine(), "--reward-label must be a label >= 0 or diff, got '"
+                + rewardLabel + "'");
+    }
 
     /** The task these options name; usage errors for a missing or contradictory combination. */
     TaskSource source(CommandSpec spec) {
@@ -67,7 +92,7 @@ final class TaskOptions {
         }
         try {
             return new ExternalTask.Spec(policy, tokenizer, prompts, evalPrompts, promptKey,
-                    new ExternalTask.Reward(rewardModel, rewardTokenizer, rewardUrl, rewardClass));
+                    new ExternalTask.Reward(rewardModel, rewardTokenizer, label(spec), rewardUrl, rewardClass));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

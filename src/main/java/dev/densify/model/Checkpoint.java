@@ -131,9 +131,9 @@ public final class Checkpoint {
     }
 
     /** Loads a resolved checkpoint onto an already checked device. */
-    static ModelCalls.Described load(Info resolved, String device) {
+    static ModelCalls.Described load(Info resolved, String device, int scoreLabel) {
         return ModelCalls.load(resolved.kind().orElseThrow(), resolved.config().orElseThrow(), device,
-                resolved.weights());
+                resolved.weights(), scoreLabel);
     }
 
     /** The metadata JSON written into checkpoints of this kind and configuration. */

@@ -64,11 +64,12 @@ public abstract sealed class Model implements AutoCloseable permits Policy, Rewa
     }
 
     /** A checkpoint of {@code kind} loaded onto a checked device. */
-    static <M extends Model> M loaded(ModelKind kind, Path path, ModelConfig config, String device, Maker<M> maker) {
+    static <M extends Model> M loaded(ModelKind kind, Path path, ModelConfig config, String device, int scoreLabel,
+                                      Maker<M> maker) {
         Objects.requireNonNull(path, "path");
         Checkpoint.Info resolved = Checkpoint.resolve(path, kind, config);
         String canonical = Densify.checkDevice(device);
-        return maker.make(Checkpoint.load(resolved, canonical), canonical);
+        return maker.make(Checkpoint.load(resolved, canonical, scoreLabel), canonical);
     }
 
     final NativeHandle handle() {

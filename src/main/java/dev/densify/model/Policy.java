@@ -40,7 +40,7 @@ public final class Policy extends Model {
      * @see Checkpoint for the errors
      */
     public static Policy load(Path path, ModelConfig config, String device) {
-        return loaded(ModelKind.POLICY, path, config, device, Policy::new);
+        return loaded(ModelKind.POLICY, path, config, device, 0, Policy::new);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.densify.model;
 
+import dev.densify.bindings.densify_h;
 import dev.densify.engine.internal.ModelCalls;
 
 import java.nio.file.Path;
@@ -13,6 +14,11 @@ import java.util.Objects;
  * models run concurrently.
  */
 public final class RewardModel extends Model {
+
+    /** The score head must have exactly one row ({@code DFY_SCORE_ONLY_ROW}). */
+    public static final int ONLY_ROW = densify_h.DFY_SCORE_ONLY_ROW();
+    /** Row 1 minus row 0 of a two-label head ({@code DFY_SCORE_LOGIT_DIFFERENCE}). */
+    public static final int LOGIT_DIFFERENCE = densify_h.DFY_SCORE_LOGIT_DIFFERENCE();
 
     private RewardModel(ModelCalls.Described described, String device) {
         super(ModelKind.REWARD, described, device);
@@ -35,11 +41,25 @@ public final class RewardModel extends Model {
 
     /**
      * Loads a checkpoint with an explicit configuration (overriding the recorded one; may be null).
+     * Its score head must have one row.
      *
      * @see Checkpoint for the errors
      */
     public static RewardModel load(Path path, ModelConfig config, String device) {
-        return loaded(ModelKind.REWARD, path, config, device, RewardModel::new);
+        return load(path, config, device, ONLY_ROW);
+    }
+
+    /**
+     * Loads a checkpoint whose {@code score.weight} may have several rows, as Hugging Face's
+     * {@code GPT2ForSequenceClassification} writes it ({@code [num_labels, n_embd]}).
+     *
+     * @param label the row that is the score: a label in {@code [0, num_labels)},
+     *              {@link #LOGIT_DIFFERENCE} (row 1 − row 0, the log-odds of label 1, for two
+     *              labels) or {@link #ONLY_ROW} (the head must have one row)
+     * @throws dev.densify.engine.InvalidArgumentException when the label does not fit the head
+     */
+    public static RewardModel load(Path path, ModelConfig config, String device, int label) {
+        return loaded(ModelKind.REWARD, path, config, device, label, RewardModel::new);
     }
 
     /** One score per row, read at the row's last position with mask 1. */

@@ -41,16 +41,17 @@ public final class ExternalTask implements AutoCloseable {
      *
      * @param tokenizer the reward model's tokenizer when it differs from the policy's; null: the
      *                  model directory's tokenizer.json if it has one
+     * @param label     the reward model's score row ({@link RewardModel#load(Path, ModelConfig, String, int)})
      */
-    public record Reward(Path model, Path tokenizer, String url, String className) {
+    public record Reward(Path model, Path tokenizer, int label, String url, String className) {
         public Reward {
             int given = (model != null ? 1 : 0) + (url != null ? 1 : 0) + (className != null ? 1 : 0);
             if (given != 1) {
                 throw new IllegalArgumentException("give exactly one reward: a reward model, a reward URL or a reward "
                         + "class (" + given + " given)");
             }
-            if (tokenizer != null && model == null) {
-                throw new IllegalArgumentException("a reward tokenizer goes with a reward model");
+            if ((tokenizer != null || label != RewardModel.ONLY_ROW) && model == null) {
+                throw new IllegalArgumentException("a reward tokenizer and a reward label go with a reward model");
             }
         }
     }
@@ -93,6 +94,7 @@ public final class ExternalTask implements AutoCloseable {
                 if (reward.tokenizer() != null) {
                     m.put("reward_tokenizer", absolute(reward.tokenizer()));
                 }
+                m.put("reward_label", Integer.toString(reward.label()));
             } else if (reward.url() != null) {
                 m.put("reward_url", reward.url());
             } else {
@@ -168,7 +170,7 @@ public final class ExternalTask implements AutoCloseable {
     private static RewardSource reward(Reward reward, Tokenizer tokenizer, ModelConfig policy, int removed, String device,
                                        List<AutoCloseable> owned) {
         if (reward.model() != null) {
-            RewardModel model = RewardModel.load(reward.model(), device);
+            RewardModel model = RewardModel.load(reward.model(), null, device, reward.label());
             owned.add(model);
             Tokenizer own = rewardTokenizer(reward, tokenizer, owned);
             if (own != null) {

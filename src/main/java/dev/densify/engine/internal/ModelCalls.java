@@ -43,13 +43,19 @@ public final class ModelCalls {
         return describe(address, kind);
     }
 
-    /** Loads the safetensors file {@code weights} (memory-mapped, never copied) onto a checked device. */
-    public static Described load(ModelKind kind, ModelConfig config, String device, Path weights) {
+    /**
+     * Loads the safetensors file {@code weights} (memory-mapped, never copied) onto a checked device.
+     *
+     * @param scoreLabel a reward model's head row ({@code DFY_SCORE_*} or a label); 0 for a policy
+     */
+    public static Described load(ModelKind kind, ModelConfig config, String device, Path weights, int scoreLabel) {
         Native.load();
         long address = MappedFiles.read(weights, "checkpoint", data -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-                int status = densify_h.dfy_model_load(kind.code(), config(arena, config), arena.allocateFrom(device),
+                MemorySegment c = config(arena, config);
+                dfy_model_config.score_label(c, scoreLabel);
+                int status = densify_h.dfy_model_load(kind.code(), c, arena.allocateFrom(device),
                         data, data.byteSize(), out);
                 try {
                     Native.check("dfy_model_load", status);
