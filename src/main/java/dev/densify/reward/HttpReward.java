@@ -1,5 +1,6 @@
 package dev.densify.reward;
 
+import java.util.Arrays;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -146,7 +148,7 @@ public final class HttpReward implements RewardFunction {
                 kept[n++] = ids[t];
             }
         }
-        return tokenizer.decode(java.util.Arrays.copyOf(kept, n));
+        return tokenizer.decode(Arrays.copyOf(kept, n));
     }
 
     private float[] post(List<String> texts) {

@@ -8,6 +8,7 @@ import dev.densify.text.TokenAlignment;
 import dev.densify.text.Tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,7 +55,7 @@ public record Retokenization(Tokenizer policy, Tokenizer reward, int rewardRemov
         int[] ends = new int[response.length];
         String previous = "";
         for (int k = 0; k < response.length; k++) {
-            String now = policy.decode(java.util.Arrays.copyOf(response, k + 1));
+            String now = policy.decode(Arrays.copyOf(response, k + 1));
             int common = commonPrefix(previous, now);
             int end = Math.min(Math.max(now.length(), common), responseText.length());
             starts[k] = Math.min(common, end);
@@ -75,7 +76,7 @@ public record Retokenization(Tokenizer policy, Tokenizer reward, int rewardRemov
     }
 
     private static int[] concat(int[] a, int[] b) {
-        int[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        int[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }

@@ -1,5 +1,9 @@
 package dev.densify.text;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -15,12 +19,12 @@ public interface Tokenizer {
      *
      * @throws IllegalArgumentException when the path holds neither
      */
-    static Tokenizer load(java.nio.file.Path path) {
-        java.util.Objects.requireNonNull(path, "path");
-        if (java.nio.file.Files.isRegularFile(path) && WordTokenizer.isWordTokenizer(path)) {
+    static Tokenizer load(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (Files.isRegularFile(path) && WordTokenizer.isWordTokenizer(path)) {
             try {
                 return WordTokenizer.load(path);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
@@ -94,18 +98,18 @@ public interface Tokenizer {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Encoding e && java.util.Arrays.equals(ids, e.ids) && java.util.Arrays.equals(starts, e.starts)
-                    && java.util.Arrays.equals(ends, e.ends);
+            return o instanceof Encoding e && Arrays.equals(ids, e.ids) && Arrays.equals(starts, e.starts)
+                    && Arrays.equals(ends, e.ends);
         }
 
         @Override
         public int hashCode() {
-            return java.util.Arrays.hashCode(ids) * 31 + java.util.Arrays.hashCode(starts);
+            return Arrays.hashCode(ids) * 31 + Arrays.hashCode(starts);
         }
 
         @Override
         public String toString() {
-            return "Encoding" + java.util.Arrays.toString(ids);
+            return "Encoding" + Arrays.toString(ids);
         }
     }
 
