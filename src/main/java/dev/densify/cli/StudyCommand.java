@@ -109,7 +109,7 @@ final class StudyCommand implements Callable<Integer> {
         TaskSource source = task.source(spec);
         StudyConfig config = config(source);
         PpoObjectiveFactory.Request request = new PpoObjectiveFactory.Request(source,
-                stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device());
+                stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device(), main.err());
         main.configureEngineForLongWork();
         TrialObjective trialObjective = PpoObjectiveFactory.create(request);
         Study.Result result;

@@ -83,7 +83,7 @@ final class TrainCommand implements Callable<Integer> {
         TaskSource source = task.source(spec);
         main.configureEngineForLongWork();
         PpoConfig resolved = c;
-        try (TaskSource.Opened opened = source.open(main.device(), resolved.maxNewTokens());
+        try (TaskSource.Opened opened = source.open(main.device(), resolved.maxNewTokens(), main.err());
              PpoTrainer trainer = new PpoTrainer(opened.ppo(), w, resolved, out, main.device());
              Progress progress = new Progress(main.err(), "ppo", resolved.steps(), "steps", Progress.isTerminal())) {
             if (trainer.step() > 0) {

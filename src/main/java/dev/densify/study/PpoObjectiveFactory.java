@@ -5,6 +5,8 @@ import dev.densify.rl.PpoConfig;
 import dev.densify.rl.PpoTrainer;
 import dev.densify.task.TaskSource;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +34,13 @@ public final class PpoObjectiveFactory {
      * @param stepsPerTrial PPO steps per trial, ≥ 1
      * @param trainConfig   a training configuration file ({@code --config}), or null for defaults
      * @param device        the canonical device ({@code cpu}, {@code cuda:0}, …)
+     * @param log           where opening the task the first time reports what it read
      */
-    public record Request(TaskSource task, int stepsPerTrial, Path trainConfig, String device) {
+    public record Request(TaskSource task, int stepsPerTrial, Path trainConfig, String device, PrintStream log) {
     }
+
+    /** Trials reopen the task: what it read was reported once. */
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
     /**
      * The PPO objective for a study.
@@ -46,7 +52,7 @@ public final class PpoObjectiveFactory {
         PpoConfig configured = base.with(Map.of("steps", request.stepsPerTrial(),
                 "validationEvery", Math.max(1, request.stepsPerTrial() / 5)));
         // Open once now so bad inputs fail before the study database is created.
-        try (TaskSource.Opened check = request.task().open(request.device(), configured.maxNewTokens())) {
+        try (TaskSource.Opened check = request.task().open(request.device(), configured.maxNewTokens(), request.log())) {
             Objects.requireNonNull(check.ppo());
         } catch (RuntimeException e) {
             throw e;
@@ -59,7 +65,7 @@ public final class PpoObjectiveFactory {
             spec.extra(StudyConfig.KL_COEF).ifPresent(v -> trial.put("initKlCoef", v));
             spec.extra(StudyConfig.LEARNING_RATE).ifPresent(v -> trial.put("learningRate", v));
             PpoConfig config = configured.with(trial);
-            try (TaskSource.Opened task = request.task().open(request.device(), config.maxNewTokens());
+            try (TaskSource.Opened task = request.task().open(request.device(), config.maxNewTokens(), QUIET);
                  PpoTrainer trainer = new PpoTrainer(task.ppo(), spec.weights(), config,
                          spec.trialDirectory(), request.device())) {
                 PpoTrainer.Result result = trainer.run((step, total, metrics) ->

@@ -13,6 +13,7 @@ import dev.densify.rl.PpoTask;
 import dev.densify.text.HuggingFaceTokenizer;
 import dev.densify.text.Tokenizer;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,8 +73,8 @@ public final class ExternalTask implements AutoCloseable {
         }
 
         @Override
-        public Opened open(String device, int maxNewTokens) {
-            ExternalTask task = ExternalTask.open(this, device, maxNewTokens);
+        public Opened open(String device, int maxNewTokens, PrintStream log) {
+            ExternalTask task = ExternalTask.open(this, device, maxNewTokens, log);
             return new Opened(task.ppoTask(), task);
         }
 
@@ -111,20 +112,20 @@ public final class ExternalTask implements AutoCloseable {
     private final PpoTask task;
     private final Tokenizer tokenizer;
     private final List<AutoCloseable> owned;
-    private final PromptDataset train;
-    private final PromptDataset validation;
 
-    private ExternalTask(PpoTask task, Tokenizer tokenizer, List<AutoCloseable> owned, PromptDataset train,
-                         PromptDataset validation) {
+    private ExternalTask(PpoTask task, Tokenizer tokenizer, List<AutoCloseable> owned) {
         this.task = task;
         this.tokenizer = tokenizer;
         this.owned = owned;
-        this.train = train;
-        this.validation = validation;
+    }
+
+    private static void report(PrintStream log, String which, Path file, PromptDataset d, int maxPrompt) {
+        log.printf(java.util.Locale.ROOT, "%s prompts: %d of %d kept from %s%s%n", which, d.prompts().size(), d.read(),
+                file, d.tooLong() == 0 ? "" : " (" + d.tooLong() + " longer than " + maxPrompt + " tokens dropped)");
     }
 
     /** Loads everything; closes what it opened when a step fails. */
-    public static ExternalTask open(Spec spec, String device, int maxNewTokens) {
+    public static ExternalTask open(Spec spec, String device, int maxNewTokens, PrintStream log) {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
         }
@@ -156,11 +157,15 @@ public final class ExternalTask implements AutoCloseable {
             PromptDataset train = PromptDataset.read(spec.prompts(), spec.promptKey(), tokenizer, maxPrompt, new int[0]);
             PromptDataset validation = spec.evalPrompts() == null ? train
                     : PromptDataset.read(spec.evalPrompts(), spec.promptKey(), tokenizer, maxPrompt, new int[0]);
+            report(log, "training", spec.prompts(), train, maxPrompt);
+            if (spec.evalPrompts() != null) {
+                report(log, "validation", spec.evalPrompts(), validation, maxPrompt);
+            }
             int pad = special.pad() >= 0 ? special.pad() : special.eos();
             RewardSource reward = reward(spec.reward(), tokenizer, config, pad, device, owned);
             PpoTask task = new PpoTask(policy, reward, train.prompts(), validation.prompts(), special.eos(), pad, pad,
                     id -> tokenizer.decode(new int[]{id}));
-            return new ExternalTask(task, tokenizer, owned, train, validation);
+            return new ExternalTask(task, tokenizer, owned);
         } catch (RuntimeException e) {
             closeAll(owned, e);
             throw e;
@@ -244,14 +249,6 @@ public final class ExternalTask implements AutoCloseable {
 
     public Tokenizer tokenizer() {
         return tokenizer;
-    }
-
-    public PromptDataset trainPrompts() {
-        return train;
-    }
-
-    public PromptDataset validationPrompts() {
-        return validation;
     }
 
     @Override

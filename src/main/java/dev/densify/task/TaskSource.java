@@ -2,6 +2,7 @@ package dev.densify.task;
 
 import dev.densify.rl.PpoTask;
 
+import java.io.PrintStream;
 import java.util.Map;
 import java.util.Objects;
 
@@ -15,8 +16,9 @@ public interface TaskSource {
      * Opens the task.
      *
      * @param maxNewTokens the response length of the run, which bounds the prompts' length
+     * @param log          where to say what was read (prompts kept and dropped)
      */
-    Opened open(String device, int maxNewTokens);
+    Opened open(String device, int maxNewTokens, PrintStream log);
 
     /** What the task is made of, as text (paths, names): a study records it to refuse a resume on other inputs. */
     Map<String, String> describe();

@@ -92,6 +92,7 @@ class TrainOwnModelsTest {
         Path out = tmp.resolve("run");
         CliRun r = train(out, "--reward-class", LikesE.class.getName(), "--weights", "shap=1");
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("training prompts: 6 of 6 kept from " + prompts), r.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
         Path checkpoint = out.resolve("checkpoint").resolve("policy.safetensors");

@@ -31,7 +31,7 @@ public final class ReviewsPpoTask {
         Path dir = directory.toAbsolutePath().normalize();
         return new TaskSource() {
             @Override
-            public Opened open(String device, int maxNewTokens) {
+            public Opened open(String device, int maxNewTokens, java.io.PrintStream log) {
                 ReviewsTask task = ReviewsTask.open(dir, device);
                 return new Opened(of(task), task);
             }
