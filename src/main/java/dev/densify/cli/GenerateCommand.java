@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.model.Generation;
 import dev.densify.model.GenerationOptions;
 import dev.densify.model.Policy;
+import dev.densify.text.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,9 +32,17 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--policy", required = true, paramLabel = "F", description = "Policy checkpoint (file or directory).")
     Path policy;
 
-    @Option(names = "--prompt-ids", required = true, paramLabel = "IDS", converter = TokenIds.class,
+    @Option(names = "--prompt-ids", paramLabel = "IDS", converter = TokenIds.class,
             description = "A prompt as comma-separated token ids; repeat for a batch.")
     List<int[]> prompts;
+
+    @Option(names = "--prompt", paramLabel = "TEXT",
+            description = "A prompt as text (encoded with --tokenizer); repeat for a batch. Responses stop at its eos.")
+    List<String> texts;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "tokenizer.json for --prompt (default: the policy's directory).")
+    Path tokenizer;
 
     @Option(names = "--max-new-tokens", required = true, paramLabel = "N", description = "Tokens to generate per prompt.")
     int maxNewTokens;
@@ -70,7 +79,14 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        int[][] batch = prompts.toArray(int[][]::new);
+        if ((prompts == null) == (texts == null)) {
+            throw new ParameterException(spec.commandLine(), "give the prompts as --prompt-ids or as --prompt, one of the two");
+        }
+        Tokenizer text = texts == null ? null : Texts.tokenizer(tokenizer, policy);
+        if (text != null && stopToken == -1 && text.specialTokens().eos() >= 0) {
+            options = options.withStopToken(text.specialTokens().eos());
+        }
+        int[][] batch = text == null ? prompts.toArray(int[][]::new) : Texts.encode(text, texts, "--prompt");
         main.configureEngine();
         Generation generation;
         try (Policy model = Policy.load(policy, main.device())) {
@@ -90,6 +106,10 @@ final class GenerateCommand implements Callable<Integer> {
                     logprobs.add(lp);
                 }
                 s.put("length", generation.lengths()[i]);
+                if (text != null) {
+                    s.put("prompt_text", texts.get(i));
+                    s.put("text", text.decode(generation.tokens()[i]));
+                }
             }
             Json.print(main.out(), node);
         } else {
@@ -98,8 +118,13 @@ final class GenerateCommand implements Callable<Integer> {
                 for (float lp : generation.logprobs()[i]) {
                     sum += lp;
                 }
-                main.out().printf("%s -> %s  (%d tokens, log-prob %.4f)%n", join(batch[i]),
-                        join(generation.tokens()[i]), generation.lengths()[i], sum);
+                if (text != null) {
+                    main.out().printf("%s -> %s  (%d tokens, log-prob %.4f)%n", texts.get(i),
+                            Texts.bounded(text, generation.tokens()[i]), generation.lengths()[i], sum);
+                } else {
+                    main.out().printf("%s -> %s  (%d tokens, log-prob %.4f)%n", join(batch[i]),
+                            join(generation.tokens()[i]), generation.lengths()[i], sum);
+                }
             }
         }
         return 0;

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.model.RewardModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,16 +25,31 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Reward-model checkpoint (file or directory).")
     Path rewardModel;
 
-    @Option(names = "--ids", required = true, paramLabel = "IDS", converter = TokenIds.class,
+    @Option(names = "--ids", paramLabel = "IDS", converter = TokenIds.class,
             description = "A sequence as comma-separated token ids; repeat for a batch.")
     List<int[]> sequences;
+
+    @Option(names = "--text", paramLabel = "TEXT",
+            description = "A sequence as text (encoded with --tokenizer); repeat for a batch.")
+    List<String> texts;
+
+    @Option(names = "--tokenizer", paramLabel = "PATH",
+            description = "tokenizer.json for --text (default: the reward model's directory).")
+    Path tokenizer;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--json", description = "Print JSON on stdout.")
     boolean json;
 
     @Override
     public Integer call() {
-        int[][] batch = sequences.toArray(int[][]::new);
+        if ((sequences == null) == (texts == null)) {
+            throw new ParameterException(spec.commandLine(), "give the sequences as --ids or as --text, one of the two");
+        }
+        int[][] batch = texts == null ? sequences.toArray(int[][]::new)
+                : Texts.encode(Texts.tokenizer(tokenizer, rewardModel), texts, "--text");
         main.configureEngine();
         float[] scores;
         try (RewardModel model = RewardModel.load(rewardModel, main.device())) {

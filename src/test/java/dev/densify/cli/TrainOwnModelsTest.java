@@ -152,6 +152,43 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void generateAndScoreTakeText() throws Exception {
+        CliRun g = CliRun.of("generate", "--policy", policyDir.toString(), "--prompt", "the weather", "--prompt", "we",
+                "--max-new-tokens", "4", "--seed", "2", "--json");
+        assertEquals(0, g.code(), g.err());
+        var node = dev.densify.engine.Json.MAPPER.readTree(g.out()).get("sequences");
+        assertEquals(2, node.size());
+        assertEquals("the weather", node.get(0).get("prompt_text").asText());
+        try (dev.densify.text.HuggingFaceTokenizer t = dev.densify.text.HuggingFaceTokenizer.load(policyDir)) {
+            int[] tokens = new int[node.get(0).get("tokens").size()];
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = node.get(0).get("tokens").get(i).asInt();
+            }
+            assertEquals(t.decode(tokens), node.get(0).get("text").asText());
+        }
+        Path rewardDir = Files.createDirectory(tmp.resolve("same-tokenizer-reward"));
+        Files.copy(policyDir.resolve("tokenizer.json"), rewardDir.resolve("tokenizer.json"));
+        ModelConfig rc = new ModelConfig(policyVocab, 48, 16, 1, 2);
+        try (dev.densify.model.RewardModel m = dev.densify.model.RewardModel.create(rc, "cpu", 4)) {
+            m.save(rewardDir.resolve("model.safetensors"));
+            Files.writeString(rewardDir.resolve("config.json"), rc.toJson());
+            CliRun s = CliRun.of("score", "--reward-model", rewardDir.toString(), "--text", "the weather is fine", "--json");
+            assertEquals(0, s.code(), s.err());
+            CliRun ids = CliRun.of("score", "--reward-model", rewardDir.toString(), "--ids", "1,2", "--json");
+            assertEquals(0, ids.code(), ids.err());
+            try (dev.densify.text.HuggingFaceTokenizer t = dev.densify.text.HuggingFaceTokenizer.load(policyDir)) {
+                float expected = m.score(new int[][]{t.encode("the weather is fine")})[0];
+                assertEquals(expected, (float) dev.densify.engine.Json.MAPPER.readTree(s.out()).get("scores").get(0)
+                        .asDouble(), 1e-6f);
+            }
+        }
+        CliRun both = CliRun.of("score", "--reward-model", rewardDir.toString(), "--text", "x", "--ids", "1");
+        assertEquals(2, both.code());
+        CliRun neither = CliRun.of("generate", "--policy", policyDir.toString(), "--max-new-tokens", "2");
+        assertEquals(2, neither.code());
+    }
+
+    @Test
     void badCombinationsAreNamed() throws Exception {
         CliRun none = train(tmp.resolve("r1"));
         assertEquals(2, none.code());

@@ -1,0 +1,43 @@
+package dev.densify.cli;
+
+import dev.densify.text.Tokenizer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Text given on the command line: its tokenizer, its ids, and ids shown as text with their boundaries. */
+final class Texts {
+
+    private Texts() {
+    }
+
+    /** {@code explicit}, else the tokenizer.json beside or inside the model. */
+    static Tokenizer tokenizer(Path explicit, Path model) {
+        if (explicit != null) {
+            return Tokenizer.load(explicit);
+        }
+        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
+        return Tokenizer.load(dir);
+    }
+
+    static int[][] encode(Tokenizer tokenizer, List<String> texts, String option) {
+        int[][] out = new int[texts.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = tokenizer.encode(texts.get(i));
+            if (out[i].length == 0) {
+                throw new IllegalArgumentException(option + " " + (i + 1) + " has no tokens");
+            }
+        }
+        return out;
+    }
+
+    /** The text of {@code ids} with every token in brackets. */
+    static String bounded(Tokenizer tokenizer, int[] ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            sb.append('[').append(tokenizer.decode(new int[]{id})).append(']');
+        }
+        return sb.toString();
+    }
+}
