@@ -7,6 +7,7 @@ import dev.densify.model.GenerationOptions;
 import dev.densify.model.Policy;
 import dev.densify.text.Tokenizer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,9 +41,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "A prompt as text (encoded with --tokenizer); repeat for a batch. Responses stop at its eos.")
     List<String> texts;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH",
-            description = "tokenizer.json for --prompt (default: the policy's directory).")
-    Path tokenizer;
+    @Mixin
+    Texts.TokenizerOption tokenizer;
 
     @Option(names = "--max-new-tokens", required = true, paramLabel = "N", description = "Tokens to generate per prompt.")
     int maxNewTokens;
@@ -82,7 +82,7 @@ final class GenerateCommand implements Callable<Integer> {
         if ((prompts == null) == (texts == null)) {
             throw new ParameterException(spec.commandLine(), "give the prompts as --prompt-ids or as --prompt, one of the two");
         }
-        Tokenizer text = texts == null ? null : Texts.tokenizer(tokenizer, policy);
+        Tokenizer text = texts == null ? null : tokenizer.load(policy);
         if (text != null && stopToken == -1 && text.specialTokens().eos() >= 0) {
             options = options.withStopToken(text.specialTokens().eos());
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.model.RewardModel;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,9 +34,8 @@ final class ScoreCommand implements Callable<Integer> {
             description = "A sequence as text (encoded with --tokenizer); repeat for a batch.")
     List<String> texts;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH",
-            description = "tokenizer.json for --text (default: the reward model's directory).")
-    Path tokenizer;
+    @Mixin
+    Texts.TokenizerOption tokenizer;
 
     @Spec
     CommandSpec spec;
@@ -49,7 +49,7 @@ final class ScoreCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give the sequences as --ids or as --text, one of the two");
         }
         int[][] batch = texts == null ? sequences.toArray(int[][]::new)
-                : Texts.encode(Texts.tokenizer(tokenizer, rewardModel), texts, "--text");
+                : Texts.encode(tokenizer.load(rewardModel), texts, "--text");
         main.configureEngine();
         float[] scores;
         try (RewardModel model = RewardModel.load(rewardModel, main.device())) {

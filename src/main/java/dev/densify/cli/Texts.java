@@ -1,6 +1,7 @@
 package dev.densify.cli;
 
 import dev.densify.text.Tokenizer;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +13,19 @@ final class Texts {
     private Texts() {
     }
 
-    /** {@code explicit}, else the tokenizer.json beside or inside the model. */
-    static Tokenizer tokenizer(Path explicit, Path model) {
-        if (explicit != null) {
-            return Tokenizer.load(explicit);
+    /** {@code --tokenizer} of the commands that take text. */
+    static final class TokenizerOption {
+        @Option(names = "--tokenizer", paramLabel = "PATH",
+                description = "tokenizer.json for text input (default: the model's directory).")
+        Path path;
+
+        /** The tokenizer given, else the tokenizer.json beside or inside the model. */
+        Tokenizer load(Path model) {
+            if (path != null) {
+                return Tokenizer.load(path);
+            }
+            return Tokenizer.load(Files.isDirectory(model) ? model : model.toAbsolutePath().getParent());
         }
-        Path dir = Files.isDirectory(model) ? model : model.toAbsolutePath().getParent();
-        return Tokenizer.load(dir);
     }
 
     static int[][] encode(Tokenizer tokenizer, List<String> texts, String option) {
