@@ -3,7 +3,6 @@ package dev.densify.cli;
 import dev.densify.text.Tokenizer;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,7 +23,7 @@ final class Texts {
             if (path != null) {
                 return Tokenizer.load(path);
             }
-            return Tokenizer.load(Files.isDirectory(model) ? model : model.toAbsolutePath().getParent());
+            return Tokenizer.load(Tokenizer.besideModel(model));
         }
     }
 

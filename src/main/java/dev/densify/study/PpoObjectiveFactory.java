@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The inner problem of a study: a trial trains the task's SFT policy with PPO on dense rewards
@@ -52,13 +51,7 @@ public final class PpoObjectiveFactory {
         PpoConfig configured = base.with(Map.of("steps", request.stepsPerTrial(),
                 "validationEvery", Math.max(1, request.stepsPerTrial() / 5)));
         // Open once now so bad inputs fail before the study database is created.
-        try (TaskSource.Opened check = request.task().open(request.device(), configured.maxNewTokens(), request.log())) {
-            Objects.requireNonNull(check.ppo());
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot close the task: " + e.getMessage(), e);
-        }
+        request.task().open(request.device(), configured.maxNewTokens(), request.log()).close();
         return (spec, listener) -> {
             Map<String, Object> trial = new java.util.HashMap<>();
             trial.put("seed", spec.seed());

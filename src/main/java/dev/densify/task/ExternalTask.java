@@ -131,8 +131,7 @@ public final class ExternalTask implements AutoCloseable {
         }
         List<AutoCloseable> owned = new ArrayList<>();
         try {
-            Path tokenizerPath = spec.tokenizer() != null ? spec.tokenizer()
-                    : Files.isDirectory(spec.policy()) ? spec.policy() : spec.policy().resolveSibling("tokenizer.json");
+            Path tokenizerPath = spec.tokenizer() != null ? spec.tokenizer() : Tokenizer.besideModel(spec.policy());
             Tokenizer tokenizer = Tokenizer.load(tokenizerPath);
             if (tokenizer instanceof AutoCloseable c) {
                 owned.add(c);

@@ -30,9 +30,16 @@ public interface TaskSource {
             Objects.requireNonNull(owner, "owner");
         }
 
+        /** Closes the owner; a checked failure of it becomes an {@link IllegalStateException}. */
         @Override
-        public void close() throws Exception {
-            owner.close();
+        public void close() {
+            try {
+                owner.close();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot close the task: " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -185,7 +185,14 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
 
     @Override
     public int[] encode(String text) {
-        return encodeWithOffsets(text).ids();
+        Objects.requireNonNull(text, "text");
+        // Ids alone: the spans' conversion to UTF-16 is the larger part of encodeWithOffsets.
+        long[] raw = tokenizer.encode(text, false, false).getIds();
+        int[] out = new int[raw.length];
+        for (int i = 0; i < raw.length; i++) {
+            out[i] = Math.toIntExact(raw[i]);
+        }
+        return out;
     }
 
     @Override

@@ -31,6 +31,11 @@ public interface Tokenizer {
         return HuggingFaceTokenizer.load(path);
     }
 
+    /** The tokenizer of {@code model}: the tokenizer.json inside a model directory, or beside a checkpoint file. */
+    static Path besideModel(Path model) {
+        return Files.isDirectory(model) ? model : model.toAbsolutePath().resolveSibling(HuggingFaceTokenizer.FILE);
+    }
+
     /** The ids of {@code text}, no special tokens added. */
     int[] encode(String text);
 

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A word-level tokenizer: one id per whitespace-separated word.
@@ -49,6 +51,7 @@ public final class WordTokenizer implements Tokenizer {
 
     private static final List<String> SPECIALS = List.of(PAD_TOKEN, BOS_TOKEN, EOS_TOKEN, UNK_TOKEN, MASK_TOKEN);
     private static final String FORMAT = "densify-word-tokenizer";
+    private static final Pattern WORD = Pattern.compile("\\S+");
     private static final int VERSION = 1;
 
     private final List<String> tokens;
@@ -110,7 +113,7 @@ public final class WordTokenizer implements Tokenizer {
         int[] ids = encode(text);
         int[] starts = new int[ids.length];
         int[] ends = new int[ids.length];
-        java.util.regex.Matcher word = java.util.regex.Pattern.compile("\\S+").matcher(text);
+        Matcher word = WORD.matcher(text);
         for (int i = 0; i < ids.length && word.find(); i++) {
             starts[i] = word.start();
             ends[i] = word.end();

@@ -4,6 +4,7 @@ import dev.densify.rl.PpoTask;
 import dev.densify.task.TaskSource;
 import dev.densify.text.WordTokenizer;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class ReviewsPpoTask {
         Path dir = directory.toAbsolutePath().normalize();
         return new TaskSource() {
             @Override
-            public Opened open(String device, int maxNewTokens, java.io.PrintStream log) {
+            public Opened open(String device, int maxNewTokens, PrintStream log) {
                 ReviewsTask task = ReviewsTask.open(dir, device);
                 return new Opened(of(task), task);
             }
