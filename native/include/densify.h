@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of this header; Java refuses a library that differs. */
-#define DFY_ABI_VERSION 4
+#define DFY_ABI_VERSION 5
 
 typedef int32_t dfy_status;
 
@@ -254,6 +254,21 @@ DFY_API dfy_status dfy_policy_generate(dfy_model policy, const int64_t* prompt_i
                                        float* out_logprobs, int64_t* out_lengths);
 
 /* ---- reward model ----------------------------------------------------------------- */
+
+/* Loads a reward model of any architecture saved by torch.jit.save: its forward takes
+ * (input_ids [B, T] int64, attention_mask [B, T] int64 of 0/1, right-padded) and returns one
+ * score per row ([B] or [B, 1]), or logits [B, labels] of which score_label (DFY_SCORE_* or a
+ * label, as for dfy_model_load) picks the score; a tuple or list counts by its first element
+ * (a traced Hugging Face model returns (logits,)). Loading checks the signature and runs a probe
+ * batch of two rows. Ids are checked against vocab_size; rows may have up to max_length >= 2
+ * tokens. The handle is a reward model for dfy_reward_score and dfy_attribute (SHAP and LIME;
+ * the module is not known to be causal, so every evaluation runs the whole row whatever
+ * reuse_prefix says, on the calling thread); dfy_model_kind reports DFY_MODEL_REWARD and
+ * dfy_model_get_config vocab_size and n_positions = max_length with the other fields 0.
+ * Saving, cloning, training and attention attribution refuse it. The module's own failures
+ * and non-finite scores are DFY_ERR_CALLBACK. */
+DFY_API dfy_status dfy_reward_load_script(const char* path, const char* device, int64_t vocab_size,
+                                          int64_t max_length, int64_t score_label, dfy_model* out);
 
 /* Scores [batch] read at each row's last position with mask 1. Shapes as dfy_policy_forward. */
 DFY_API dfy_status dfy_reward_score(dfy_model reward, const int64_t* ids, const int64_t* mask,

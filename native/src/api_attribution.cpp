@@ -10,6 +10,7 @@
 #include "scorer.hpp"
 #include "handle.hpp"
 #include "parallel.hpp"
+#include "scripted.hpp"
 
 using namespace dfy;
 using dfy::attribution::Result;
@@ -92,6 +93,22 @@ std::vector<Result> attribute(const Gpt2& model, const std::vector<Sequence>& se
     return run(scorer, sequences, o);
 }
 
+// Attributions of a TorchScript module's scores: it is not known to be causal, so every
+// evaluation runs the whole row (reuse_prefix does not apply), on the calling thread.
+std::vector<Result> attribute(const ScriptedReward& script, const std::vector<Sequence>& sequences,
+                              const dfy_attribution_options& o) {
+    require(o.method != DFY_ATTRIBUTION_ATTENTION,
+            "attention attribution needs a GPT-2 reward model; a TorchScript module exposes no attention");
+    attribution::RowsScorer scorer(
+        [&script](const int64_t* ids, const int64_t* mask, int64_t n, int64_t width, float* out) {
+            at::Tensor i = at::from_blob(const_cast<int64_t*>(ids), {n, width}, at::kLong);
+            at::Tensor m = at::from_blob(const_cast<int64_t*>(mask), {n, width}, at::kLong).to(at::kBool);
+            copy_out(script.score(i, m), out);
+        },
+        o.baseline_token, o.max_batch_tokens, DFY_ERR_CALLBACK, "the TorchScript reward model");
+    return run(scorer, sequences, o);
+}
+
 }  // namespace
 
 extern "C" {
@@ -101,6 +118,16 @@ DFY_API dfy_status dfy_attribute(dfy_model reward, const int64_t* tokens, int64_
                                  const dfy_attribution_options* options, float* out_attributions, float* out_full,
                                  float* out_baseline, int64_t* out_evaluations, float* out_diagnostic) {
     return guarded([&] {
+        if (const ScriptedReward* script = script_of(reward)) {
+            require_pointer(options, "options");
+            require_pointer(out_attributions, "out_attributions");
+            check_options(*options, script->vocab_size());
+            auto sequences = read_sequences(tokens, total_tokens, prompt_lengths, response_lengths, batch,
+                                            script->vocab_size(), script->max_length());
+            write_results(attribute(*script, sequences, *options), out_attributions, out_full, out_baseline,
+                          out_evaluations, out_diagnostic);
+            return;
+        }
         const Gpt2& model = model_of(reward, DFY_MODEL_REWARD, "reward model");
         require_pointer(options, "options");
         require_pointer(out_attributions, "out_attributions");

@@ -8,6 +8,7 @@
 #include "handle.hpp"
 #include "json.hpp"
 #include "safetensors.hpp"
+#include "scripted.hpp"
 
 using namespace dfy;
 
@@ -159,25 +160,36 @@ DFY_API dfy_status dfy_model_save(dfy_model handle, const char* metadata_json, v
 
 DFY_API dfy_status dfy_model_kind(dfy_model handle, int32_t* out) {
     return guarded([&] {
-        Gpt2& model = model_of(handle);
+        const bool scripted = script_of(handle) != nullptr;
         require_pointer(out, "out");
-        *out = model.kind();
+        *out = scripted ? DFY_MODEL_REWARD : model_of(handle).kind();
     });
 }
 
 DFY_API dfy_status dfy_model_get_config(dfy_model handle, dfy_model_config* out) {
     return guarded([&] {
-        Gpt2& model = model_of(handle);
+        const ScriptedReward* script = script_of(handle);
         require_pointer(out, "out");
-        *out = model.config();
+        if (script != nullptr) {
+            *out = dfy_model_config{};
+            out->vocab_size = script->vocab_size();
+            out->n_positions = script->max_length();
+            return;
+        }
+        *out = model_of(handle).config();
         out->score_label = 0;  // how a load read the head, not part of the model
     });
 }
 
 DFY_API dfy_status dfy_model_parameter_count(dfy_model handle, int64_t* out) {
     return guarded([&] {
-        Gpt2& model = model_of(handle);
+        const ScriptedReward* script = script_of(handle);
         require_pointer(out, "out");
+        if (script != nullptr) {
+            *out = script->parameter_count();
+            return;
+        }
+        Gpt2& model = model_of(handle);
         int64_t total = 0;
         for (auto& p : model.parameters()) total += p.tensor->numel();
         *out = total;

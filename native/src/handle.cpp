@@ -6,6 +6,10 @@
 #include <c10/core/InferenceMode.h>
 
 #include "parallel.hpp"
+#include "scripted.hpp"
+
+dfy_model_s::dfy_model_s() = default;
+dfy_model_s::~dfy_model_s() = default;
 
 namespace dfy {
 namespace {
@@ -13,10 +17,25 @@ namespace {
 constexpr int64_t kActivationBudget = int64_t(1) << 26;
 }  // namespace
 
-Gpt2& model_of(dfy_model handle) {
+namespace {
+dfy_model_s& live(dfy_model handle) {
     if (handle == nullptr) invalid("model handle is NULL");
-    if (handle->magic != dfy_model_s::kLive || !handle->model) invalid("model handle is not live (freed or corrupt)");
-    return *handle->model;
+    if (handle->magic != dfy_model_s::kLive || (!handle->model && !handle->script))
+        invalid("model handle is not live (freed or corrupt)");
+    return *handle;
+}
+}  // namespace
+
+Gpt2& model_of(dfy_model handle) {
+    dfy_model_s& h = live(handle);
+    if (!h.model)
+        invalid("the handle is a TorchScript reward model: it scores and is attributed by SHAP or LIME; "
+                "saving, copying, training and attention need a GPT-2");
+    return *h.model;
+}
+
+const ScriptedReward* script_of(dfy_model handle) {
+    return live(handle).script.get();
 }
 
 Gpt2& model_of(dfy_model handle, int32_t kind, const char* role) {
@@ -27,17 +46,21 @@ Gpt2& model_of(dfy_model handle, int32_t kind, const char* role) {
 }
 
 TokenBatch read_batch(const Gpt2& model, const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len) {
-    const auto& c = model.config();
+    return read_batch(model.config().vocab_size, model.config().n_positions, ids, mask, batch, seq_len);
+}
+
+TokenBatch read_batch(int64_t vocab_size, int64_t max_length, const int64_t* ids, const int64_t* mask, int64_t batch,
+                      int64_t seq_len) {
     require(batch >= 1, "empty batch: batch must be >= 1, got ", batch);
     require(seq_len >= 1, "seq_len must be >= 1, got ", seq_len);
-    require(seq_len <= c.n_positions, "sequence of ", seq_len, " tokens is longer than the model's context of ",
-            c.n_positions, " (n_positions)");
+    require(seq_len <= max_length, "sequence of ", seq_len, " tokens is longer than the model's context of ",
+            max_length, " (n_positions)");
     require_pointer(ids, "ids");
     const int64_t n = checked_mul(batch, seq_len, "batch * seq_len");
     for (int64_t i = 0; i < n; ++i)
-        if (ids[i] < 0 || ids[i] >= c.vocab_size)
+        if (ids[i] < 0 || ids[i] >= vocab_size)
             invalid("token id ", ids[i], " at row ", i / seq_len, ", position ", i % seq_len,
-                    " is outside the vocabulary [0, ", c.vocab_size, ")");
+                    " is outside the vocabulary [0, ", vocab_size, ")");
     TokenBatch out;
     out.ids = at::empty({batch, seq_len}, at::kLong);
     std::memcpy(out.ids.data_ptr<int64_t>(), ids, size_t(n) * sizeof(int64_t));

@@ -11,10 +11,18 @@
 #include "common.hpp"
 #include "gpt2.hpp"
 
+namespace dfy {
+class ScriptedReward;
+}
+
+// Exactly one of model and script is set.
 struct dfy_model_s {
     static constexpr uint64_t kLive = 0x64656e7369667931ULL;  // "densify1"
     uint64_t magic = kLive;
     std::unique_ptr<dfy::Gpt2> model;
+    std::unique_ptr<dfy::ScriptedReward> script;
+    dfy_model_s();
+    ~dfy_model_s();
 };
 
 namespace dfy {
@@ -26,14 +34,19 @@ class Adam;
 // also that the optimizer was created for it) in train.cpp.
 Gpt2& model_of(dfy_model handle);
 Gpt2& model_of(dfy_model handle, int32_t kind, const char* role);
+// The TorchScript reward model behind a live handle, or nullptr when it is a GPT-2.
+const ScriptedReward* script_of(dfy_model handle);
 Adam& adam_of(dfy_optimizer handle);
 Adam& adam_of(dfy_optimizer handle, const Gpt2& model);
 
-// A validated [B, T] batch copied to CPU tensors: ids int64, mask bool.
+// A validated [B, T] batch copied to CPU tensors: ids int64 in [0, vocab_size), mask bool,
+// T <= max_length.
 struct TokenBatch {
     at::Tensor ids;
     at::Tensor mask;
 };
+TokenBatch read_batch(int64_t vocab_size, int64_t max_length, const int64_t* ids, const int64_t* mask, int64_t batch,
+                      int64_t seq_len);
 TokenBatch read_batch(const Gpt2& model, const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len);
 
 // Calls body(first_row, rows) over [0, batch) in chunks of at most rows_per_chunk rows.

@@ -61,11 +61,11 @@ public class densify_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
-    private static final int DFY_ABI_VERSION = (int)4L;
+    private static final int DFY_ABI_VERSION = (int)5L;
 
     /**
      * {@snippet lang=c :
-     * #define DFY_ABI_VERSION 4
+     * #define DFY_ABI_VERSION 5
      * }
      */
     public static int DFY_ABI_VERSION() {
@@ -2452,6 +2452,40 @@ public class densify_h {
                 traceDowncall("dfy_policy_generate", policy, prompt_ids, total_prompt_tokens, prompt_lengths, batch, options, out_ids, out_logprobs, out_lengths);
             }
             return (int) mh$.invokeExact(policy, prompt_ids, total_prompt_tokens, prompt_lengths, batch, options, out_ids, out_logprobs, out_lengths);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_reward_load_script {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_LONG, densify_h.C_LONG, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_reward_load_script");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_reward_load_script$descriptor() {
+        return dfy_reward_load_script.DESC;
+    }
+
+    public static MethodHandle dfy_reward_load_script$handle() {
+        return dfy_reward_load_script.HANDLE;
+    }
+
+    public static MemorySegment dfy_reward_load_script$address() {
+        return dfy_reward_load_script.ADDR;
+    }
+
+    public static int dfy_reward_load_script(MemorySegment path, MemorySegment device, long vocab_size, long max_length, long score_label, MemorySegment out) {
+        var mh$ = dfy_reward_load_script.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_reward_load_script", path, device, vocab_size, max_length, score_label, out);
+            }
+            return (int) mh$.invokeExact(path, device, vocab_size, max_length, score_label, out);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

@@ -1,8 +1,11 @@
 package dev.densify.model;
 
 import dev.densify.bindings.densify_h;
+import dev.densify.engine.Densify;
 import dev.densify.engine.internal.ModelCalls;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -60,6 +63,47 @@ public final class RewardModel extends Model {
      */
     public static RewardModel load(Path path, ModelConfig config, String device, int label) {
         return loaded(ModelKind.REWARD, path, config, device, label, RewardModel::new);
+    }
+
+    /**
+     * Loads a reward model of any architecture saved by {@code torch.jit.save}: its
+     * {@code forward(input_ids, attention_mask)} takes right-padded int64 rows and returns one
+     * score per row, or logits of which {@code label} picks the score (as for a classifier head).
+     * It is scored by libtorch's JIT in the engine's packed batches; SHAP and LIME over it run every
+     * evaluation on the whole row (the module is not known to be causal, so no prefix reuse) and
+     * attention attribution, saving and training refuse it.
+     *
+     * @param vocabularySize ids are checked against [0, vocabularySize) (its tokenizer's size)
+     * @param contextLength  the longest row passed to it, >= 2
+     * @throws dev.densify.engine.FormatException          when the file is not a TorchScript
+     *                                                     module or forward has another signature
+     * @throws dev.densify.engine.InvalidArgumentException when the label does not fit its output
+     * @throws dev.densify.engine.CallbackException        when the module fails on a probe batch
+     */
+    public static RewardModel loadTorchScript(Path file, int vocabularySize, int contextLength, String device,
+                                              int label) {
+        Objects.requireNonNull(file, "file");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("TorchScript reward model not found: " + file);
+        }
+        String canonical = Densify.checkDevice(device);
+        return new RewardModel(ModelCalls.loadScript(file, canonical, vocabularySize, contextLength, label), canonical);
+    }
+
+    /**
+     * Whether {@code path} is a TorchScript archive ({@code torch.jit.save} writes a zip file),
+     * not a safetensors checkpoint or a directory.
+     */
+    public static boolean isTorchScript(Path path) {
+        if (!Files.isRegularFile(path)) {
+            return false;
+        }
+        try (var in = Files.newInputStream(path)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** One score per row, read at the row's last position with mask 1. */

@@ -26,8 +26,13 @@ public final class ModelCalls {
     private ModelCalls() {
     }
 
-    /** A native model this thread just obtained, and what it reports about itself. */
-    public record Described(long address, ModelConfig config, long parameterCount) {
+    /**
+     * A native model this thread just obtained, and what it reports about itself.
+     *
+     * @param config null for a TorchScript reward model (it has no GPT-2 configuration)
+     */
+    public record Described(long address, ModelConfig config, long parameterCount, int vocabularySize,
+                            int contextLength) {
     }
 
     /** A new model with GPT-2's initialisation on an already checked device. */
@@ -68,6 +73,28 @@ public final class ModelCalls {
         return describe(address, kind);
     }
 
+    /**
+     * Loads a TorchScript reward model ({@code dfy_reward_load_script}) onto a checked device.
+     *
+     * @param scoreLabel {@code DFY_SCORE_*} or a label of the module's logits
+     */
+    public static Described loadScript(Path file, String device, int vocabularySize, int contextLength, int scoreLabel) {
+        Native.load();
+        long address;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
+            int status = densify_h.dfy_reward_load_script(arena.allocateFrom(file.toAbsolutePath().toString()),
+                    arena.allocateFrom(device), vocabularySize, contextLength, scoreLabel, out);
+            try {
+                Native.check("dfy_reward_load_script", status);
+            } catch (DensifyException e) {
+                throw DensifyException.of(e.function(), e.status(), file + ": " + e.detail(), e);
+            }
+            address = Native.address(out);
+        }
+        return describe(address, ModelKind.REWARD);
+    }
+
     /** A copy of the model's weights on an already checked device. */
     public static Described copy(NativeHandle model, ModelKind kind, String device) {
         long address = model.call(pointer -> {
@@ -99,14 +126,15 @@ public final class ModelCalls {
             Native.check("dfy_model_get_config", densify_h.dfy_model_get_config(model, c));
             MemorySegment count = arena.allocate(ValueLayout.JAVA_LONG);
             Native.check("dfy_model_parameter_count", densify_h.dfy_model_parameter_count(model, count));
-            ModelConfig config = new ModelConfig(
-                    Math.toIntExact(dfy_model_config.vocab_size(c)),
-                    Math.toIntExact(dfy_model_config.n_positions(c)),
+            int vocab = Math.toIntExact(dfy_model_config.vocab_size(c));
+            int context = (int) Math.min(Integer.MAX_VALUE, dfy_model_config.n_positions(c));
+            // A TorchScript module reports only its vocabulary and context (n_layer 0).
+            ModelConfig config = dfy_model_config.n_layer(c) == 0 ? null : new ModelConfig(vocab, context,
                     Math.toIntExact(dfy_model_config.n_embd(c)),
                     Math.toIntExact(dfy_model_config.n_layer(c)),
                     Math.toIntExact(dfy_model_config.n_head(c)),
                     dfy_model_config.layer_norm_epsilon(c));
-            return new Described(address, config, count.get(ValueLayout.JAVA_LONG, 0));
+            return new Described(address, config, count.get(ValueLayout.JAVA_LONG, 0), vocab, context);
         } catch (RuntimeException e) {
             free(address);
             throw e;
