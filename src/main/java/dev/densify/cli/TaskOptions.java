@@ -19,8 +19,12 @@ final class TaskOptions {
 
     @Option(names = "--policy", paramLabel = "DIR",
             description = "Your GPT-2 policy: a Hugging Face directory (config.json, model.safetensors, tokenizer.json) "
-                    + "or a densify checkpoint. It is also the frozen reference.")
+                    + "or a densify checkpoint. It is also the frozen reference unless --reference is given.")
     Path policy;
+
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "The frozen KL reference policy, as --policy (default: the starting policy).")
+    Path reference;
 
     @Option(names = "--tokenizer", paramLabel = "PATH", description = "tokenizer.json (default: the policy's directory).")
     Path tokenizer;
@@ -35,7 +39,9 @@ final class TaskOptions {
             description = "The JSONL key of a prompt (default: ${DEFAULT-VALUE}); lines without it may have 'messages'.")
     String promptKey;
 
-    @Option(names = "--reward-model", paramLabel = "DIR", description = "A GPT-2 reward model (a Hugging Face directory or a densify checkpoint).")
+    @Option(names = "--reward-model", paramLabel = "PATH",
+            description = "A GPT-2 reward model (a Hugging Face directory or a densify checkpoint), or a TorchScript "
+                    + "module (.pt from torch.jit.save: forward(input_ids, attention_mask) -> scores or logits).")
     Path rewardModel;
 
     @Option(names = "--reward-tokenizer", paramLabel = "PATH",
@@ -44,8 +50,9 @@ final class TaskOptions {
     Path rewardTokenizer;
 
     @Option(names = "--reward-label", paramLabel = "L",
-            description = "Which row of a classifier's score head [labels, n_embd] is the score: a label, or diff "
-                    + "(row 1 minus row 0 of two). Default: the head must have one row.")
+            description = "Which logit of a classifier is the score (a row of a GPT-2 score head [labels, n_embd], a column "
+                    + "of a TorchScript module's logits [B, labels]): a label, or diff "
+                    + "(logit 1 minus logit 0 of two). Default: one score per row (a head of one row).")
     String rewardLabel;
 
     @Option(names = "--reward-url", paramLabel = "URL",
@@ -77,12 +84,13 @@ final class TaskOptions {
 
     /** The task these options name; usage errors for a missing or contradictory combination. */
     TaskSource source(CommandSpec spec) {
-        boolean own = policy != null || prompts != null || rewardModel != null || rewardUrl != null || rewardClass != null;
+        boolean own = policy != null || reference != null || prompts != null || rewardModel != null || rewardUrl != null
+                || rewardClass != null;
         if ((taskDir == null) == !own) {
             throw new ParameterException(spec.commandLine(), taskDir == null
                     ? "give --task-dir (a prepared built-in task), or --policy, --prompts and one of --reward-model, "
                     + "--reward-url, --reward-class"
-                    : "--task-dir cannot be combined with --policy, --prompts or a --reward-* option");
+                    : "--task-dir cannot be combined with --policy, --reference, --prompts or a --reward-* option");
         }
         if (!own) {
             return ReviewsPpoTask.source(taskDir);
@@ -91,7 +99,7 @@ final class TaskOptions {
             throw new ParameterException(spec.commandLine(), "with your own models give both --policy and --prompts");
         }
         try {
-            return new ExternalTask.Spec(policy, tokenizer, prompts, evalPrompts, promptKey,
+            return new ExternalTask.Spec(policy, reference, tokenizer, prompts, evalPrompts, promptKey,
                     new ExternalTask.Reward(rewardModel, rewardTokenizer, label(spec), rewardUrl, rewardClass));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

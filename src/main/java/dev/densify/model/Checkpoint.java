@@ -7,6 +7,7 @@ import dev.densify.engine.FormatException;
 import dev.densify.engine.Json;
 import dev.densify.engine.internal.MappedFiles;
 import dev.densify.engine.internal.ModelCalls;
+import dev.densify.text.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,14 +15,18 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Checkpoints: safetensors files whose {@code __metadata__} holds
@@ -144,6 +149,89 @@ public final class Checkpoint {
         node.put(CONFIG_KEY, config.toJson());
         try {
             return Json.MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+
+    /**
+     * A Hugging Face model directory: weights written by {@code saveWeights}, {@code config.json},
+     * the tokenizer files; built in a sibling folder and renamed into place.
+     */
+    static void writeDirectory(Path dir, ModelKind kind, ModelConfig config, List<Path> tokenizerFiles,
+                               Model.SpecialIds tokens, Consumer<Path> saveWeights) {
+        Path target = dir.toAbsolutePath().normalize();
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("cannot write a model directory at " + dir + ": it exists");
+        }
+        for (Path f : tokenizerFiles) {
+            if (!Files.isRegularFile(f)) {
+                throw new IllegalArgumentException("tokenizer file not found: " + f);
+            }
+            if (f.getFileName().toString().equals(WEIGHTS_FILE) || f.getFileName().toString().equals(CONFIG_FILE)) {
+                throw new IllegalArgumentException("a tokenizer file cannot be named " + f.getFileName() + ": " + f);
+            }
+        }
+        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
+        try {
+            AtomicFiles.deleteRecursively(partial);
+            Files.createDirectories(partial);
+            saveWeights.accept(partial.resolve(WEIGHTS_FILE));
+            Files.writeString(partial.resolve(CONFIG_FILE), huggingFaceConfig(kind, config, tokens));
+            for (Path f : tokenizerFiles) {
+                Files.copy(f, partial.resolve(f.getFileName().toString()));
+            }
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                AtomicFiles.deleteRecursively(partial);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (e instanceof IOException io) {
+                throw io("cannot write model directory", target, io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * The {@code config.json} transformers reads for a GPT-2 of this kind: the architecture's
+     * keys with its defaults (tanh-GELU, tied embeddings), the sizes, the special ids.
+     */
+    static String huggingFaceConfig(ModelKind kind, ModelConfig config, Model.SpecialIds tokens) {
+        ObjectNode node = Json.MAPPER.createObjectNode();
+        node.putArray("architectures").add(kind == ModelKind.POLICY ? "GPT2LMHeadModel" : "GPT2ForSequenceClassification");
+        node.put("model_type", "gpt2");
+        node.put("vocab_size", config.vocabSize());
+        node.put("n_positions", config.nPositions());
+        node.put("n_ctx", config.nPositions());
+        node.put("n_embd", config.nEmbd());
+        node.put("n_layer", config.nLayer());
+        node.put("n_head", config.nHead());
+        node.putNull("n_inner");
+        node.put("activation_function", "gelu_new");
+        node.put("layer_norm_epsilon", config.layerNormEpsilon());
+        node.put("resid_pdrop", 0.1);
+        node.put("embd_pdrop", 0.1);
+        node.put("attn_pdrop", 0.1);
+        node.put("initializer_range", 0.02);
+        node.put("tie_word_embeddings", true);
+        node.put("torch_dtype", "float32");
+        if (kind == ModelKind.REWARD) {
+            node.put("num_labels", 1);
+        }
+        if (tokens.bos() >= 0) {
+            node.put("bos_token_id", tokens.bos());
+        }
+        if (tokens.eos() >= 0) {
+            node.put("eos_token_id", tokens.eos());
+        }
+        if (tokens.pad() >= 0) {
+            node.put("pad_token_id", tokens.pad());
+        }
+        try {
+            return Json.pretty().writeValueAsString(node) + "\n";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise a JSON tree", e);
         }

@@ -97,8 +97,9 @@ public record ModelConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, 
         JsonNode type = root.get("model_type");
         if (type != null && !"gpt2".equals(type.asText())) {
             throw new IllegalArgumentException(source + ": model_type is '" + type.asText() + "', but densify runs "
-                    + "GPT-2 (model_type gpt2) natively; use a reward model of another architecture by serving it "
-                    + "(--reward-url) or from a Java RewardFunction (--reward-class)");
+                    + "GPT-2 (model_type gpt2) natively; use a reward model of another architecture as TorchScript "
+                    + "(torch.jit.trace it and give the .pt file to --reward-model), by serving it (--reward-url) or "
+                    + "from a Java RewardFunction (--reward-class)");
         }
         String positions = root.has("n_positions") || !root.has("n_ctx") ? "n_positions" : "n_ctx";
         try {

@@ -7,23 +7,23 @@ import dev.densify.attribution.AttributionMethod;
 import dev.densify.engine.Json;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
+import dev.densify.model.Model;
 import dev.densify.model.Optimizer;
 import dev.densify.model.Policy;
 import dev.densify.model.PolicyOutput;
 import dev.densify.model.TokenBatch;
 import dev.densify.shaping.ShapingWeights;
+import dev.densify.text.AtomicFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * PPO with dense shaped rewards. Each step: sample prompts, generate, score, attribute, shape
@@ -70,7 +70,10 @@ public final class PpoTrainer implements AutoCloseable {
     }
 
     private static final int SAMPLES_KEPT = 6;
-    private static final String POLICY = "policy.safetensors";
+    /** The trained policy, a Hugging Face model directory with the task's tokenizer files. */
+    private static final String POLICY = "policy";
+    /** Where checkpoints before the directory layout kept the policy; still resumed from. */
+    private static final String POLICY_FILE = "policy.safetensors";
     private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String STATE = "state.json";
 
@@ -108,7 +111,8 @@ public final class PpoTrainer implements AutoCloseable {
         Path checkpoint = run.checkpoint();
         if (Files.exists(checkpoint.resolve(STATE))) {
             JsonNode state = readState(checkpoint);
-            this.policy = Policy.load(checkpoint.resolve(POLICY), device);
+            Path saved = checkpoint.resolve(POLICY);
+            this.policy = Policy.load(Files.isDirectory(saved) ? saved : checkpoint.resolve(POLICY_FILE), device);
             this.optimizer = Optimizer.adam(policy, adam(config));
             optimizer.load(checkpoint.resolve(OPTIMIZER));
             this.step = state.path("step").asLong();
@@ -166,7 +170,7 @@ public final class PpoTrainer implements AutoCloseable {
         Rollouts.Batch batch = rollouts.collect(policy, prompts, rng.nextLong());
         long t1 = System.nanoTime();
         double beta = kl.value();
-        PpoStats stats = PpoStep.run(policy, beta > 0 ? task.policy() : null, optimizer, batch.sequences(),
+        PpoStats stats = PpoStep.run(policy, beta > 0 ? task.reference() : null, optimizer, batch.sequences(),
                 batch.responseStarts(), batch.rewards(), config.options(beta, rng.nextLong()));
         long t2 = System.nanoTime();
         kl.update(stats.klReference(), config.batchSize());
@@ -201,7 +205,7 @@ public final class PpoTrainer implements AutoCloseable {
         double klSum = 0;
         int[][] sequences = batch.sequences();
         float[][] now = logprobs(policy, sequences);
-        float[][] ref = logprobs(task.policy(), sequences);
+        float[][] ref = logprobs(task.reference(), sequences);
         for (int i = 0; i < sequences.length; i++) {
             for (int t = p[i].length - 1; t < sequences[i].length - 1; t++) {
                 klSum += now[i][t] - ref[i][t];
@@ -248,21 +252,22 @@ public final class PpoTrainer implements AutoCloseable {
         Path next = dir.resolve("checkpoint.partial");
         Path old = dir.resolve("checkpoint.old");
         try {
-            deleteTree(next);
+            AtomicFiles.deleteRecursively(next);
             Files.createDirectories(next);
-            policy.save(next.resolve(POLICY));
+            policy.saveDirectory(next.resolve(POLICY), task.tokenizerFiles(),
+                    new Model.SpecialIds(-1, task.stopToken(), task.padToken()));
             optimizer.save(next.resolve(OPTIMIZER));
             ObjectNode state = Json.MAPPER.createObjectNode();
             state.put("step", step);
             state.put("klCoef", kl.value());
             Files.writeString(next.resolve(STATE), Json.MAPPER.writeValueAsString(state));
             // Swap: the previous checkpoint stays readable until the new one is in place.
-            deleteTree(old);
+            AtomicFiles.deleteRecursively(old);
             if (Files.exists(run.checkpoint())) {
                 Files.move(run.checkpoint(), old);
             }
             Files.move(next, run.checkpoint());
-            deleteTree(old);
+            AtomicFiles.deleteRecursively(old);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint in " + dir + ": " + e.getMessage(), e);
         }
@@ -310,17 +315,6 @@ public final class PpoTrainer implements AutoCloseable {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 
     @Override

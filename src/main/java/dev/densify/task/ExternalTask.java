@@ -24,7 +24,7 @@ import java.util.TreeMap;
 
 /**
  * A PPO task from the user's own files, as TRL's {@code PPOTrainer} takes one: a GPT-2 policy (a
- * Hugging Face directory or a densify checkpoint; also the frozen reference), its tokenizer,
+ * Hugging Face directory or a densify checkpoint), the frozen reference (the policy unless given), its tokenizer,
  * prompt files, and a reward from a densify/Hugging Face GPT-2 reward model, a
  * {@link RewardFunction} class or an HTTP endpoint.
  *
@@ -59,11 +59,13 @@ public final class ExternalTask implements AutoCloseable {
 
     /**
      * @param policy      a Hugging Face GPT-2 directory or a densify policy checkpoint
+     * @param reference   the frozen KL reference, as {@code policy}; null: the policy itself
      * @param tokenizer   tokenizer.json or a directory with one; null: the policy's directory
      * @param prompts     training prompts (.jsonl or text)
      * @param evalPrompts validation prompts; null: the training prompts
      */
-    public record Spec(Path policy, Path tokenizer, Path prompts, Path evalPrompts, String promptKey, Reward reward)
+    public record Spec(Path policy, Path reference, Path tokenizer, Path prompts, Path evalPrompts, String promptKey,
+                       Reward reward)
             implements TaskSource {
         public Spec {
             Objects.requireNonNull(policy, "policy");
@@ -82,6 +84,9 @@ public final class ExternalTask implements AutoCloseable {
         public Map<String, String> describe() {
             Map<String, String> m = new TreeMap<>();
             m.put("policy", absolute(policy));
+            if (reference != null) {
+                m.put("reference", absolute(reference));
+            }
             if (tokenizer != null) {
                 m.put("tokenizer", absolute(tokenizer));
             }
@@ -108,6 +113,9 @@ public final class ExternalTask implements AutoCloseable {
             return p.toAbsolutePath().normalize().toString();
         }
     }
+
+    /** Longest row passed to a TorchScript reward model: it declares no context of its own. */
+    static final int SCRIPT_CONTEXT = 1 << 20;
 
     private final PpoTask task;
     private final Tokenizer tokenizer;
@@ -161,9 +169,15 @@ public final class ExternalTask implements AutoCloseable {
                 report(log, "validation", spec.evalPrompts(), validation, maxPrompt);
             }
             int pad = special.pad() >= 0 ? special.pad() : special.eos();
-            RewardSource reward = reward(spec.reward(), tokenizer, config, pad, device, owned);
-            PpoTask task = new PpoTask(policy, reward, train.prompts(), validation.prompts(), special.eos(), pad, pad,
-                    id -> tokenizer.decode(new int[]{id}));
+            RewardSource reward = reward(spec.reward(), tokenizer, config, pad, device, owned, log);
+            Policy reference = null;
+            if (spec.reference() != null) {
+                reference = Policy.load(spec.reference(), device);
+                owned.add(reference);
+                log.println("reference policy: " + spec.reference());
+            }
+            PpoTask task = new PpoTask(policy, reference, reward, train.prompts(), validation.prompts(), special.eos(),
+                    pad, pad, id -> tokenizer.decode(new int[]{id}), Tokenizer.files(tokenizerPath));
             return new ExternalTask(task, tokenizer, owned);
         } catch (RuntimeException e) {
             closeAll(owned, e);
@@ -172,15 +186,24 @@ public final class ExternalTask implements AutoCloseable {
     }
 
     private static RewardSource reward(Reward reward, Tokenizer tokenizer, ModelConfig policy, int removed, String device,
-                                       List<AutoCloseable> owned) {
+                                       List<AutoCloseable> owned, PrintStream log) {
         if (reward.model() != null) {
-            RewardModel model = RewardModel.load(reward.model(), null, device, reward.label());
-            owned.add(model);
             Tokenizer own = rewardTokenizer(reward, tokenizer, owned);
+            RewardModel model;
+            if (RewardModel.isTorchScript(reward.model())) {
+                // A module declares no vocabulary: its tokenizer's is checked against the ids.
+                int vocab = own != null ? own.vocabularySize() : policy.vocabSize();
+                model = RewardModel.loadTorchScript(reward.model(), vocab, SCRIPT_CONTEXT, device, reward.label());
+                log.println("reward model: TorchScript " + reward.model() + " (not known to be causal: SHAP and LIME "
+                        + "evaluate every coalition on the whole sequence, without prefix reuse)");
+            } else {
+                model = RewardModel.load(reward.model(), null, device, reward.label());
+            }
+            owned.add(model);
             if (own != null) {
-                if (own.vocabularySize() > model.config().vocabSize()) {
+                if (own.vocabularySize() > model.vocabularySize()) {
                     throw new IllegalArgumentException("the reward tokenizer has " + own.vocabularySize()
-                            + " ids, more than the reward model's vocab_size " + model.config().vocabSize());
+                            + " ids, more than the reward model's vocab_size " + model.vocabularySize());
                 }
                 Tokenizer.SpecialTokens sp = own.specialTokens();
                 int ownRemoved = sp.pad() >= 0 ? sp.pad() : sp.eos() >= 0 ? sp.eos() : sp.unk();
@@ -190,9 +213,9 @@ public final class ExternalTask implements AutoCloseable {
                 }
                 return RewardSource.of(model, new Retokenization(tokenizer, own, ownRemoved));
             }
-            if (model.config().vocabSize() != policy.vocabSize()) {
+            if (model.vocabularySize() != policy.vocabSize()) {
                 throw new IllegalArgumentException("the reward model " + reward.model() + " has vocab_size "
-                        + model.config().vocabSize() + ", the policy " + policy.vocabSize() + ": give its tokenizer "
+                        + model.vocabularySize() + ", the policy " + policy.vocabSize() + ": give its tokenizer "
                         + "(--reward-tokenizer, or a tokenizer.json in its directory)");
             }
             return RewardSource.of(model);
@@ -206,9 +229,11 @@ public final class ExternalTask implements AutoCloseable {
     /** The reward model's own tokenizer, or null when it is the policy's (or none is given). */
     private static Tokenizer rewardTokenizer(Reward reward, Tokenizer policy, List<AutoCloseable> owned) {
         Path path = reward.tokenizer();
-        if (path == null && Files.isDirectory(reward.model())
-                && Files.isRegularFile(reward.model().resolve(HuggingFaceTokenizer.FILE))) {
-            path = reward.model().resolve(HuggingFaceTokenizer.FILE);
+        // A model directory's tokenizer.json, or the one beside a TorchScript file.
+        Path dir = Files.isDirectory(reward.model()) ? reward.model()
+                : RewardModel.isTorchScript(reward.model()) ? reward.model().toAbsolutePath().getParent() : null;
+        if (path == null && dir != null && Files.isRegularFile(dir.resolve(HuggingFaceTokenizer.FILE))) {
+            path = dir.resolve(HuggingFaceTokenizer.FILE);
         }
         if (path == null) {
             return null;

@@ -12,14 +12,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -346,7 +343,7 @@ public final class TaskDirectory {
                     return new Outcome<>(target, false, result);
                 } catch (RuntimeException | IOException | Error e) {
                     try {
-                        deleteRecursively(partial);
+                        AtomicFiles.deleteRecursively(partial);
                     } catch (IOException cleanup) {
                         e.addSuppressed(cleanup);
                     }
@@ -413,7 +410,7 @@ public final class TaskDirectory {
         }
         for (Path p : stale) {
             log.accept("removing " + p + " (left over from an interrupted build)");
-            deleteRecursively(p);
+            AtomicFiles.deleteRecursively(p);
         }
     }
 
@@ -447,7 +444,7 @@ public final class TaskDirectory {
         }
         move(partial, dir);
         if (old != null) {
-            deleteRecursively(old);
+            AtomicFiles.deleteRecursively(old);
         }
     }
 
@@ -457,28 +454,5 @@ public final class TaskDirectory {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(from, to);
         }
-    }
-
-    /** Deletes a file or a directory tree (links are removed, not followed); absent is fine. */
-    public static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        Files.walkFileTree(path, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -3,7 +3,9 @@ package dev.densify.text;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,16 +16,18 @@ import java.util.Objects;
 public interface Tokenizer {
 
     /**
-     * Loads a tokenizer: a Hugging Face {@code tokenizer.json} (or a directory holding one), or a
-     * densify word tokenizer file (JSON with {@code "format": "densify-word-tokenizer"}).
+     * Loads a tokenizer: a Hugging Face {@code tokenizer.json}, or a densify word tokenizer file
+     * (JSON with {@code "format": "densify-word-tokenizer"}), or a directory holding either as
+     * {@code tokenizer.json}.
      *
      * @throws IllegalArgumentException when the path holds neither
      */
     static Tokenizer load(Path path) {
         Objects.requireNonNull(path, "path");
-        if (Files.isRegularFile(path) && WordTokenizer.isWordTokenizer(path)) {
+        Path file = Files.isDirectory(path) ? path.resolve(HuggingFaceTokenizer.FILE) : path;
+        if (Files.isRegularFile(file) && WordTokenizer.isWordTokenizer(file)) {
             try {
-                return WordTokenizer.load(path);
+                return WordTokenizer.load(file);
             } catch (IOException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
@@ -34,6 +38,24 @@ public interface Tokenizer {
     /** The tokenizer of {@code model}: the tokenizer.json inside a model directory, or beside a checkpoint file. */
     static Path besideModel(Path model) {
         return Files.isDirectory(model) ? model : model.toAbsolutePath().resolveSibling(HuggingFaceTokenizer.FILE);
+    }
+
+    /**
+     * The tokenizer's files at {@code path} (as {@link #load} takes it): the tokenizer file, and
+     * beside a Hugging Face one its {@code tokenizer_config.json} and {@code special_tokens_map.json}
+     * where they exist. What a model directory carries to be complete.
+     */
+    static List<Path> files(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve(HuggingFaceTokenizer.FILE) : path;
+        List<Path> files = new ArrayList<>(List.of(file));
+        if (!WordTokenizer.isWordTokenizer(file)) {
+            for (String sibling : List.of(HuggingFaceTokenizer.CONFIG_FILE, "special_tokens_map.json")) {
+                if (Files.isRegularFile(file.resolveSibling(sibling))) {
+                    files.add(file.resolveSibling(sibling));
+                }
+            }
+        }
+        return List.copyOf(files);
     }
 
     /** The ids of {@code text}, no special tokens added. */

@@ -6,6 +6,7 @@ import dev.densify.model.ModelConfig;
 import dev.densify.model.Policy;
 import dev.densify.model.TokenBatch;
 import dev.densify.testing.ReferenceBpe;
+import dev.densify.testing.TorchScriptModels;
 import dev.densify.text.Tokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,8 +96,19 @@ class TrainOwnModelsTest {
         assertTrue(r.err().contains("training prompts: 6 of 6 kept from " + prompts), r.err());
         assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         assertTrue(Files.isRegularFile(out.resolve("report.html")));
-        Path checkpoint = out.resolve("checkpoint").resolve("policy.safetensors");
-        assertTrue(Files.isRegularFile(checkpoint));
+        // The trained policy is a Hugging Face directory with the tokenizer it was trained with.
+        Path checkpoint = out.resolve("checkpoint").resolve("policy");
+        assertEquals(-1, Files.mismatch(policyDir.resolve("tokenizer.json"), checkpoint.resolve("tokenizer.json")));
+        var hf = dev.densify.engine.Json.MAPPER.readTree(checkpoint.resolve("config.json").toFile());
+        assertEquals("GPT2LMHeadModel", hf.get("architectures").get(0).asText());
+        assertEquals("gpt2", hf.get("model_type").asText());
+        assertEquals(policyVocab, hf.get("vocab_size").asInt());
+        assertEquals("gelu_new", hf.get("activation_function").asText());
+        try (var t = dev.densify.text.HuggingFaceTokenizer.load(checkpoint);
+             var p = dev.densify.text.HuggingFaceTokenizer.load(policyDir)) {
+            assertEquals(p.specialTokens().eos(), hf.get("eos_token_id").asInt());
+            assertTrue(java.util.Arrays.equals(p.encode("the sea"), t.encode("the sea")));
+        }
         int[][] ids = {{1, 2, 3, 4}};
         try (Policy start = Policy.load(policyDir, "cpu"); Policy trained = Policy.load(checkpoint, "cpu");
              Policy again = Policy.load(checkpoint, "cpu")) {
@@ -128,6 +140,99 @@ class TrainOwnModelsTest {
         CliRun bare = train(tmp.resolve("run-bare"), "--reward-model", rewardDir.toString());
         assertEquals(1, bare.code());
         assertTrue(bare.err().contains("give its tokenizer"), bare.err());
+    }
+
+    @Test
+    void trainsWithATorchScriptRewardModel() throws Exception {
+        Path scripted = Files.createDirectory(tmp.resolve("scripted"));
+        TorchScriptModels.trace(scripted, policyVocab);
+        Path out = tmp.resolve("run-torchscript");
+        CliRun r = train(out, "--reward-model", scripted.resolve("reward.pt").toString(), "--reward-label", "diff",
+                "--weights", "shap=1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("reward model: TorchScript"), r.err());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        assertTrue(Files.isRegularFile(out.resolve("report.html")));
+        Path checkpoint = out.resolve("checkpoint").resolve("policy");
+        int[][] ids = {{1, 2, 3, 4}, {5, 6}};
+        try (Policy trained = Policy.load(checkpoint, "cpu"); Policy again = Policy.load(checkpoint, "cpu")) {
+            assertTrue(java.util.Arrays.equals(logits(trained, ids), logits(again, ids)));
+        }
+        // Logits, not one score: the label must be said.
+        CliRun unlabelled = train(tmp.resolve("run-torchscript-unlabelled"), "--reward-model",
+                scripted.resolve("reward.pt").toString());
+        assertEquals(1, unlabelled.code());
+        assertTrue(unlabelled.err().contains("2 logits per row"), unlabelled.err());
+        CliRun outOfRange = train(tmp.resolve("run-torchscript-label"), "--reward-model",
+                scripted.resolve("reward.pt").toString(), "--reward-label", "2");
+        assertEquals(1, outOfRange.code());
+        assertTrue(outOfRange.err().contains("outside"), outOfRange.err());
+        CliRun signature = train(tmp.resolve("run-torchscript-signature"), "--reward-model",
+                scripted.resolve("one_argument.pt").toString());
+        assertEquals(1, signature.code());
+        assertTrue(signature.err().contains("forward(input_ids"), signature.err());
+        CliRun attention = train(tmp.resolve("run-torchscript-attention"), "--reward-model",
+                scripted.resolve("reward.pt").toString(), "--reward-label", "1", "--weights", "attention=1");
+        assertEquals(1, attention.code());
+        assertTrue(attention.err().contains("attention"), attention.err());
+    }
+
+    private static float[] logits(Policy p, int[][] ids) {
+        return p.forward(TokenBatch.rightPadded(ids, 0), new ForwardOutputs(true, false, false)).logits();
+    }
+
+    @Test
+    void theReferenceIsTheStartingPolicyUnlessGiven() throws Exception {
+        String[] reward = {"--reward-class", LikesE.class.getName(), "--weights", "sparse=1"};
+        CliRun plain = train(tmp.resolve("ref-default"), reward);
+        assertEquals(0, plain.code(), plain.err());
+        CliRun same = train(tmp.resolve("ref-same"), concat(reward, "--reference", policyDir.toString()));
+        assertEquals(0, same.code(), same.err());
+        Path other = Files.createDirectory(tmp.resolve("other-policy"));
+        ModelConfig c = ModelConfig.read(policyDir.resolve("config.json"));
+        try (Policy p = Policy.create(c, "cpu", 77)) {
+            p.save(other.resolve("model.safetensors"));
+        }
+        CliRun elsewhere = train(tmp.resolve("ref-other"), concat(reward, "--reference", other.toString()));
+        assertEquals(0, elsewhere.code(), elsewhere.err());
+        assertTrue(elsewhere.err().contains("reference policy: " + other), elsewhere.err());
+        // Before any update the policy is its start: KL 0 to itself, not to another model.
+        assertEquals(0.0, validationKl(tmp.resolve("ref-default")));
+        assertEquals(0.0, validationKl(tmp.resolve("ref-same")));
+        // (k1, the default estimator, is the mean log-ratio of the sampled tokens: either sign)
+        assertTrue(Math.abs(validationKl(tmp.resolve("ref-other"))) > 0.01, "KL to another reference "
+                + validationKl(tmp.resolve("ref-other")));
+        assertEquals(withoutTimes(tmp.resolve("ref-default")), withoutTimes(tmp.resolve("ref-same")));
+        Path small = Files.createDirectory(tmp.resolve("small-vocab-policy"));
+        ModelConfig sc = new ModelConfig(c.vocabSize() - 1, c.nPositions(), c.nEmbd(), c.nLayer(), c.nHead());
+        try (Policy p = Policy.create(sc, "cpu", 1)) {
+            p.save(small.resolve("model.safetensors"));
+        }
+        CliRun mismatch = train(tmp.resolve("ref-bad"), concat(reward, "--reference", small.toString()));
+        assertEquals(1, mismatch.code());
+        assertTrue(mismatch.err().contains("must share the policy's vocabulary"), mismatch.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static double validationKl(Path run) throws Exception {
+        return dev.densify.engine.Json.MAPPER.readTree(Files.readAllLines(run.resolve("validation.jsonl")).get(0))
+                .get("kl").asDouble();
+    }
+
+    /** metrics.jsonl without the timing columns. */
+    private static List<String> withoutTimes(Path run) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            var node = (com.fasterxml.jackson.databind.node.ObjectNode) dev.densify.engine.Json.MAPPER.readTree(line);
+            node.properties().removeIf(e -> e.getKey().endsWith("_s"));
+            rows.add(node.toString());
+        }
+        return rows;
     }
 
     @Test

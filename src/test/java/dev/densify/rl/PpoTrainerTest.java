@@ -16,6 +16,7 @@ import dev.densify.model.ForwardOutputs;
 import dev.densify.model.ModelConfig;
 import dev.densify.model.Policy;
 import dev.densify.model.RewardModel;
+import dev.densify.reward.RewardSource;
 import dev.densify.model.TokenBatch;
 import dev.densify.shaping.ShapingWeights;
 import dev.densify.task.reviews.ReviewsPpoTask;
@@ -41,8 +42,8 @@ class PpoTrainerTest {
         for (int i = 0; i < 24; i++) {
             prompts.add(rng.ints(1 + rng.nextInt(4), 5, CONFIG.vocabSize()).toArray());
         }
-        return new PpoTask(policy, reward, prompts.subList(0, 16), prompts.subList(16, 24), 2, 0, 4,
-                id -> "t" + id);
+        return new PpoTask(policy, null, RewardSource.of(reward), prompts.subList(0, 16), prompts.subList(16, 24), 2,
+                0, 4, id -> "t" + id, List.of());
     }
 
     private static PpoConfig small(int steps) {

@@ -1,5 +1,6 @@
 package dev.densify.task.reviews;
 
+import dev.densify.reward.RewardSource;
 import dev.densify.rl.PpoTask;
 import dev.densify.task.TaskSource;
 import dev.densify.text.WordTokenizer;
@@ -22,9 +23,10 @@ public final class ReviewsPpoTask {
     public static PpoTask of(ReviewsTask task) {
         WordTokenizer tokenizer = task.tokenizer();
         ReviewDataset data = task.dataset();
-        return new PpoTask(task.policy(), task.rewardModel(), encode(tokenizer, data.trainPrompts()),
-                encode(tokenizer, data.testPrompts()), WordTokenizer.EOS, WordTokenizer.PAD, WordTokenizer.MASK,
-                tokenizer::token);
+        return new PpoTask(task.policy(), null, RewardSource.of(task.rewardModel()),
+                encode(tokenizer, data.trainPrompts()), encode(tokenizer, data.testPrompts()), WordTokenizer.EOS,
+                WordTokenizer.PAD, WordTokenizer.MASK, tokenizer::token,
+                List.of(task.directory().resolve(ReviewsTask.TOKENIZER_FILE)));
     }
 
     /** The prepared task in {@code directory} as a source of PPO tasks. */
