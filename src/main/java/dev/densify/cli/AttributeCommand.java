@@ -12,9 +12,13 @@ import dev.densify.attribution.FeatureSelection;
 import dev.densify.attribution.ScoredSequence;
 import dev.densify.model.RewardModel;
 import dev.densify.text.AtomicFiles;
+import dev.densify.text.HuggingFaceTokenizer;
+import dev.densify.text.TokenAlignment;
+import dev.densify.text.Tokenizer;
 import dev.densify.text.WordTokenizer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,12 +46,17 @@ import java.util.concurrent.Callable;
  * {@code densify attribute}: per-token attributions of reward-model scores, by one or more
  * methods, as text, JSON or a self-contained HTML page.
  *
- * <p>With a task directory (holding {@value #TOKENIZER_FILE} and {@value #REWARD_FILE}, as
- * {@code densify prepare} writes) texts are accepted: a text is encoded as {@code bos + words}
- * with the task's word tokenizer, its first {@code --prompt-words} words (after bos) are the
- * prompt and the rest the response, and tokens are shown as words; the default baseline is the
- * tokenizer's mask token. With a bare checkpoint (a file, or a Hugging Face directory) only token
- * ids are accepted and the default baseline id is 0.
+ * <p>The reward model is a task directory (holding {@value #TOKENIZER_FILE} and
+ * {@value #REWARD_FILE}, as {@code densify prepare} writes), a GPT-2 checkpoint (a file, or a
+ * Hugging Face directory) or a TorchScript module. Texts are encoded with its tokenizer: a task
+ * directory's word tokenizer ({@code bos + words}, the first {@code --prompt-words} words the
+ * prompt, unless {@code --prompt} gives it; default baseline the mask token), else
+ * {@code --tokenizer} or the {@code tokenizer.json} in or beside the model (the prompt, if any,
+ * from {@code --prompt}, encoded apart; default baseline its pad, else eos, else unk token).
+ * Without a tokenizer only token ids are accepted and the default baseline id is 0. With
+ * {@code --policy-tokenizer} the attributions of texts are also given to a policy's tokens by
+ * shared characters ({@link TokenAlignment}), as training does for a reward model of another
+ * tokenizer.
  *
  * <p>All inputs are read and checked before the model is loaded. Bad options are usage errors
  * (exit 2); bad input files and engine failures are runtime errors (exit 1).
@@ -69,8 +78,20 @@ final class AttributeCommand implements Callable<Integer> {
 
     @Option(names = "--reward-model", required = true, paramLabel = "DIR|FILE",
             description = "A task directory (with " + TOKENIZER_FILE + " and " + REWARD_FILE
-                    + "), or a reward-model checkpoint (file or Hugging Face directory).")
+                    + "), a reward-model checkpoint (file or Hugging Face directory) or a TorchScript module (.pt).")
     Path rewardModel;
+
+    @Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
+            description = RewardLabel.DESCRIPTION)
+    Integer rewardLabel;
+
+    @Mixin
+    Texts.TokenizerOption tokenizerOption;
+
+    @Option(names = "--policy-tokenizer", paramLabel = "PATH",
+            description = "A policy's tokenizer: the attributions of texts are also given to its tokens by shared "
+                    + "characters, as training does for a reward model of another tokenizer.")
+    Path policyTokenizerPath;
 
     @Option(names = "--method", required = true, split = ",", paramLabel = "M",
             description = "shap, lime or attention; several separated by commas.")
@@ -80,11 +101,13 @@ final class AttributeCommand implements Callable<Integer> {
     Input input;
 
     static final class Input {
-        @Option(names = "--text", paramLabel = "TEXT", description = "A text to attribute (needs a task directory).")
+        @Option(names = "--text", paramLabel = "TEXT",
+                description = "A text to attribute (with a tokenizer: a task directory's, --tokenizer or the model's).")
         String text;
 
         @Option(names = "--input", paramLabel = "FILE.jsonl",
-                description = "One JSON object per line: {\"text\": ...} or {\"prompt_ids\": [...], \"response_ids\": [...]}.")
+                description = "One JSON object per line: {\"text\": ...[, \"prompt\": ...]} or {\"prompt_ids\": [...], "
+                        + "\"response_ids\": [...]}.")
         Path file;
 
         @ArgGroup(exclusive = false)
@@ -101,13 +124,19 @@ final class AttributeCommand implements Callable<Integer> {
         String response;
     }
 
+    @Option(names = "--prompt", paramLabel = "TEXT",
+            description = "The prompt before --text: fixed context, not attributed (default: none; with a task "
+                    + "directory the first --prompt-words words).")
+    String prompt;
+
     @Option(names = "--prompt-words", defaultValue = "2", paramLabel = "N",
-            description = "Words of a text that belong to the prompt, after bos (default: ${DEFAULT-VALUE}).")
+            description = "With a task directory and no --prompt: words of a text that belong to the prompt, after "
+                    + "bos (default: ${DEFAULT-VALUE}).")
     int promptWords;
 
     @Option(names = "--baseline-id", paramLabel = "N",
-            description = "Token id that replaces removed tokens (default: the tokenizer's mask id "
-                    + WordTokenizer.MASK + " with a task directory, else 0).")
+            description = "Token id that replaces removed tokens (default: the mask id " + WordTokenizer.MASK
+                    + " with a task directory, else the tokenizer's pad, eos or unk id, else 0).")
     Integer baselineId;
 
     @Option(names = "--samples", paramLabel = "S",
@@ -139,8 +168,35 @@ final class AttributeCommand implements Callable<Integer> {
         Path html;
     }
 
-    /** One sequence to explain and how to show its tokens. */
-    record Item(ScoredSequence sequence, List<String> promptTokens, List<String> responseTokens) {
+    /**
+     * One sequence to explain and how to show its tokens.
+     *
+     * @param response the response's tokens with their characters in {@code responseText}; null for ids
+     * @param policy   the response in the policy's tokens ({@code --policy-tokenizer}); null without
+     */
+    record Item(ScoredSequence sequence, List<String> promptTokens, List<String> responseTokens, String responseText,
+                Tokenizer.Encoding response, PolicyTokens policy) {
+    }
+
+    /** A response in a policy's tokens, to which the attributions are given. */
+    record PolicyTokens(Tokenizer.Encoding encoding, List<String> tokens) {
+        double[] map(Attribution a, Tokenizer.Encoding response) {
+            double[] values = new double[a.length()];
+            for (int t = 0; t < values.length; t++) {
+                values[t] = a.value(t);
+            }
+            return TokenAlignment.map(values, response, encoding);
+        }
+    }
+
+    /** How texts become ids and ids are shown. */
+    private record Vocabulary(Tokenizer tokenizer, boolean words) {
+        String show(int id) {
+            if (tokenizer == null || id >= tokenizer.vocabularySize()) {
+                return Integer.toString(id);
+            }
+            return words ? tokenizer.token(id) : tokenizer.decode(new int[]{id});
+        }
     }
 
     @Override
@@ -161,26 +217,49 @@ final class AttributeCommand implements Callable<Integer> {
             throw usage("--prompt-words must be >= 0, got " + promptWords);
         }
         boolean task = isTaskDirectory(rewardModel);
-        WordTokenizer tokenizer = task ? loadTokenizer(rewardModel.resolve(TOKENIZER_FILE)) : null;
-        int baseline = baselineId != null ? baselineId : task ? WordTokenizer.MASK : 0;
-        List<Attributor> attributors = new ArrayList<>();
-        List<Item> items = items(tokenizer);
-        if (items.size() >= LONG_WORK_SEQUENCES) {
-            main.configureEngineForLongWork();
-        } else {
-            main.configureEngine();
+        if (task && tokenizerOption.path != null) {
+            throw usage("--tokenizer: the task directory " + rewardModel + " carries its own tokenizer");
         }
-        Path weights = task ? rewardModel.resolve(REWARD_FILE) : rewardModel;
-        Map<AttributionMethod, List<Attribution>> results = new LinkedHashMap<>();
-        try (RewardModel model = RewardModel.load(weights, main.device())) {
-            for (AttributionMethod m : methods) {
-                attributors.add(attributor(m, model, baseline, selection));
+        List<AutoCloseable> owned = new ArrayList<>();
+        try {
+            Vocabulary vocabulary = new Vocabulary(task ? loadTokenizer(rewardModel.resolve(TOKENIZER_FILE))
+                    : tokenizer(owned), task);
+            Tokenizer policyTokenizer = policyTokenizer(vocabulary, owned);
+            int baseline = baselineId != null ? baselineId : task ? WordTokenizer.MASK
+                    : vocabulary.tokenizer() != null ? Math.max(0, vocabulary.tokenizer().specialTokens().removed()) : 0;
+            List<Item> items = items(vocabulary, policyTokenizer);
+            if (items.size() >= LONG_WORK_SEQUENCES) {
+                main.configureEngineForLongWork();
+            } else {
+                main.configureEngine();
             }
-            List<ScoredSequence> sequences = items.stream().map(Item::sequence).toList();
-            for (Attributor a : attributors) {
-                results.put(a.method(), a.attribute(sequences));
+            Path weights = task ? rewardModel.resolve(REWARD_FILE) : rewardModel;
+            Map<AttributionMethod, List<Attribution>> results = new LinkedHashMap<>();
+            try (RewardModel model = RewardModel.load(weights, main.device(), RewardLabel.orOnlyRow(rewardLabel),
+                    () -> torchScriptVocabulary(vocabulary))) {
+                List<Attributor> attributors = new ArrayList<>();
+                for (AttributionMethod m : methods) {
+                    attributors.add(attributor(m, model, baseline, selection));
+                }
+                List<ScoredSequence> sequences = items.stream().map(Item::sequence).toList();
+                for (Attributor a : attributors) {
+                    results.put(a.method(), a.attribute(sequences));
+                }
+            }
+            write(items, results, baseline);
+        } finally {
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    main.err().println("densify: warning: cannot close " + c + ": " + e.getMessage());
+                }
             }
         }
+        return 0;
+    }
+
+    private void write(List<Item> items, Map<AttributionMethod, List<Attribution>> results, int baseline) {
         if (output != null && output.json) {
             Json.print(main.out(), json(items, results, baseline));
         } else if (output != null && output.html != null) {
@@ -189,7 +268,37 @@ final class AttributeCommand implements Callable<Integer> {
         } else {
             printText(items, results);
         }
-        return 0;
+    }
+
+    /** --tokenizer, else the tokenizer.json in or beside the model, else none (ids only). */
+    private Tokenizer tokenizer(List<AutoCloseable> owned) {
+        Tokenizer t = tokenizerOption.find(rewardModel);
+        return t == null ? null : opened(t, owned);
+    }
+
+    private Tokenizer policyTokenizer(Vocabulary vocabulary, List<AutoCloseable> owned) {
+        if (policyTokenizerPath == null) {
+            return null;
+        }
+        if (vocabulary.tokenizer() == null) {
+            throw usage("--policy-tokenizer maps the attributions of texts: give the reward model's tokenizer (--tokenizer)");
+        }
+        return opened(Tokenizer.load(policyTokenizerPath), owned);
+    }
+
+    private static Tokenizer opened(Tokenizer t, List<AutoCloseable> owned) {
+        if (t instanceof AutoCloseable c) {
+            owned.add(c);
+        }
+        return t;
+    }
+
+    private int torchScriptVocabulary(Vocabulary vocabulary) {
+        if (vocabulary.tokenizer() == null) {
+            throw usage("a TorchScript reward model declares no vocabulary: give its tokenizer (--tokenizer, or a "
+                    + HuggingFaceTokenizer.FILE + " beside " + rewardModel + ")");
+        }
+        return vocabulary.tokenizer().vocabularySize();
     }
 
     private ParameterException usage(String message) {
@@ -260,25 +369,31 @@ final class AttributeCommand implements Callable<Integer> {
 
     // ---- inputs -------------------------------------------------------------------------------
 
-    private List<Item> items(WordTokenizer tokenizer) {
+    private List<Item> items(Vocabulary vocabulary, Tokenizer policyTokenizer) {
         checkOptions(baselineId != null ? baselineId : 0);
+        if (prompt != null && input.text == null) {
+            throw usage("--prompt goes with --text (in an --input file, give \"prompt\" on each line)");
+        }
         List<Item> items = new ArrayList<>();
         Set<String> unknown = new TreeSet<>();
         if (input.text != null) {
-            if (tokenizer == null) {
-                throw usage("--text needs a task directory with " + TOKENIZER_FILE + "; " + rewardModel
-                        + " is a bare checkpoint: give --prompt-ids/--response-ids instead");
+            if (vocabulary.tokenizer() == null) {
+                throw usage("--text needs a tokenizer: " + rewardModel + " is a bare checkpoint without "
+                        + HuggingFaceTokenizer.FILE + "; give --tokenizer, or --prompt-ids/--response-ids");
             }
             try {
-                items.add(fromText(input.text, tokenizer, unknown));
+                items.add(fromText(prompt, input.text, vocabulary, policyTokenizer, unknown));
             } catch (IllegalArgumentException e) {
                 throw usage("--text: " + e.getMessage());
             }
         } else if (input.file != null) {
-            items.addAll(readJsonl(input.file, tokenizer, unknown));
+            items.addAll(readJsonl(input.file, vocabulary, policyTokenizer, unknown));
         } else {
-            int[] prompt = input.ids.prompt == null ? new int[0] : tokenIds("--prompt-ids", input.ids.prompt);
-            items.add(fromIds(prompt, tokenIds("--response-ids", input.ids.response), tokenizer));
+            if (policyTokenizer != null) {
+                throw usage("--policy-tokenizer maps the attributions of texts; token ids have none");
+            }
+            int[] promptIds = input.ids.prompt == null ? new int[0] : tokenIds("--prompt-ids", input.ids.prompt);
+            items.add(fromIds(promptIds, tokenIds("--response-ids", input.ids.response), vocabulary));
         }
         if (!unknown.isEmpty()) {
             main.err().println("densify: warning: words not in the vocabulary (encoded as " + WordTokenizer.UNK_TOKEN
@@ -295,38 +410,85 @@ final class AttributeCommand implements Callable<Integer> {
         }
     }
 
-    private Item fromText(String text, WordTokenizer tokenizer, Set<String> unknown) {
-        int[] ids = tokenizer.encode(text, true, false);
-        int words = ids.length - 1;
-        if (words <= promptWords) {
-            throw new IllegalArgumentException("the text has " + words + " word" + (words == 1 ? "" : "s")
-                    + "; with --prompt-words " + promptWords + " no word is left for the response");
+    /**
+     * A text's item: with a task's word tokenizer bos + words, the prompt the first --prompt-words
+     * words unless given; with another tokenizer the prompt (if any) and the text encoded apart.
+     */
+    private Item fromText(String promptText, String text, Vocabulary vocabulary, Tokenizer policyTokenizer,
+                          Set<String> unknown) {
+        Tokenizer tokenizer = vocabulary.tokenizer();
+        String responseText;
+        int[] promptIds;
+        if (vocabulary.words() && promptText == null) {
+            String[] pieces = text.strip().split("\\s+");
+            if (pieces.length <= promptWords || text.isBlank()) {
+                int words = text.isBlank() ? 0 : pieces.length;
+                throw new IllegalArgumentException("the text has " + words + " word" + (words == 1 ? "" : "s")
+                        + "; with --prompt-words " + promptWords + " no word is left for the response");
+            }
+            promptText = String.join(" ", java.util.Arrays.copyOfRange(pieces, 0, promptWords));
+            responseText = String.join(" ", java.util.Arrays.copyOfRange(pieces, promptWords, pieces.length));
+        } else {
+            responseText = text;
+        }
+        if (vocabulary.words()) {
+            WordTokenizer words = (WordTokenizer) tokenizer;
+            promptIds = promptText.isBlank() ? new int[]{WordTokenizer.BOS} : words.encode(promptText, true, false);
+            noteUnknown(words, promptText, promptIds, 1, unknown);
+        } else {
+            promptIds = promptText == null ? new int[0] : tokenizer.encode(promptText);
+        }
+        Tokenizer.Encoding response = tokenizer.encodeWithOffsets(responseText);
+        if (response.size() == 0) {
+            throw new IllegalArgumentException("the response has no tokens");
+        }
+        if (vocabulary.words()) {
+            noteUnknown((WordTokenizer) tokenizer, responseText, response.ids(), 0, unknown);
+        }
+        PolicyTokens policy = null;
+        if (policyTokenizer != null) {
+            Tokenizer.Encoding p = policyTokenizer.encodeWithOffsets(responseText);
+            if (p.size() == 0) {
+                throw new IllegalArgumentException("the response has no tokens in the policy's tokenizer");
+            }
+            List<String> shown = new ArrayList<>();
+            for (int id : p.ids()) {
+                shown.add(policyTokenizer.decode(new int[]{id}));
+            }
+            policy = new PolicyTokens(p, shown);
+        }
+        int[] responseIds = response.ids();
+        return new Item(new ScoredSequence(promptIds, responseIds), show(promptIds, vocabulary),
+                show(responseIds, vocabulary), responseText, response, policy);
+    }
+
+    /** Words the word tokenizer encoded as unknown; ids[skip..] are the words of text. */
+    private static void noteUnknown(WordTokenizer tokenizer, String text, int[] ids, int skip, Set<String> unknown) {
+        if (text.isBlank()) {
+            return;
         }
         String[] pieces = text.strip().split("\\s+");
-        for (int i = 0; i < pieces.length; i++) {
-            if (ids[i + 1] == WordTokenizer.UNK && !pieces[i].equals(WordTokenizer.UNK_TOKEN)) {
+        for (int i = 0; i < pieces.length && i + skip < ids.length; i++) {
+            if (ids[i + skip] == WordTokenizer.UNK && !pieces[i].equals(WordTokenizer.UNK_TOKEN)) {
                 unknown.add(pieces[i]);
             }
         }
-        int p = 1 + promptWords;
-        int[] prompt = java.util.Arrays.copyOfRange(ids, 0, p);
-        int[] response = java.util.Arrays.copyOfRange(ids, p, ids.length);
-        return fromIds(prompt, response, tokenizer);
     }
 
-    private static Item fromIds(int[] prompt, int[] response, WordTokenizer tokenizer) {
-        return new Item(new ScoredSequence(prompt, response), show(prompt, tokenizer), show(response, tokenizer));
+    private static Item fromIds(int[] prompt, int[] response, Vocabulary vocabulary) {
+        return new Item(new ScoredSequence(prompt, response), show(prompt, vocabulary), show(response, vocabulary),
+                null, null, null);
     }
 
-    private static List<String> show(int[] ids, WordTokenizer tokenizer) {
+    private static List<String> show(int[] ids, Vocabulary vocabulary) {
         List<String> out = new ArrayList<>(ids.length);
         for (int id : ids) {
-            out.add(tokenizer != null && id < tokenizer.vocabularySize() ? tokenizer.token(id) : Integer.toString(id));
+            out.add(vocabulary.show(id));
         }
         return out;
     }
 
-    private List<Item> readJsonl(Path file, WordTokenizer tokenizer, Set<String> unknown) {
+    private List<Item> readJsonl(Path file, Vocabulary vocabulary, Tokenizer policyTokenizer, Set<String> unknown) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -356,18 +518,27 @@ final class AttributeCommand implements Callable<Integer> {
                     if (!node.get("text").isTextual()) {
                         throw new IllegalArgumentException("\"text\" must be a string");
                     }
-                    if (tokenizer == null) {
-                        throw new IllegalArgumentException("\"text\" needs a task directory with " + TOKENIZER_FILE + "; "
-                                + rewardModel + " is a bare checkpoint: give \"prompt_ids\"/\"response_ids\"");
+                    if (node.has("prompt") && !node.get("prompt").isTextual()) {
+                        throw new IllegalArgumentException("\"prompt\" must be a string");
                     }
-                    items.add(fromText(node.get("text").textValue(), tokenizer, unknown));
+                    if (vocabulary.tokenizer() == null) {
+                        throw new IllegalArgumentException("\"text\" needs a tokenizer: " + rewardModel + " is a bare "
+                                + "checkpoint without " + HuggingFaceTokenizer.FILE + "; give --tokenizer, or "
+                                + "\"prompt_ids\"/\"response_ids\"");
+                    }
+                    items.add(fromText(node.has("prompt") ? node.get("prompt").textValue() : null,
+                            node.get("text").textValue(), vocabulary, policyTokenizer, unknown));
                 } else if (node.has("response_ids")) {
                     int[] prompt = node.has("prompt_ids") ? ids(node.get("prompt_ids"), "prompt_ids") : new int[0];
                     int[] response = ids(node.get("response_ids"), "response_ids");
                     if (response.length == 0) {
                         throw new IllegalArgumentException("\"response_ids\" is empty");
                     }
-                    items.add(fromIds(prompt, response, tokenizer));
+                    if (policyTokenizer != null) {
+                        throw new IllegalArgumentException("--policy-tokenizer maps the attributions of texts; token "
+                                + "ids have none");
+                    }
+                    items.add(fromIds(prompt, response, vocabulary));
                 } else {
                     throw new IllegalArgumentException("expected \"text\" or \"response_ids\" (with optional \"prompt_ids\")");
                 }
@@ -418,6 +589,19 @@ final class AttributeCommand implements Callable<Integer> {
             item.promptTokens().forEach(promptTokens::add);
             ArrayNode responseTokens = s.putArray("response_tokens");
             item.responseTokens().forEach(responseTokens::add);
+            if (item.responseText() != null) {
+                s.put("response_text", item.responseText());
+                putSpans(s, "response_spans", item.response());
+            }
+            if (item.policy() != null) {
+                ArrayNode policyIds = s.putArray("policy_ids");
+                for (int id : item.policy().encoding().ids()) {
+                    policyIds.add(id);
+                }
+                ArrayNode policyTokens = s.putArray("policy_tokens");
+                item.policy().tokens().forEach(policyTokens::add);
+                putSpans(s, "policy_spans", item.policy().encoding());
+            }
             ObjectNode methods = s.putObject("methods");
             for (var e : results.entrySet()) {
                 Attribution a = e.getValue().get(i);
@@ -430,28 +614,60 @@ final class AttributeCommand implements Callable<Integer> {
                 m.put("baseline", a.baseline());
                 m.put("evaluations", a.evaluations());
                 m.put("diagnostic", a.diagnostic());
+                if (item.policy() != null) {
+                    ArrayNode mapped = m.putArray("policy_values");
+                    for (double v : item.policy().map(a, item.response())) {
+                        mapped.add(v);
+                    }
+                }
             }
         }
         return root;
+    }
+
+    /** [[start, end], ...]: the characters of each token in the response text. */
+    private static void putSpans(ObjectNode node, String key, Tokenizer.Encoding encoding) {
+        ArrayNode spans = node.putArray(key);
+        int[] starts = encoding.starts();
+        int[] ends = encoding.ends();
+        for (int t = 0; t < starts.length; t++) {
+            spans.addArray().add(starts[t]).add(ends[t]);
+        }
     }
 
     private void printText(List<Item> items, Map<AttributionMethod, List<Attribution>> results) {
         var out = main.out();
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
-            out.printf("sequence %d: %s | %s%n", i + 1, String.join(" ", item.promptTokens()),
-                    String.join(" ", item.responseTokens()));
+            out.printf("sequence %d: %s | %s%n", i + 1, bracketed(item.promptTokens()), bracketed(item.responseTokens()));
             for (var e : results.entrySet()) {
                 Attribution a = e.getValue().get(i);
                 out.printf(Locale.ROOT, "  %-9s full %.4f  baseline %.4f  evaluations %d  %s%n", e.getKey().id(), a.full(),
                         a.baseline(), a.evaluations(), diagnostic(e.getKey(), a));
                 StringBuilder line = new StringBuilder("           ");
                 for (int t = 0; t < a.length(); t++) {
-                    line.append(String.format(Locale.ROOT, " %s=%+.4f", item.responseTokens().get(t), a.value(t)));
+                    line.append(String.format(Locale.ROOT, " [%s]=%+.4f", item.responseTokens().get(t), a.value(t)));
                 }
                 out.println(line);
+                if (item.policy() != null) {
+                    double[] mapped = item.policy().map(a, item.response());
+                    StringBuilder p = new StringBuilder("  policy   ");
+                    for (int t = 0; t < mapped.length; t++) {
+                        p.append(String.format(Locale.ROOT, " [%s]=%+.4f", item.policy().tokens().get(t), mapped[t]));
+                    }
+                    out.println(p);
+                }
             }
         }
+    }
+
+    /** Tokens with their boundaries: [the][ weather]. */
+    private static String bracketed(List<String> tokens) {
+        StringBuilder sb = new StringBuilder();
+        for (String t : tokens) {
+            sb.append('[').append(t).append(']');
+        }
+        return sb.toString();
     }
 
     private static String diagnostic(AttributionMethod method, Attribution a) {

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The HTML page of {@code densify attribute --html}: one section per sequence, one row per
  * method, each response token coloured on a diverging scale (blue negative, white zero, red
- * positive) normalised per row by the row's largest |value|; prompt tokens shown in grey. Self
+ * positive) normalised per row by the row's largest |value|; prompt tokens shown in grey; with a
+ * policy tokenizer a second row per method shows the values given to the policy's tokens. Self
  * contained (inline CSS, no scripts or external resources); every text is escaped. Stateless.
  */
 final class AttributionHtml {
@@ -42,6 +43,16 @@ final class AttributionHtml {
                         .append("</td><td class=\"tokens\">")
                         .append(Html.heatmap(item.promptTokens(), item.responseTokens(), a.values()))
                         .append("</td></tr>\n");
+                if (item.policy() != null) {
+                    double[] mapped = item.policy().map(a, item.response());
+                    float[] values = new float[mapped.length];
+                    for (int t = 0; t < values.length; t++) {
+                        values[t] = (float) mapped[t];
+                    }
+                    h.append("<tr><td class=\"method\">").append(escape(e.getKey().id()))
+                            .append(" → policy tokens</td><td class=\"score\">same sum</td><td class=\"tokens\">")
+                            .append(Html.heatmap(List.of(), item.policy().tokens(), values)).append("</td></tr>\n");
+                }
             }
             h.append("</table>\n</section>\n");
         }

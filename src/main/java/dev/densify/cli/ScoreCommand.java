@@ -3,6 +3,7 @@ package dev.densify.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.model.RewardModel;
+import dev.densify.text.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +16,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code densify score}: reward-model scores of token-id sequences. */
+/**
+ * {@code densify score}: reward-model scores of sequences, as token ids or texts (encoded with
+ * {@code --tokenizer}, default the model's); a TorchScript module takes its vocabulary from its
+ * tokenizer.
+ */
 @Command(name = "score", mixinStandardHelpOptions = true, description = "Score sequences with a reward model.")
 final class ScoreCommand implements Callable<Integer> {
 
@@ -23,8 +28,12 @@ final class ScoreCommand implements Callable<Integer> {
     Main main;
 
     @Option(names = "--reward-model", required = true, paramLabel = "F",
-            description = "Reward-model checkpoint (file or directory).")
+            description = "Reward-model checkpoint (file or Hugging Face directory), or a TorchScript module (.pt).")
     Path rewardModel;
+
+    @Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
+            description = RewardLabel.DESCRIPTION)
+    Integer rewardLabel;
 
     @Option(names = "--ids", paramLabel = "IDS", converter = TokenIds.class,
             description = "A sequence as comma-separated token ids; repeat for a batch.")
@@ -48,12 +57,25 @@ final class ScoreCommand implements Callable<Integer> {
         if ((sequences == null) == (texts == null)) {
             throw new ParameterException(spec.commandLine(), "give the sequences as --ids or as --text, one of the two");
         }
-        int[][] batch = texts == null ? sequences.toArray(int[][]::new)
-                : Texts.encode(tokenizer.load(rewardModel), texts, "--text");
-        main.configureEngine();
+        boolean script = RewardModel.isTorchScript(rewardModel);
+        Tokenizer t = texts != null || script ? tokenizer.load(rewardModel) : null;
         float[] scores;
-        try (RewardModel model = RewardModel.load(rewardModel, main.device())) {
-            scores = model.score(batch);
+        try {
+            int[][] batch = texts == null ? sequences.toArray(int[][]::new) : Texts.encode(t, texts, "--text");
+            main.configureEngine();
+            // A TorchScript module declares no vocabulary: its tokenizer's bounds the ids.
+            try (RewardModel model = RewardModel.load(rewardModel, main.device(), RewardLabel.orOnlyRow(rewardLabel),
+                    () -> t.vocabularySize())) {
+                scores = model.score(batch);
+            }
+        } finally {
+            if (t instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    main.err().println("densify: warning: cannot close the tokenizer: " + e.getMessage());
+                }
+            }
         }
         if (json) {
             ObjectNode node = Json.object();

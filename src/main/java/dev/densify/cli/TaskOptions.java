@@ -1,6 +1,5 @@
 package dev.densify.cli;
 
-import dev.densify.model.RewardModel;
 import dev.densify.task.ExternalTask;
 import dev.densify.task.TaskSource;
 import dev.densify.task.reviews.ReviewsPpoTask;
@@ -49,11 +48,9 @@ final class TaskOptions {
                     + "tokenizer.json): attributions go through text and back to the policy's tokens.")
     Path rewardTokenizer;
 
-    @Option(names = "--reward-label", paramLabel = "L",
-            description = "Which logit of a classifier is the score (a row of a GPT-2 score head [labels, n_embd], a column "
-                    + "of a TorchScript module's logits [B, labels]): a label, or diff "
-                    + "(logit 1 minus logit 0 of two). Default: one score per row (a head of one row).")
-    String rewardLabel;
+    @Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
+            description = RewardLabel.DESCRIPTION)
+    Integer rewardLabel;
 
     @Option(names = "--reward-url", paramLabel = "URL",
             description = "A reward server: POST {\"query\": [texts]} -> {\"rewards\": [numbers]} (OpenRLHF's format).")
@@ -62,25 +59,6 @@ final class TaskOptions {
     @Option(names = "--reward-class", paramLabel = "CLASS",
             description = "A RewardFunction on the class path, constructed with the tokenizer or with no arguments.")
     String rewardClass;
-
-    private int label(CommandSpec spec) {
-        if (rewardLabel == null) {
-            return RewardModel.ONLY_ROW;
-        }
-        if (rewardLabel.strip().equals("diff")) {
-            return RewardModel.LOGIT_DIFFERENCE;
-        }
-        try {
-            int label = Integer.parseInt(rewardLabel.strip());
-            if (label >= 0) {
-                return label;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ParameterException(spec.commandLine(), "--reward-label must be a label >= 0 or diff, got '"
-                + rewardLabel + "'");
-    }
 
     /** The task these options name; usage errors for a missing or contradictory combination. */
     TaskSource source(CommandSpec spec) {
@@ -100,7 +78,7 @@ final class TaskOptions {
         }
         try {
             return new ExternalTask.Spec(policy, reference, tokenizer, prompts, evalPrompts, promptKey,
-                    new ExternalTask.Reward(rewardModel, rewardTokenizer, label(spec), rewardUrl, rewardClass));
+                    new ExternalTask.Reward(rewardModel, rewardTokenizer, RewardLabel.orOnlyRow(rewardLabel), rewardUrl, rewardClass));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -1,8 +1,10 @@
 package dev.densify.cli;
 
+import dev.densify.text.HuggingFaceTokenizer;
 import dev.densify.text.Tokenizer;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,6 +26,13 @@ final class Texts {
                 return Tokenizer.load(path);
             }
             return Tokenizer.load(Tokenizer.besideModel(model));
+        }
+
+        /** As {@link #load}, but null when none is given and the model has none beside or inside it. */
+        Tokenizer find(Path model) {
+            Path beside = Tokenizer.besideModel(model);
+            Path file = Files.isDirectory(beside) ? beside.resolve(HuggingFaceTokenizer.FILE) : beside;
+            return path == null && !Files.isRegularFile(file) ? null : load(model);
         }
     }
 

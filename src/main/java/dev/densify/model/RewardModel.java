@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
  * A GPT-2 backbone with a scalar score head, in native memory: scores each sequence at its last
@@ -88,6 +89,24 @@ public final class RewardModel extends Model {
         }
         String canonical = Densify.checkDevice(device);
         return new RewardModel(ModelCalls.loadScript(file, canonical, vocabularySize, contextLength, label), canonical);
+    }
+
+    /** The longest row given to a TorchScript module, which declares no context of its own. */
+    public static final int TORCHSCRIPT_CONTEXT = 1 << 20;
+
+    /**
+     * A reward model of either kind: a TorchScript archive ({@link #isTorchScript}), whose ids are
+     * checked against {@code vocabulary.getAsInt()} (its tokenizer's size; asked for only then) and
+     * whose rows may be up to {@link #TORCHSCRIPT_CONTEXT} long, else a GPT-2 checkpoint as
+     * {@link #load(Path, ModelConfig, String, int)} reads it.
+     */
+    public static RewardModel load(Path path, String device, int label, IntSupplier vocabulary) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(vocabulary, "vocabulary");
+        if (isTorchScript(path)) {
+            return loadTorchScript(path, vocabulary.getAsInt(), TORCHSCRIPT_CONTEXT, device, label);
+        }
+        return load(path, null, device, label);
     }
 
     /**

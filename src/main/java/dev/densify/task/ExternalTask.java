@@ -114,9 +114,6 @@ public final class ExternalTask implements AutoCloseable {
         }
     }
 
-    /** Longest row passed to a TorchScript reward model: it declares no context of its own. */
-    static final int SCRIPT_CONTEXT = 1 << 20;
-
     private final PpoTask task;
     private final Tokenizer tokenizer;
     private final List<AutoCloseable> owned;
@@ -189,24 +186,20 @@ public final class ExternalTask implements AutoCloseable {
                                        List<AutoCloseable> owned, PrintStream log) {
         if (reward.model() != null) {
             Tokenizer own = rewardTokenizer(reward, tokenizer, owned);
-            RewardModel model;
-            if (RewardModel.isTorchScript(reward.model())) {
-                // A module declares no vocabulary: its tokenizer's is checked against the ids.
-                int vocab = own != null ? own.vocabularySize() : policy.vocabSize();
-                model = RewardModel.loadTorchScript(reward.model(), vocab, SCRIPT_CONTEXT, device, reward.label());
+            // A TorchScript module declares no vocabulary: its tokenizer's bounds the ids.
+            RewardModel model = RewardModel.load(reward.model(), device, reward.label(),
+                    () -> own != null ? own.vocabularySize() : policy.vocabSize());
+            owned.add(model);
+            if (model.isTorchScript()) {
                 log.println("reward model: TorchScript " + reward.model() + " (not known to be causal: SHAP and LIME "
                         + "evaluate every coalition on the whole sequence, without prefix reuse)");
-            } else {
-                model = RewardModel.load(reward.model(), null, device, reward.label());
             }
-            owned.add(model);
             if (own != null) {
                 if (own.vocabularySize() > model.vocabularySize()) {
                     throw new IllegalArgumentException("the reward tokenizer has " + own.vocabularySize()
                             + " ids, more than the reward model's vocab_size " + model.vocabularySize());
                 }
-                Tokenizer.SpecialTokens sp = own.specialTokens();
-                int ownRemoved = sp.pad() >= 0 ? sp.pad() : sp.eos() >= 0 ? sp.eos() : sp.unk();
+                int ownRemoved = own.specialTokens().removed();
                 if (ownRemoved < 0) {
                     throw new IllegalArgumentException("the reward tokenizer has no pad, eos or unk token to put where "
                             + "attributions remove a token");

@@ -148,6 +148,11 @@ public interface Tokenizer {
      */
     record SpecialTokens(int bos, int eos, int pad, int unk) {
 
+        /** The token that stands for one SHAP or LIME removes: pad, else eos, else unk; -1 for none. */
+        public int removed() {
+            return pad >= 0 ? pad : eos >= 0 ? eos : unk;
+        }
+
         public SpecialTokens {
             for (int id : new int[]{bos, eos, pad, unk}) {
                 if (id < -1) {

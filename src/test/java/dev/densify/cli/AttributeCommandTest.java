@@ -8,6 +8,11 @@ import dev.densify.attribution.Attributor;
 import dev.densify.attribution.FeatureSelection;
 import dev.densify.model.ModelConfig;
 import dev.densify.model.RewardModel;
+import dev.densify.testing.ReferenceBpe;
+import dev.densify.testing.TorchScriptModels;
+import dev.densify.text.HuggingFaceTokenizer;
+import dev.densify.text.TokenAlignment;
+import dev.densify.text.Tokenizer;
 import dev.densify.text.WordTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,7 +170,8 @@ class AttributeCommandTest {
         Files.writeString(bad, "{\"text\": \"the food was\"}\n");
         r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "lime", "--input", bad.toString());
         assertEquals(1, r.code());
-        assertTrue(r.err().contains("line 1") && r.err().contains("bare checkpoint"), r.err());
+        assertTrue(r.err().contains("line 1") && r.err().contains("needs a tokenizer")
+                && r.err().contains("bare checkpoint"), r.err());
         r = run("attribute", "--reward-model", task.toString(), "--method", "lime", "--input", tmp.resolve("none.jsonl").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("no such file"), r.err());
@@ -207,14 +213,139 @@ class AttributeCommandTest {
         assertEquals("background:rgb(255,255,255);color:#111", AttributionHtml.style(Double.NaN));
     }
 
+    /** A Hugging Face reward model directory: byte-level BPE tokenizer.json and a GPT-2 of its vocabulary. */
+    private static Path huggingFaceRewardModel(String name, List<String> corpus, int merges, long seed) throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve(name));
+        ReferenceBpe bpe = ReferenceBpe.train(corpus, merges);
+        bpe.writeTokenizerJson(dir.resolve("tokenizer.json"));
+        ModelConfig c = new ModelConfig(bpe.vocabularySize(), 64, 16, 1, 2);
+        try (RewardModel m = RewardModel.create(c, "cpu", seed)) {
+            m.save(dir.resolve("model.safetensors"));
+        }
+        Files.writeString(dir.resolve("config.json"), c.toJson());
+        return dir;
+    }
+
+    @Test
+    void textWithAnyTokenizerAndThePolicysTokens() throws Exception {
+        List<String> corpus = List.of("the weather is fine today", "fine wine is fine", "the sea is wide");
+        Path reward = huggingFaceRewardModel("hf-reward", corpus, 30, 6);
+        Path policy = tmp.resolve("policy-tokenizer.json");
+        ReferenceBpe.train(List.of("we were there", "wherever the weather"), 12).writeTokenizerJson(policy);
+        JsonNode s = json(run("attribute", "--reward-model", reward.toString(), "--method", "shap,lime", "--prompt",
+                "the weather", "--text", " is fine today", "--samples", "40", "--policy-tokenizer", policy.toString(),
+                "--json")).get("sequences").get(0);
+        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.load(reward); HuggingFaceTokenizer p = HuggingFaceTokenizer.load(policy);
+             RewardModel m = RewardModel.load(reward, "cpu")) {
+            int[] promptIds = t.encode("the weather");
+            Tokenizer.Encoding response = t.encodeWithOffsets(" is fine today");
+            assertEquals(ids(promptIds), s.get("prompt_ids").toString());
+            assertEquals(ids(response.ids()), s.get("response_ids").toString());
+            assertEquals(" is fine today", s.get("response_text").asText());
+            int removed = t.specialTokens().removed();
+            assertTrue(removed >= 0);
+            Attribution shap = Attributor.of(m, AttributionOptions.kernelShap().withSamples(40).withBaselineToken(removed))
+                    .attribute(promptIds, response.ids());
+            assertValues(shap, s.get("methods").get("shap"));
+            // Token boundaries as text: each token's decoding, and its characters in the response.
+            for (int k = 0; k < response.size(); k++) {
+                assertEquals(t.decode(new int[]{response.ids()[k]}), s.get("response_tokens").get(k).asText());
+                assertEquals(response.starts()[k], s.get("response_spans").get(k).get(0).asInt());
+            }
+            // The policy's tokens: its encoding of the response, and the values moved there keep their sum.
+            Tokenizer.Encoding policyTokens = p.encodeWithOffsets(" is fine today");
+            assertEquals(ids(policyTokens.ids()), s.get("policy_ids").toString());
+            for (String method : List.of("shap", "lime")) {
+                JsonNode m2 = s.get("methods").get(method);
+                double[] values = new double[m2.get("values").size()];
+                for (int k = 0; k < values.length; k++) {
+                    values[k] = m2.get("values").get(k).floatValue();
+                }
+                JsonNode mapped = m2.get("policy_values");
+                assertEquals(policyTokens.size(), mapped.size());
+                double[] expected = TokenAlignment.map(values, response, policyTokens);
+                double sum = 0;
+                for (int k = 0; k < mapped.size(); k++) {
+                    assertEquals(expected[k], mapped.get(k).asDouble(), 1e-12);
+                    sum += mapped.get(k).asDouble();
+                }
+                assertEquals(java.util.Arrays.stream(values).sum(), sum, 1e-6, method);
+            }
+        }
+        CliRun text = run("attribute", "--reward-model", reward.toString(), "--method", "shap", "--text", "fine wine",
+                "--samples", "10", "--policy-tokenizer", policy.toString());
+        assertEquals(0, text.code(), text.err());
+        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.load(reward)) {
+            StringBuilder bounded = new StringBuilder("sequence 1:  | ");
+            for (int id : t.encode("fine wine")) {
+                bounded.append('[').append(t.decode(new int[]{id})).append(']');
+            }
+            assertTrue(text.out().contains(bounded + "\n"), text.out());
+        }
+        assertTrue(text.out().contains("  policy    ["), text.out());
+        Path page = tmp.resolve("policy.html");
+        CliRun html = run("attribute", "--reward-model", reward.toString(), "--method", "shap", "--text", "fine wine",
+                "--samples", "10", "--policy-tokenizer", policy.toString(), "--html", page.toString());
+        assertEquals(0, html.code(), html.err());
+        assertTrue(Files.readString(page).contains("shap → policy tokens"));
+        CliRun idsWithPolicy = run("attribute", "--reward-model", reward.toString(), "--method", "shap", "--response-ids",
+                "3,4", "--policy-tokenizer", policy.toString());
+        assertEquals(2, idsWithPolicy.code());
+        assertTrue(idsWithPolicy.err().contains("token ids have none"), idsWithPolicy.err());
+        CliRun promptAlone = run("attribute", "--reward-model", reward.toString(), "--method", "shap", "--prompt", "x",
+                "--response-ids", "3");
+        assertEquals(2, promptAlone.code());
+        assertTrue(promptAlone.err().contains("--prompt goes with --text"), promptAlone.err());
+    }
+
+    @Test
+    void aTorchScriptRewardModelWithItsTokenizer() throws Exception {
+        Path dir = Files.createDirectory(tmp.resolve("scripted"));
+        ReferenceBpe bpe = ReferenceBpe.train(List.of("the weather is fine", "fine wine"), 10);
+        TorchScriptModels.trace(dir, bpe.vocabularySize());
+        Path tokenizerFile = dir.resolve("tokenizer.json");
+        bpe.writeTokenizerJson(tokenizerFile);
+        Path module = dir.resolve("reward.pt");
+        JsonNode s = json(run("attribute", "--reward-model", module.toString(), "--reward-label", "diff", "--method",
+                "shap", "--prompt", "the", "--text", " weather is fine", "--samples", "40", "--json"))
+                .get("sequences").get(0);
+        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.load(tokenizerFile);
+             RewardModel m = RewardModel.loadTorchScript(module, bpe.vocabularySize(), TorchScriptModels.POSITIONS, "cpu",
+                     RewardModel.LOGIT_DIFFERENCE)) {
+            assertValues(Attributor.of(m, AttributionOptions.kernelShap().withSamples(40)
+                            .withBaselineToken(t.specialTokens().removed()))
+                    .attribute(t.encode("the"), t.encode(" weather is fine")), s.get("methods").get("shap"));
+        }
+        CliRun attention = run("attribute", "--reward-model", module.toString(), "--reward-label", "1", "--method",
+                "attention", "--text", "fine wine");
+        assertEquals(1, attention.code());
+        assertTrue(attention.err().contains("TorchScript module exposes no attention"), attention.err());
+        CliRun score = run("score", "--reward-model", module.toString(), "--reward-label", "0", "--text", "fine wine",
+                "--json");
+        assertEquals(0, score.code(), score.err());
+        Files.delete(tokenizerFile);
+        CliRun bare = run("attribute", "--reward-model", module.toString(), "--reward-label", "1", "--method", "shap",
+                "--response-ids", "3,4");
+        assertEquals(2, bare.code());
+        assertTrue(bare.err().contains("declares no vocabulary"), bare.err());
+        CliRun badLabel = run("attribute", "--reward-model", module.toString(), "--reward-label", "-3", "--method", "shap",
+                "--response-ids", "3,4");
+        assertEquals(2, badLabel.code());
+        assertTrue(badLabel.err().contains("must be a label >= 0 or diff"), badLabel.err());
+    }
+
+    private static String ids(int[] ids) {
+        return java.util.Arrays.toString(ids).replace(" ", "");
+    }
+
     @Test
     void humanOutput() {
         CliRun r = run("attribute", "--reward-model", task.toString(), "--method", "shap,lime", "--text",
                 "the food was great", "--samples", "10");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("sequence 1: <bos> the food | was great"), r.out());
+        assertTrue(r.out().contains("sequence 1: [<bos>][the][food] | [was][great]"), r.out());
         assertTrue(r.out().contains("shap") && r.out().contains("lime") && r.out().contains("R²"), r.out());
-        assertTrue(r.out().contains(" was=") && r.out().contains(" great="), r.out());
+        assertTrue(r.out().contains(" [was]=") && r.out().contains(" [great]="), r.out());
     }
 
     @Test
@@ -234,7 +365,7 @@ class AttributeCommandTest {
         assertTrue(r.err().contains("no word is left for the response"), r.err());
         r = run("attribute", "--reward-model", checkpoint.toString(), "--method", "shap", "--text", "the food was");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--text needs a task directory"), r.err());
+        assertTrue(r.err().contains("--text needs a tokenizer") && r.err().contains("give --tokenizer"), r.err());
         r = run("attribute", "--reward-model", model, "--method", "shap");
         assertEquals(2, r.code());
         r = run("attribute", "--reward-model", model, "--method", "shap", "--text", "the food was", "--response-ids", "3");
