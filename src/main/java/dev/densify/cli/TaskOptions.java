@@ -38,6 +38,11 @@ final class TaskOptions {
             description = "The JSONL key of a prompt (default: ${DEFAULT-VALUE}); lines without it may have 'messages'.")
     String promptKey;
 
+    @Option(names = "--max-prompt-tokens", paramLabel = "N",
+            description = "Drop (and count) prompts longer than N tokens (default and upper bound: the policy's "
+                    + "n_positions minus the new tokens of a response).")
+    Integer maxPromptTokens;
+
     @Option(names = "--reward-model", paramLabel = "PATH",
             description = "A GPT-2 reward model (a Hugging Face directory or a densify checkpoint), or a TorchScript "
                     + "module (.pt from torch.jit.save: forward(input_ids, attention_mask) -> scores or logits).")
@@ -63,7 +68,7 @@ final class TaskOptions {
     /** The task these options name; usage errors for a missing or contradictory combination. */
     TaskSource source(CommandSpec spec) {
         boolean own = policy != null || reference != null || prompts != null || rewardModel != null || rewardUrl != null
-                || rewardClass != null;
+                || rewardClass != null || maxPromptTokens != null;
         if ((taskDir == null) == !own) {
             throw new ParameterException(spec.commandLine(), taskDir == null
                     ? "give --task-dir (a prepared built-in task), or --policy, --prompts and one of --reward-model, "
@@ -77,7 +82,11 @@ final class TaskOptions {
             throw new ParameterException(spec.commandLine(), "with your own models give both --policy and --prompts");
         }
         try {
+            if (maxPromptTokens != null && maxPromptTokens < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-prompt-tokens must be >= 1, got " + maxPromptTokens);
+            }
             return new ExternalTask.Spec(policy, reference, tokenizer, prompts, evalPrompts, promptKey,
+                    maxPromptTokens == null ? 0 : maxPromptTokens,
                     new ExternalTask.Reward(rewardModel, rewardTokenizer, RewardLabel.orOnlyRow(rewardLabel), rewardUrl, rewardClass));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());

@@ -63,15 +63,21 @@ public final class ExternalTask implements AutoCloseable {
      * @param tokenizer   tokenizer.json or a directory with one; null: the policy's directory
      * @param prompts     training prompts (.jsonl or text)
      * @param evalPrompts validation prompts; null: the training prompts
+     * @param maxPromptTokens prompts longer than this are dropped (and counted); 0: the policy's
+     *                        limit, {@code n_positions − maxNewTokens}, which also bounds this
      */
     public record Spec(Path policy, Path reference, Path tokenizer, Path prompts, Path evalPrompts, String promptKey,
-                       Reward reward)
+                       int maxPromptTokens, Reward reward)
             implements TaskSource {
         public Spec {
             Objects.requireNonNull(policy, "policy");
             Objects.requireNonNull(prompts, "prompts");
             Objects.requireNonNull(promptKey, "promptKey");
             Objects.requireNonNull(reward, "reward");
+            if (maxPromptTokens < 0) {
+                throw new IllegalArgumentException("maxPromptTokens must be >= 1, or 0 for the policy's limit; got "
+                        + maxPromptTokens);
+            }
         }
 
         @Override
@@ -95,6 +101,9 @@ public final class ExternalTask implements AutoCloseable {
                 m.put("eval_prompts", absolute(evalPrompts));
             }
             m.put("prompt_key", promptKey);
+            if (maxPromptTokens > 0) {
+                m.put("max_prompt_tokens", Integer.toString(maxPromptTokens));
+            }
             if (reward.model() != null) {
                 m.put("reward_model", absolute(reward.model()));
                 if (reward.tokenizer() != null) {
@@ -157,6 +166,9 @@ public final class ExternalTask implements AutoCloseable {
             if (maxPrompt < 1) {
                 throw new IllegalArgumentException("maxNewTokens " + maxNewTokens + " leaves no room for a prompt "
                         + "in the policy's " + config.nPositions() + " positions");
+            }
+            if (spec.maxPromptTokens() > 0) {
+                maxPrompt = Math.min(maxPrompt, spec.maxPromptTokens());
             }
             PromptDataset train = PromptDataset.read(spec.prompts(), spec.promptKey(), tokenizer, maxPrompt, new int[0]);
             PromptDataset validation = spec.evalPrompts() == null ? train

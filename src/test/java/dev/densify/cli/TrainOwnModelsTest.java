@@ -236,6 +236,27 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void promptsLongerThanTheLimitAreDroppedAndCounted() throws Exception {
+        int kept = 0;
+        try (var t = dev.densify.text.HuggingFaceTokenizer.load(policyDir)) {
+            for (String line : Files.readAllLines(prompts)) {
+                String prompt = dev.densify.engine.Json.MAPPER.readTree(line).get("prompt").asText();
+                kept += t.encode(prompt).length <= 1 ? 1 : 0;
+            }
+        }
+        assertTrue(kept > 0 && kept < 6, "the corpus should have prompts of one token and of more: " + kept);
+        CliRun r = train(tmp.resolve("run-short-prompts"), "--reward-class", LikesE.class.getName(),
+                "--max-prompt-tokens", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("training prompts: " + kept + " of 6 kept from " + prompts + " (" + (6 - kept)
+                + " longer than 1 tokens dropped)"), r.err());
+        CliRun zero = train(tmp.resolve("run-no-prompts"), "--reward-class", LikesE.class.getName(),
+                "--max-prompt-tokens", "0");
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().contains("--max-prompt-tokens must be >= 1"), zero.err());
+    }
+
+    @Test
     void aStudyRunsOnTheSameFilesAndRefusesOthersOnResume() throws Exception {
         Path out = tmp.resolve("study");
         String[] args = {"study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
