@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
         description = "RLHF with explainable dense rewards.",
         subcommands = {InfoCommand.class, InitModelCommand.class, GenerateCommand.class, ScoreCommand.class,
                 AttributeCommand.class, PrepareCommand.class, TrainCommand.class, StudyCommand.class, DemoCommand.class,
-                ReportCommand.class, TokenizeCommand.class})
+                ReportCommand.class, TokenizeCommand.class, ExportCommand.class})
 public final class Main implements Runnable {
 
     private static final AtomicBoolean BLAS_WARNED = new AtomicBoolean();

@@ -48,14 +48,18 @@ public record Retokenization(Tokenizer policy, Tokenizer reward, int rewardRemov
 
     Aligned align(int[] prompt, int[] response) {
         String promptText = policy.decode(prompt);
-        String fullText = policy.decode(concat(prompt, response));
-        String responseText = fullText.startsWith(promptText) ? fullText.substring(promptText.length())
-                : policy.decode(response);
+        int[] sequence = concat(prompt, response);
+        String fullText = policy.decode(sequence);
+        // The response's text is what decoding it after the prompt adds (a tokenizer may join the
+        // two with a space), and its tokens' characters are counted in that same text.
+        boolean afterPrompt = fullText.startsWith(promptText);
+        String responseText = afterPrompt ? fullText.substring(promptText.length()) : policy.decode(response);
         int[] starts = new int[response.length];
         int[] ends = new int[response.length];
         String previous = "";
         for (int k = 0; k < response.length; k++) {
-            String now = policy.decode(Arrays.copyOf(response, k + 1));
+            String now = afterPrompt ? added(policy.decode(Arrays.copyOf(sequence, prompt.length + k + 1)), promptText)
+                    : policy.decode(Arrays.copyOf(response, k + 1));
             int common = commonPrefix(previous, now);
             int end = Math.min(Math.max(now.length(), common), responseText.length());
             starts[k] = Math.min(common, end);
@@ -64,6 +68,11 @@ public record Retokenization(Tokenizer policy, Tokenizer reward, int rewardRemov
         }
         return new Aligned(reward.encode(promptText), reward.encodeWithOffsets(responseText),
                 new Tokenizer.Encoding(response.clone(), starts, ends));
+    }
+
+    /** What {@code text} adds after {@code prefix} (all of it when it does not start so). */
+    private static String added(String text, String prefix) {
+        return text.startsWith(prefix) ? text.substring(prefix.length()) : text;
     }
 
     private static int commonPrefix(String a, String b) {

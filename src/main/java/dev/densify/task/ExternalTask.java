@@ -29,7 +29,8 @@ import java.util.TreeMap;
  * {@link RewardFunction} class or an HTTP endpoint.
  *
  * <p>Tokens: responses stop at the tokenizer's eos; the pad token is its pad, else eos; a token
- * SHAP or LIME removes becomes the pad token. The tokenizer's vocabulary must fit the policy's.
+ * SHAP or LIME removes becomes its mask token, else the pad token
+ * ({@link Tokenizer.SpecialTokens#removed}). The tokenizer's vocabulary must fit the policy's.
  * A reward model with a tokenizer of its own (given, or a {@code tokenizer.json} in its directory
  * that differs from the policy's) is reached through text ({@link Retokenization}); without one
  * it must share the policy's vocabulary. Prompts longer than {@code n_positions − maxNewTokens}
@@ -178,7 +179,8 @@ public final class ExternalTask implements AutoCloseable {
                 report(log, "validation", spec.evalPrompts(), validation, maxPrompt);
             }
             int pad = special.pad() >= 0 ? special.pad() : special.eos();
-            RewardSource reward = reward(spec.reward(), tokenizer, config, pad, device, owned, log);
+            int removed = special.removed();
+            RewardSource reward = reward(spec.reward(), tokenizer, config, removed, device, owned, log);
             Policy reference = null;
             if (spec.reference() != null) {
                 reference = Policy.load(spec.reference(), device);
@@ -186,7 +188,7 @@ public final class ExternalTask implements AutoCloseable {
                 log.println("reference policy: " + spec.reference());
             }
             PpoTask task = new PpoTask(policy, reference, reward, train.prompts(), validation.prompts(), special.eos(),
-                    pad, pad, id -> tokenizer.decode(new int[]{id}), Tokenizer.files(tokenizerPath));
+                    pad, removed, id -> tokenizer.decode(new int[]{id}), Tokenizer.files(tokenizerPath));
             return new ExternalTask(task, tokenizer, owned);
         } catch (RuntimeException e) {
             closeAll(owned, e);

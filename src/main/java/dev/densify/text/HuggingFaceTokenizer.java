@@ -24,7 +24,7 @@ import java.util.Objects;
  * bytes that do not form a whole UTF-8 character (a sampled response may stop inside an emoji)
  * decode to U+FFFD, as the library does. The vocabulary and the special tokens are read from
  * the file itself ({@code model.vocab}, {@code added_tokens}) and, in a model directory, from
- * {@code tokenizer_config.json} ({@code bos_token}, {@code eos_token}, {@code pad_token},
+ * {@code tokenizer_config.json} ({@code bos_token}, {@code eos_token}, {@code pad_token}, {@code mask_token},
  * {@code unk_token}) when it is there. Thread-safe; close it to free the native tokenizer early.
  */
 public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
@@ -143,7 +143,8 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
                 {"bos", "<|endoftext|>", "<s>", "<bos>", "[CLS]"},
                 {"eos", "<|endoftext|>", "</s>", "<eos>", "[SEP]"},
                 {"pad", "<pad>", "[PAD]", "<|pad|>"},
-                {"unk", "<unk>", "[UNK]", "<|unk|>"}};
+                {"unk", "<unk>", "[UNK]", "<|unk|>"},
+                {"mask", "<mask>", "[MASK]"}};
         for (String[] role : names) {
             String configured = config == null ? null : tokenText(config.get(role[0] + "_token"));
             if (configured != null && vocabulary.containsKey(configured)) {
@@ -158,7 +159,7 @@ public final class HuggingFaceTokenizer implements Tokenizer, AutoCloseable {
             }
         }
         return new SpecialTokens(found.getOrDefault("bos", -1), found.getOrDefault("eos", -1),
-                found.getOrDefault("pad", -1), found.getOrDefault("unk", -1));
+                found.getOrDefault("pad", -1), found.getOrDefault("unk", -1), found.getOrDefault("mask", -1));
     }
 
     /** A tokenizer_config.json token: a string or {"content": ...}. */

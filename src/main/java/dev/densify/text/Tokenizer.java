@@ -141,20 +141,25 @@ public interface Tokenizer {
     }
 
     /**
-     * @param bos begins a sequence
-     * @param eos ends a response (the stop token of generation)
-     * @param pad pads batches
-     * @param unk stands for unknown input
+     * @param bos  begins a sequence
+     * @param eos  ends a response (the stop token of generation)
+     * @param pad  pads batches
+     * @param unk  stands for unknown input
+     * @param mask stands for a masked token (BERT's [MASK]; the built-in task's reward model is
+     *             trained with it)
      */
-    record SpecialTokens(int bos, int eos, int pad, int unk) {
+    record SpecialTokens(int bos, int eos, int pad, int unk, int mask) {
 
-        /** The token that stands for one SHAP or LIME removes: pad, else eos, else unk; -1 for none. */
+        /**
+         * The token that stands for one SHAP or LIME removes: the mask token (as shap's text masker
+         * takes a tokenizer's), else pad, else eos, else unk; -1 for none.
+         */
         public int removed() {
-            return pad >= 0 ? pad : eos >= 0 ? eos : unk;
+            return mask >= 0 ? mask : pad >= 0 ? pad : eos >= 0 ? eos : unk;
         }
 
         public SpecialTokens {
-            for (int id : new int[]{bos, eos, pad, unk}) {
+            for (int id : new int[]{bos, eos, pad, unk, mask}) {
                 if (id < -1) {
                     throw new IllegalArgumentException("a special token id must be >= 0, or -1 for none; got " + id);
                 }

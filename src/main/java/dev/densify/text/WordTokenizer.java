@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -123,7 +124,7 @@ public final class WordTokenizer implements Tokenizer {
 
     @Override
     public SpecialTokens specialTokens() {
-        return new SpecialTokens(BOS, EOS, PAD, UNK);
+        return new SpecialTokens(BOS, EOS, PAD, UNK, MASK);
     }
 
     /**
@@ -232,10 +233,60 @@ public final class WordTokenizer implements Tokenizer {
     }
 
     /**
-     * Loads a tokenizer written by {@link #save}.
+     * Writes this tokenizer in Hugging Face's form into {@code dir}: {@code tokenizer.json} (a
+     * WordLevel model over the same ids, split on whitespace, the five specials as special added
+     * tokens, so their strings in a text encode to them) and {@code tokenizer_config.json} naming
+     * bos, eos, pad, unk and mask. The tokenizers library then encodes every text of known words
+     * as {@link #encode(String)} does, and decodes ids to the words joined by spaces (specials
+     * kept). It does not enforce {@link #maxLength()}.
      *
-     * @throws IOException naming the file and the problem if it cannot be read or is not such a file
+     * @return the files written
      */
+    public List<Path> writeHuggingFace(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir is null");
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("version", "1.0");
+        root.putNull("truncation");
+        root.putNull("padding");
+        ArrayNode added = root.putArray("added_tokens");
+        for (int id = 0; id < SPECIALS.size(); id++) {
+            ObjectNode t = added.addObject();
+            t.put("id", id);
+            t.put("content", SPECIALS.get(id));
+            t.put("single_word", false);
+            t.put("lstrip", false);
+            t.put("rstrip", false);
+            t.put("normalized", false);
+            t.put("special", true);
+        }
+        root.putNull("normalizer");
+        root.putObject("pre_tokenizer").put("type", "WhitespaceSplit");
+        root.putNull("post_processor");
+        root.putNull("decoder");
+        ObjectNode model = root.putObject("model");
+        model.put("type", "WordLevel");
+        ObjectNode vocab = model.putObject("vocab");
+        for (int id = 0; id < tokens.size(); id++) {
+            vocab.put(tokens.get(id), id);
+        }
+        model.put("unk_token", UNK_TOKEN);
+        ObjectNode config = Json.MAPPER.createObjectNode();
+        config.put("tokenizer_class", "PreTrainedTokenizerFast");
+        config.put("bos_token", BOS_TOKEN);
+        config.put("eos_token", EOS_TOKEN);
+        config.put("pad_token", PAD_TOKEN);
+        config.put("unk_token", UNK_TOKEN);
+        config.put("mask_token", MASK_TOKEN);
+        config.put("model_max_length", maxLength);
+        Path tokenizer = dir.resolve(HuggingFaceTokenizer.FILE);
+        Path tokenizerConfig = dir.resolve(HuggingFaceTokenizer.CONFIG_FILE);
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(tokenizer, Json.pretty().writeValueAsBytes(root));
+        files.put(tokenizerConfig, Json.pretty().writeValueAsBytes(config));
+        AtomicFiles.writeAll(files);
+        return List.of(tokenizer, tokenizerConfig);
+    }
+
     /** Whether {@code file} is a JSON object with this tokenizer's {@code format} (false if unreadable). */
     static boolean isWordTokenizer(Path file) {
         try {
@@ -245,6 +296,11 @@ public final class WordTokenizer implements Tokenizer {
         }
     }
 
+    /**
+     * Loads a tokenizer written by {@link #save}.
+     *
+     * @throws IOException naming the file and the problem if it cannot be read or is not such a file
+     */
     public static WordTokenizer load(Path path) throws IOException {
         Objects.requireNonNull(path, "path is null");
         JsonNode root;

@@ -131,4 +131,27 @@ class RetokenizationTest {
             assertArrayEquals(direct.get(i).values(), through.get(i).values(), 1e-6f, "sequence " + i);
         }
     }
+
+    /**
+     * A tokenizer whose decoding joins the prompt and the response with a space (word level): the
+     * policy tokens' characters are counted in the same text as the reward tokens', so the same
+     * words line up one to one (the spans were one character apart before).
+     */
+    @Test
+    void wordsJoinedByASpaceLineUpOneToOne() {
+        dev.densify.text.WordTokenizer words = dev.densify.text.WordTokenizer.of(
+                List.of("the", "food", "was", "not", "great"), 16);
+        dev.densify.text.WordTokenizer renumbered = dev.densify.text.WordTokenizer.of(
+                List.of("the", "food", "was", "not", "great", "aardvark"), 16);
+        Retokenization r = new Retokenization(words, renumbered, dev.densify.text.WordTokenizer.MASK);
+        int[] prompt = words.encode("the food", true, false);
+        int[] response = words.encode("was not great");
+        Retokenization.Aligned a = r.align(prompt, response);
+        // A policy token spans what it adds, its separating space included: " was", " not", " great".
+        assertArrayEquals(new int[]{0, 4, 8}, a.policyResponse().starts());
+        assertArrayEquals(a.rewardResponse().ends(), a.policyResponse().ends());
+        assertArrayEquals(renumbered.encode("was not great"), a.rewardResponse().ids());
+        double[] values = {0.5, -0.25, 2};
+        assertArrayEquals(values, dev.densify.text.TokenAlignment.map(values, a.rewardResponse(), a.policyResponse()));
+    }
 }
