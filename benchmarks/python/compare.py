@@ -71,10 +71,24 @@ ERROR_CROSS_CHECKED = {"quick": 1, "full": 2}  # sequences whose exact values Py
 ERROR_LADDER = (8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072,
                 ERROR_EXACT_SAMPLES)
 ERROR_TARGET = 0.1
+# The GPT-2 vocabulary pair: a reward model with GPT-2's vocabulary (50,257 ids) and context, 4 layers
+# of width 256 with GPT-2's head size (64), its own checkpoint (same seed). Both workloads use the same
+# 16 sequences of 16 prompt + 64 response tokens; --quick attributes the first 2 (a PyTorch call over
+# 4 took 12 s on 2 cores).
+VOCAB_MODEL = dict(MODEL, vocab_size=50257, n_positions=1024, n_embd=256, n_head=4)
+VOCAB_PROMPT, VOCAB_RESPONSE = 16, 64
+VOCAB_SEQUENCES = {"quick": 2, "full": 16}
+VOCAB_WORKLOADS = ("gpt2_vocab_score", "gpt2_vocab_shap")
 
 WORKLOADS = ("score", "generate_cache", "generate_nocache", "shap", "lime", "attention",
-             "shap_to_error") + compare_ppo.WORKLOADS
-ATTRIBUTION = ("shap", "lime", "attention", "shap_to_error")
+             "shap_to_error") + compare_ppo.WORKLOADS + VOCAB_WORKLOADS
+ATTRIBUTION = ("shap", "lime", "attention", "shap_to_error", "gpt2_vocab_shap")
+# What a workload runs as in the workers (the rest run as themselves): another budget, model or inputs.
+WORKER_WORKLOAD = {"shap_to_error": "shap", "gpt2_vocab_score": "score", "gpt2_vocab_shap": "shap"}
+
+
+def worker_workload(w):
+    return WORKER_WORKLOAD.get(w, w)
 
 
 class CompareError(Exception):
@@ -246,16 +260,19 @@ def cli_command(env):
     return [java, "--enable-native-access=ALL-UNNAMED", "-jar", os.path.join(ROOT, "target", shaded[-1])], note
 
 
-def make_checkpoints(env, allow_create, notes):
+def make_checkpoints(env, allow_create, notes, model=MODEL, seeds=(("reward", REWARD_SEED), ("policy", POLICY_SEED)),
+                     prefix=""):
+    """Checkpoints of the given kinds and seeds for model, under WORK with file names starting with prefix
+    (created with the densify CLI unless up to date); returns {kind: path}."""
     os.makedirs(WORK, exist_ok=True)
-    config_path = os.path.join(WORK, "model-config.json")
+    config_path = os.path.join(WORK, f"{prefix}model-config.json")
     with open(config_path, "w") as f:
-        json.dump(MODEL, f, indent=1)
-    stamp_path = os.path.join(WORK, "checkpoints.json")
+        json.dump(model, f, indent=1)
+    stamp_path = os.path.join(WORK, f"{prefix}checkpoints.json")
     engine = installed_engine_jar()
-    stamp = {"model": MODEL, "reward_seed": REWARD_SEED, "policy_seed": POLICY_SEED,
+    stamp = {"model": model, **{f"{kind}_seed": seed for kind, seed in seeds},
              "engine_mtime": os.path.getmtime(engine) if os.path.isfile(engine) else None}
-    paths = {"reward": os.path.join(WORK, "reward.safetensors"), "policy": os.path.join(WORK, "policy.safetensors")}
+    paths = {kind: os.path.join(WORK, f"{prefix}{kind}.safetensors") for kind, _ in seeds}
     try:
         with open(stamp_path) as f:
             old = json.load(f)
@@ -263,7 +280,7 @@ def make_checkpoints(env, allow_create, notes):
         old = None
     fresh = all(os.path.isfile(p) for p in paths.values())
     if fresh and (old == stamp or not allow_create):
-        say("checkpoints up to date")
+        say("checkpoints up to date" + (f" ({prefix}*)" if prefix else ""))
         return paths
     if not allow_create:
         raise CompareError(f"--no-build: checkpoints missing under {WORK}")
@@ -271,7 +288,7 @@ def make_checkpoints(env, allow_create, notes):
     if note:
         say("note: " + note)
         notes.append(note)
-    for kind, seed in (("reward", REWARD_SEED), ("policy", POLICY_SEED)):
+    for kind, seed in seeds:
         cmd = cli + ["init-model", "--kind", kind, "--config", config_path, "--out", paths[kind], "--seed", str(seed)]
         say("creating " + os.path.relpath(paths[kind], ROOT))
         r = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -291,20 +308,7 @@ def make_inputs(mode):
     def row(n):
         return [rng.randrange(vocab) for _ in range(n)]
 
-    score_ids = [row(SCORE_LEN) for _ in range(SCORE_BATCH)]
-    score_mask = [[1] * SCORE_LEN for _ in range(SCORE_BATCH)]
-    check_ids, check_mask = [], []
-    for n, left in ((48, False), (30, False), (17, False), (5, False), (40, True), (23, True), (9, True), (1, True)):
-        ids = row(n)
-        pad = SCORE_LEN - n
-        if left:
-            check_ids.append([0] * pad + ids)
-            check_mask.append([0] * pad + [1] * n)
-        else:
-            check_ids.append(ids + [0] * pad)
-            check_mask.append([1] * n + [0] * pad)
-    score = {"ids": score_ids, "mask": score_mask, "batch_size": SCORE_BATCH,
-             "check": {"ids": check_ids, "mask": check_mask}}
+    score = score_inputs([row(SCORE_LEN) for _ in range(SCORE_BATCH)], row)
     generate = {"prompts": [row(GEN_PROMPT) for _ in range(GEN_BATCH)], "max_new_tokens": GEN_NEW,
                 "temperature": 1.0, "seed": SAMPLER_SEED,
                 "check": {"prompts": [row(n) for n in (16, 11, 7, 3, 1, 13)]}}
@@ -312,17 +316,34 @@ def make_inputs(mode):
     for key, value in (("score", score), ("generate", generate)):
         with open(paths[key], "w") as f:
             json.dump(value, f)
-    for key, value in attribution_inputs(mode).items():
+    for key, value in {**attribution_inputs(mode), **vocab_inputs(mode)}.items():
         paths[key] = os.path.join(WORK, f"inputs-{key}.json")
         with open(paths[key], "w") as f:
             json.dump(value, f)
     return paths
 
 
-def sequences(name, shapes):
+def score_inputs(ids, row):
+    """A scoring workload's inputs: the timed rows (unpadded, one batch) and a ragged check batch of
+    right- and left-padded rows drawn with row(n), padded to the timed length."""
+    length = len(ids[0])
+    check_ids, check_mask = [], []
+    for n, left in ((48, False), (30, False), (17, False), (5, False), (40, True), (23, True), (9, True), (1, True)):
+        r = row(n)
+        pad = length - n
+        if left:
+            check_ids.append([0] * pad + r)
+            check_mask.append([0] * pad + [1] * n)
+        else:
+            check_ids.append(r + [0] * pad)
+            check_mask.append([1] * n + [0] * pad)
+    return {"ids": ids, "mask": [[1] * length for _ in ids], "batch_size": len(ids),
+            "check": {"ids": check_ids, "mask": check_mask}}
+
+
+def sequences(name, shapes, vocab=MODEL["vocab_size"]):
     """Seeded (prompt, response) id lists of the given lengths, ids uniform in [1, vocab)."""
     rng = random.Random(f"{INPUT_SEED}-{name}")
-    vocab = MODEL["vocab_size"]
     rows = [([rng.randrange(1, vocab) for _ in range(p)], [rng.randrange(1, vocab) for _ in range(m)]) for p, m in shapes]
     return {"prompts": [p for p, _ in rows], "responses": [r for _, r in rows]}
 
@@ -342,6 +363,21 @@ def attribution_inputs(mode):
             "attention": dict(common, check=sequences("shap-check", SHAP_CHECK)),
             "shap_to_error": dict(error, samples=ERROR_EXACT_SAMPLES, seed=ATTR_SEED, baseline_token=BASELINE_TOKEN,
                                   perturbations_per_eval=PERTURBATIONS_PER_EVAL)}
+
+
+def vocab_inputs(mode):
+    """Inputs of the GPT-2 vocabulary pair: scores of the 16 sequences (prompt + response), KernelSHAP of
+    them (a prefix with --quick) with the shap workload's budget, seed and exact check shapes."""
+    vocab = VOCAB_MODEL["vocab_size"]
+    timed = sequences("gpt2-vocab", [(VOCAB_PROMPT, VOCAB_RESPONSE)] * VOCAB_SEQUENCES["full"], vocab)
+    rng = random.Random(f"{INPUT_SEED}-gpt2-vocab-score-check")
+    score = score_inputs([p + r for p, r in zip(timed["prompts"], timed["responses"])],
+                         lambda n: [rng.randrange(vocab) for _ in range(n)])
+    shap_check = dict(sequences("gpt2-vocab-shap-check", SHAP_CHECK, vocab), samples=SHAP_CHECK_SAMPLES,
+                      seed=ATTR_SEED)
+    shap = dict({k: v[:VOCAB_SEQUENCES[mode]] for k, v in timed.items()}, samples=ATTR_SAMPLES, seed=ATTR_SEED,
+                baseline_token=BASELINE_TOKEN, perturbations_per_eval=PERTURBATIONS_PER_EVAL, check=shap_check)
+    return {"gpt2_vocab_score": score, "gpt2_vocab_shap": shap}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -449,7 +485,7 @@ def check_agreement(workload, ours, theirs):
         return compare_ppo.check_agreement(workload, ours, theirs, _close, _fail)
     failures = []
     report = {}
-    if workload == "score":
+    if worker_workload(workload) == "score":
         numeric = ("scores", "check_scores")
         exact = ()
     else:
@@ -527,9 +563,10 @@ def check_attribution(workload, ours, theirs):
     if workload == "attention":
         _close(report, failures, "values", ours["values"], theirs["values"], "attention.values")
         _close(report, failures, "check_values", ours["check_values"], theirs["check_values"], "attention.check_values")
-    elif workload == "shap":
+    elif worker_workload(workload) == "shap":
         # Exact Shapley values on the check sequences (2^M - 2 <= samples); efficiency in the sampled mode.
-        _close(report, failures, "exact_values", ours["check_values"], theirs["check_values"], "shap.check_values (exact)")
+        _close(report, failures, "exact_values", ours["check_values"], theirs["check_values"],
+               f"{workload}.check_values (exact)")
         for side, out in (("densify", ours), ("pytorch", theirs)):
             gap = efficiency_gap(out)
             report[f"efficiency_{side}"] = gap
@@ -575,31 +612,32 @@ def check_lime(ours, theirs, report, failures):
 # FLOPs (forward, useful work; see README.md)
 
 
-def trunk_flops(tokens):
+def trunk_flops(tokens, model=MODEL):
     """Matrix products of the transformer blocks: 2 FLOPs per weight per token, 12 E^2 weights per layer."""
-    return 2 * 12 * MODEL["n_embd"] ** 2 * MODEL["n_layer"] * tokens
+    return 2 * 12 * model["n_embd"] ** 2 * model["n_layer"] * tokens
 
 
-def attention_flops(queries, keys):
+def attention_flops(queries, keys, model=MODEL):
     """Q K^T and attention x V: 2 products of 2 * queries * keys * E FLOPs per layer."""
-    return 2 * 2 * queries * keys * MODEL["n_embd"] * MODEL["n_layer"]
+    return 2 * 2 * queries * keys * model["n_embd"] * model["n_layer"]
 
 
-def forward_flops(tokens):
-    """One reward-model forward of a sequence: the blocks, full-square attention, the score at one position."""
-    return trunk_flops(tokens) + attention_flops(tokens, tokens) + 2 * MODEL["n_embd"]
+def forward_flops(tokens, model=MODEL):
+    """One reward-model forward of a sequence: the blocks, full-square attention, the score at one position
+    (the vocabulary enters only through embedding look-ups, not counted)."""
+    return trunk_flops(tokens, model) + attention_flops(tokens, tokens, model) + 2 * model["n_embd"]
 
 
 def score_flops():
     return SCORE_BATCH * forward_flops(SCORE_LEN)
 
 
-def attribution_flops(method, sequences, samples, tokens):
+def attribution_flops(method, sequences, samples, tokens, model=MODEL):
     """Brute-force equivalent: every evaluation a full forward of prompt + response. KernelSHAP:
     the coalitions (at most 2^M - 2) plus f(x) and f(baseline); LIME: its samples (the first is
     the unperturbed sequence); attention: one forward."""
     evaluations = {"shap": samples + 2, "lime": samples, "attention": 1}[method]
-    return sequences * evaluations * forward_flops(tokens)
+    return sequences * evaluations * forward_flops(tokens, model)
 
 
 def generate_flops():
@@ -640,6 +678,17 @@ def workload_info(mode):
                                   f"x ({ERROR_PROMPT} prompt + {ERROR_RESPONSE} response tokens)"},
     }
     info.update(compare_ppo.workload_info(MODEL, trunk_flops, attention_flops, generate_flops))
+    b, v, vt = VOCAB_SEQUENCES["full"], VOCAB_SEQUENCES[mode], VOCAB_PROMPT + VOCAB_RESPONSE
+    model = (f"GPT-2 vocabulary ({VOCAB_MODEL['vocab_size']:,} ids), {VOCAB_MODEL['n_layer']} layers of width "
+             f"{VOCAB_MODEL['n_embd']}")
+    info.update({
+        "gpt2_vocab_score": {"unit": "seq/s", "units": b, "flops": lambda _: b * forward_flops(vt, VOCAB_MODEL),
+                             "what": f"reward scores, {model}, batch {b} x {vt} tokens"},
+        "gpt2_vocab_shap": {"unit": "seq/s", "units": v,
+                            "flops": lambda s: attribution_flops("shap", v, s, vt, VOCAB_MODEL),
+                            "what": f"KernelSHAP, {model}, {v} sequences x ({VOCAB_PROMPT} prompt + "
+                                    f"{VOCAB_RESPONSE} response tokens), {ATTR_SAMPLES} coalitions each"},
+    })
     return info
 
 
@@ -908,7 +957,7 @@ def summarize(seconds, units, flops, peak):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="benchmarks/compare", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="fewer repetitions (under 3 minutes on 2 cores)")
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions (a few minutes on 2 cores)")
     ap.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     ap.add_argument("--threads", type=int, default=2, help="intra-op threads on both sides (default 2)")
     ap.add_argument("--warmup", type=int, help="warm-up calls per side and workload (default 2 quick, 3 full)")
@@ -945,8 +994,9 @@ def main(argv=None):
         ap.error("--error-target must be > 0")
     mode = "quick" if args.quick else "full"
     # Calls that take seconds: fewer of them (at least 3 quick, 5 full; 1 warm-up quick, 2 full), so
-    # that --quick stays under 3 minutes on 2 cores.
-    slow = {"shap": (3, 5), "lime": (3, 5), "generate_nocache": (3, 5), "ppo_update": (3, 5)}
+    # that --quick stays within a few minutes on 2 cores.
+    slow = {"shap": (3, 5), "lime": (3, 5), "generate_nocache": (3, 5), "ppo_update": (3, 5),
+            "gpt2_vocab_shap": (3, 5)}
 
     def calls(w):
         """(warm-up calls, least timed calls) of a workload."""
@@ -966,6 +1016,9 @@ def main(argv=None):
     elif not os.path.isfile(BENCH_JAR):
         raise CompareError(f"--no-build: {BENCH_JAR} is missing")
     checkpoints = make_checkpoints(env, not args.no_build, notes)
+    if any(w in VOCAB_WORKLOADS for w in workloads):  # 64 MB: only when asked for
+        checkpoints["gpt2_vocab_reward"] = make_checkpoints(env, not args.no_build, notes, VOCAB_MODEL,
+                                                            (("reward", REWARD_SEED),), "gpt2-vocab-")["reward"]
     inputs = make_inputs(mode)
     inputs.update(compare_ppo.write_inputs(WORK, checkpoints, MODEL["vocab_size"]))
     info_of = workload_info(mode)
@@ -994,8 +1047,9 @@ def main(argv=None):
                 raise CompareError(f"--device cuda: PyTorch {p_info.get('torch')} at {python} sees no CUDA device")
 
         def setup(worker, workload, samples=None):
-            request = {"op": "setup", "workload": "shap" if workload == "shap_to_error" else workload,
-                       "checkpoint": checkpoints["reward" if workload == "score" or workload in ATTRIBUTION else "policy"],
+            kind = "reward" if worker_workload(workload) == "score" or workload in ATTRIBUTION else "policy"
+            request = {"op": "setup", "workload": worker_workload(workload),
+                       "checkpoint": checkpoints[("gpt2_vocab_" if workload in VOCAB_WORKLOADS else "") + kind],
                        "inputs": inputs[workload if workload in inputs else
                                         "score" if workload == "score" else "generate"],
                        "threads": args.threads, "device": args.device}
@@ -1123,6 +1177,7 @@ def main(argv=None):
                      "attention": p_info.get("attention")},
         "blas": {"densify": d_info.get("blas"), "pytorch": p_info.get("blas")},
         "model": MODEL,
+        "gpt2_vocab_model": VOCAB_MODEL if any(w in VOCAB_WORKLOADS for w in workloads) else None,
         "warmup": warmup,
         "settle_s": args.settle,
         "peak": peak,

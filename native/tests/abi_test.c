@@ -43,6 +43,15 @@ static void test_errors(void) {
     CHECK(dfy_model_load(DFY_MODEL_POLICY, &good, "cpu", junk, sizeof junk, &m) == DFY_ERR_FORMAT,
           "header past the end accepted");
     CHECK(strstr(dfy_last_error(), "past the end") != NULL, "message: %s", dfy_last_error());
+    /* TorchScript: bad arguments and a file that is no module are refused, no handle written. */
+    CHECK(dfy_reward_load_script(NULL, "cpu", 97, 64, DFY_SCORE_ONLY_ROW, &m) == DFY_ERR_INVALID_ARGUMENT,
+          "NULL path accepted");
+    CHECK(dfy_reward_load_script("/nonexistent/reward.pt", "cpu", 0, 64, DFY_SCORE_ONLY_ROW, &m) ==
+              DFY_ERR_INVALID_ARGUMENT, "vocab_size 0 accepted");
+    CHECK(dfy_reward_load_script("/nonexistent/reward.pt", "cpu", 97, 64, DFY_SCORE_ONLY_ROW, &m) == DFY_ERR_FORMAT,
+          "missing module accepted: %s", dfy_last_error());
+    CHECK(strstr(dfy_last_error(), "TorchScript") != NULL, "message: %s", dfy_last_error());
+    CHECK(m == NULL, "handle written on failure");
 }
 
 static void test_save_load(void) {
