@@ -15,7 +15,7 @@ class ModelConfigTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ModelConfig.parse("{\"model_type\": \"llama\", " + GPT2 + "}", "my/config.json"));
         assertTrue(e.getMessage().startsWith("my/config.json: model_type is 'llama'")
-                && e.getMessage().contains("--reward-url") && e.getMessage().contains("--reward-class"), e.getMessage());
+                && e.getMessage().contains("TorchScript") && e.getMessage().contains("--reward-url") && e.getMessage().contains("--reward-class"), e.getMessage());
         assertEquals(50, ModelConfig.parse("{\"model_type\": \"gpt2\", " + GPT2 + "}", "c").vocabSize());
         assertEquals(50, ModelConfig.parse("{" + GPT2 + "}", "c").vocabSize());
     }
