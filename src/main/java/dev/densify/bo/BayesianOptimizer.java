@@ -149,18 +149,41 @@ public final class BayesianOptimizer {
             }
         }
         Observation o = observations.get(best);
-        return new Recommendation(best, o.point(), bestP.mean(), bestP.std(), o.value());
+        return new Recommendation(best, o.point(), bestP.mean(), bestP.std(), o.value(),
+                gp.observationNoiseVariance(best));
+    }
+
+    /**
+     * The posterior probability that f at observation {@code i} exceeds f at observation
+     * {@code j}: Φ((μ_i − μ_j) / sd(f_i − f_j)) under the joint posterior of the GP this optimiser
+     * fits (0.5 when the two are the same point).
+     */
+    public double probabilityGreater(List<Observation> observations, int i, int j) {
+        GaussianProcess gp = fitModel(observations);
+        if (i < 0 || j < 0 || i >= observations.size() || j >= observations.size()) {
+            throw new IllegalArgumentException("observations " + i + " and " + j + " of " + observations.size());
+        }
+        GaussianProcess.JointPosterior post = gp.posterior(new double[][]{
+                space.features(observations.get(i).point()), space.features(observations.get(j).point())});
+        double mean = post.mean()[0] - post.mean()[1];
+        double var = post.covariance()[0][0] + post.covariance()[1][1] - 2 * post.covariance()[0][1];
+        if (!(var > 1e-300)) {
+            return mean > 0 ? 1 : mean < 0 ? 0 : 0.5;
+        }
+        return NormalFunctions.cdf(mean / Math.sqrt(var));
     }
 
     private GaussianProcess fit(List<Observation> observations, long callSeed) {
         int n = observations.size();
         double[][] x = new double[n][];
         double[] y = new double[n];
+        double[] noise = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = space.features(observations.get(i).point());
             y[i] = observations.get(i).value();
+            noise[i] = observations.get(i).noiseVariance();
         }
-        return GaussianProcess.fit(x, y, options.model().withSeed(LogNoisyExpectedImprovement.mix(callSeed, 1)));
+        return GaussianProcess.fit(x, y, noise, options.model().withSeed(LogNoisyExpectedImprovement.mix(callSeed, 1)));
     }
 
     private double[][] features(double[][] units) {

@@ -51,6 +51,7 @@ public final class GaussianProcess {
 
     private final double[][] x;
     private final double[] y;
+    private final double[] knownNoise; // per observation, standardised units; null: none
     private final Standardization standardization;
     private final double[] z; // standardised outcomes
     private final GpHyperparameters hyperparameters;
@@ -60,16 +61,18 @@ public final class GaussianProcess {
     private final double logMarginalLikelihood;
     private volatile double[][] inverse;
 
-    private GaussianProcess(double[][] x, double[] y, Standardization standardization, GpHyperparameters h) {
+    private GaussianProcess(double[][] x, double[] y, double[] knownNoise, Standardization standardization,
+                            GpHyperparameters h) {
         this.x = x;
         this.y = y;
+        this.knownNoise = knownNoise;
         this.standardization = standardization;
         this.z = standardization.forward(y);
         this.hyperparameters = h;
         this.kernel = new Matern52Kernel(h.lengthScales(), h.outputScale());
         double[][] k = kernel.matrix(x);
         for (int i = 0; i < k.length; i++) {
-            k[i][i] += h.noiseVariance();
+            k[i][i] += h.noiseVariance() + (knownNoise == null ? 0 : knownNoise[i]);
         }
         this.chol = Cholesky.decompose(k);
         double[] resid = new double[z.length];
@@ -91,6 +94,15 @@ public final class GaussianProcess {
      * @param y outcomes, n, finite
      */
     public static GaussianProcess withHyperparameters(double[][] x, double[] y, GpHyperparameters hyperparameters) {
+        return withHyperparameters(x, y, null, hyperparameters);
+    }
+
+    /**
+     * As {@link #withHyperparameters(double[][], double[], GpHyperparameters)}, with a known noise
+     * variance per observation in the outcome's units (null: none).
+     */
+    public static GaussianProcess withHyperparameters(double[][] x, double[] y, double[] noise,
+                                                      GpHyperparameters hyperparameters) {
         double[][] xc = checkInputs(x, y);
         if (hyperparameters == null) {
             throw new IllegalArgumentException("hyperparameters must not be null");
@@ -99,16 +111,30 @@ public final class GaussianProcess {
             throw new IllegalArgumentException("hyperparameters have " + hyperparameters.dimension()
                     + " length scales, inputs have " + xc[0].length + " coordinates");
         }
-        return new GaussianProcess(xc, y.clone(), Standardization.of(y), hyperparameters);
+        Standardization st = Standardization.of(y);
+        return new GaussianProcess(xc, y.clone(), standardisedNoise(noise, st, xc.length), st, hyperparameters);
     }
 
     /** A GP with hyperparameters fitted by MAP (see the class comment). */
     public static GaussianProcess fit(double[][] x, double[] y, GpFitOptions options) {
+        return fit(x, y, null, options);
+    }
+
+    /**
+     * A GP fitted by MAP whose observations carry a known noise variance each (in the outcome's
+     * units; the variance of an observed mean of replicates, say) on top of the learned
+     * homoscedastic noise: BoTorch's fixed-noise GP, with the learned noise kept for what the
+     * known noise does not explain.
+     *
+     * @param noise per observation, finite and ≥ 0; null: none
+     */
+    public static GaussianProcess fit(double[][] x, double[] y, double[] noise, GpFitOptions options) {
         double[][] xc = checkInputs(x, y);
         if (options == null) {
             throw new IllegalArgumentException("options must not be null");
         }
         Standardization st = Standardization.of(y);
+        double[] known = standardisedNoise(noise, st, xc.length);
         double[] zs = st.forward(y);
         int d = xc[0].length;
         GpPriors priors = options.priors();
@@ -125,7 +151,7 @@ public final class GaussianProcess {
         RandomGenerator rng = new Well19937c(options.seed());
         Lbfgs lbfgs = new Lbfgs(10, options.maxIterations(), 1e-5, 1e-10);
         Lbfgs.Objective objective = (theta, grad) -> {
-            MarginalLikelihood.Evaluation e = MarginalLikelihood.evaluate(xc, zs, theta, priors, true);
+            MarginalLikelihood.Evaluation e = MarginalLikelihood.evaluate(xc, zs, known, theta, priors, true);
             double[] g = e.gradient();
             for (int i = 0; i < g.length; i++) {
                 grad[i] = -g[i];
@@ -155,7 +181,43 @@ public final class GaussianProcess {
             best = mode;
         }
         GpHyperparameters h = GpHyperparameters.fromParameters(best, d, priors.noiseFloor());
-        return new GaussianProcess(xc, y.clone(), st, h);
+        return new GaussianProcess(xc, y.clone(), known, st, h);
+    }
+
+    /** Known noise variances on the standardised scale, checked; null when none is given or all are 0. */
+    private static double[] standardisedNoise(double[] noise, Standardization st, int n) {
+        if (noise == null) {
+            return null;
+        }
+        if (noise.length != n) {
+            throw new IllegalArgumentException("got " + n + " observations but " + noise.length + " noise variances");
+        }
+        boolean any = false;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(noise[i]) || noise[i] < 0) {
+                throw new IllegalArgumentException("noise variance " + i + " must be finite and >= 0, got " + noise[i]);
+            }
+            out[i] = noise[i] / (st.std() * st.std());
+            any |= noise[i] > 0;
+        }
+        return any ? out : null;
+    }
+
+    /**
+     * The noise of observation i in the outcome's units: the learned variance (with any jitter
+     * the factorisation needed) plus its known variance.
+     */
+    public double observationNoiseVariance(int i) {
+        if (i < 0 || i >= x.length) {
+            throw new IndexOutOfBoundsException("observation " + i + " of " + x.length);
+        }
+        return standardization.inverseVariance(effectiveNoise(i));
+    }
+
+    /** The learned homoscedastic noise variance in the outcome's units (known noise not included). */
+    public double learnedNoiseVariance() {
+        return standardization.inverseVariance(hyperparameters.noiseVariance());
     }
 
     /** Keeps log-parameters in [−20, 20] so that a runaway start cannot overflow. */
@@ -368,9 +430,12 @@ public final class GaussianProcess {
         return alpha;
     }
 
-    /** σ² plus the jitter the factorisation needed: the noise the posterior is conditioned on. */
-    double effectiveNoise() {
-        return hyperparameters.noiseVariance() + chol.jitter();
+    /**
+     * The noise observation i is conditioned on (standardised units): σ², the jitter the
+     * factorisation needed, and its known noise.
+     */
+    double effectiveNoise(int i) {
+        return hyperparameters.noiseVariance() + chol.jitter() + (knownNoise == null ? 0 : knownNoise[i]);
     }
 
     /** (K + σ²I)⁻¹, computed once. */

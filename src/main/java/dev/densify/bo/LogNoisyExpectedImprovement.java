@@ -22,8 +22,9 @@ import org.apache.commons.math3.random.Well19937c;
  * where the fixed block L_FF and the fixed draws f_F — hence each sample's incumbent
  * max_i f_B,i and the pending points' improvements — are computed once (BoTorch's "cache root"),
  * so an evaluation costs one triangular solve against L_FF and one q×q factorisation.
- * For training inputs the posterior has closed forms: μ_B = z − σ²α and Σ_XX = σ²(I − σ²K_σ⁻¹),
- * Σ_CX = σ²·k(C, X)K_σ⁻¹ (σ² the noise, jitter included). Per sample, the improvement of
+ * For training inputs the posterior has closed forms: μ_B = z − Nα and Σ_XX = N − N K_N⁻¹ N,
+ * Σ_CX = k(C, X)K_N⁻¹ N (N the diagonal of each observation's noise: the learned σ², jitter
+ * included, plus its known noise; K_N = K + N). Per sample, the improvement of
  * candidate j is smoothed as in BoTorch with {@code fat=True}: log(τ_r·fatplus((f_j − best)/τ_r))
  * with fatplus(z) = softplus(z) + 0.1/(1 + z²) and τ_r = {@code tauRelu}; the max over j is the
  * smooth max τ_m·logsumexp(·/τ_m) of those logs (τ_m = {@code tauMax}); the mean over samples is
@@ -112,7 +113,10 @@ public final class LogNoisyExpectedImprovement implements AcquisitionFunction {
         int m = base.indices.length;
         int p = pending.length;
         int fixed = m + p;
-        double noise = gp.effectiveNoise();
+        double[] noise = new double[m];
+        for (int a = 0; a < m; a++) {
+            noise[a] = gp.effectiveNoise(base.indices[a]);
+        }
         // Posterior covariance of f at F = baseline ∪ pending (baseline first).
         this.pendingV = new double[p][];
         double[][] pendingK = new double[p][];
@@ -126,9 +130,9 @@ public final class LogNoisyExpectedImprovement implements AcquisitionFunction {
         double[][] cov = new double[fixed][fixed];
         for (int a = 0; a < m; a++) {
             for (int b = 0; b <= a; b++) {
-                double c = -noise * noise * base.inverseRows[a][base.indices[b]];
+                double c = -noise[a] * noise[b] * base.inverseRows[a][base.indices[b]];
                 if (a == b) {
-                    c += noise;
+                    c += noise[a];
                 }
                 cov[a][b] = c;
                 cov[b][a] = c;
@@ -137,7 +141,7 @@ public final class LogNoisyExpectedImprovement implements AcquisitionFunction {
         Matern52Kernel kernel = gp.kernel();
         for (int i = 0; i < p; i++) {
             for (int b = 0; b < m; b++) {
-                double c = noise * GaussianProcess.dot(pendingK[i], base.inverseRows[b]);
+                double c = noise[b] * GaussianProcess.dot(pendingK[i], base.inverseRows[b]);
                 cov[m + i][b] = c;
                 cov[b][m + i] = c;
             }
@@ -205,13 +209,16 @@ public final class LogNoisyExpectedImprovement implements AcquisitionFunction {
 
     private static Baseline prepare(GaussianProcess gp, Options options) {
         int n = gp.size();
-        double noise = gp.effectiveNoise();
+        double[] noise = new double[n];
+        for (int i = 0; i < n; i++) {
+            noise[i] = gp.effectiveNoise(i);
+        }
         double[][] inv = gp.kernelInverse();
         double[] alpha = gp.alpha();
         double[] z = gp.standardisedOutcomes();
         double[] mean = new double[n];
         for (int i = 0; i < n; i++) {
-            mean[i] = z[i] - noise * alpha[i];
+            mean[i] = z[i] - noise[i] * alpha[i];
         }
         int[] keep = new int[n];
         for (int i = 0; i < n; i++) {
@@ -263,15 +270,15 @@ public final class LogNoisyExpectedImprovement implements AcquisitionFunction {
         return new Baseline(gp, options, keep, keptMean, rows);
     }
 
-    /** Cholesky of Σ_BB = σ²(I − σ²K_σ⁻¹) restricted to {@code idx}. */
-    private static Cholesky baselineFactor(int[] idx, double noise, double[][] inv) {
+    /** Cholesky of Σ_BB = N − N K_N⁻¹ N (N the diagonal of each point's noise) restricted to {@code idx}. */
+    private static Cholesky baselineFactor(int[] idx, double[] noise, double[][] inv) {
         int m = idx.length;
         double[][] cov = new double[m][m];
         for (int a = 0; a < m; a++) {
             for (int b = 0; b <= a; b++) {
-                double c = -noise * noise * inv[idx[a]][idx[b]];
+                double c = -noise[idx[a]] * noise[idx[b]] * inv[idx[a]][idx[b]];
                 if (a == b) {
-                    c += noise;
+                    c += noise[idx[a]];
                 }
                 cov[a][b] = c;
                 cov[b][a] = c;
@@ -365,12 +372,11 @@ public final class LogNoisyExpectedImprovement implements AcquisitionFunction {
         double[] kx = gp.crossKernel(point);
         double mean = gp.hyperparameters().mean() + GaussianProcess.dot(kx, gp.alpha());
         double[] v = gp.factor().solveLower(kx);
-        double noise = gp.effectiveNoise();
         int m = base.indices.length;
         int p = pending.length;
         double[] sxf = new double[m + p];
         for (int b = 0; b < m; b++) {
-            sxf[b] = noise * GaussianProcess.dot(kx, base.inverseRows[b]);
+            sxf[b] = gp.effectiveNoise(base.indices[b]) * GaussianProcess.dot(kx, base.inverseRows[b]);
         }
         Matern52Kernel kernel = gp.kernel();
         for (int i = 0; i < p; i++) {

@@ -41,6 +41,16 @@ public final class MarginalLikelihood {
      * @param includePrior whether to add the log prior and its gradient
      */
     public static Evaluation evaluate(double[][] x, double[] y, double[] theta, GpPriors priors, boolean includePrior) {
+        return evaluate(x, y, null, theta, priors, includePrior);
+    }
+
+    /**
+     * As {@link #evaluate(double[][], double[], double[], GpPriors, boolean)}, with a known noise
+     * variance per observation (standardised units, ≥ 0; null: none) added to the learned one
+     * (BoTorch's fixed-noise GP, with the homoscedastic noise kept on top).
+     */
+    public static Evaluation evaluate(double[][] x, double[] y, double[] knownNoise, double[] theta, GpPriors priors,
+                                      boolean includePrior) {
         int n = x.length;
         if (n == 0 || y.length != n) {
             throw new IllegalArgumentException("need n >= 1 inputs and as many outcomes, got " + n + " and " + y.length);
@@ -78,7 +88,7 @@ public final class MarginalLikelihood {
                 kn[i][j] = v;
                 kn[j][i] = v;
             }
-            kn[i][i] = s + noise;
+            kn[i][i] = s + noise + (knownNoise == null ? 0 : knownNoise[i]);
         }
         Cholesky chol;
         try {

@@ -1,6 +1,7 @@
 package dev.densify.cli;
 
 import dev.densify.attribution.AttributionMethod;
+import dev.densify.shaping.ShapingWeights;
 import dev.densify.study.ObjectiveKind;
 import dev.densify.study.PpoObjectiveFactory;
 import dev.densify.study.Study;
@@ -77,8 +78,19 @@ final class StudyCommand implements Callable<Integer> {
             description = "Components to blend, at least 2 of sparse, shap, lime, attention (default: all four).")
     String methods;
 
-    @Option(names = "--objective", paramLabel = "KIND", description = "final or auc (area under the learning curve); default final.")
+    @Option(names = "--objective", paramLabel = "KIND",
+            description = "final (the last validation reward), auc (area under the learning curve) or reward_minus_kl "
+                    + "(the last validation reward minus --kl-penalty times its KL to the reference); default final.")
     String objective;
+
+    @Option(names = "--kl-penalty", paramLabel = "C",
+            description = "c of reward_minus_kl (default " + StudyConfig.DEFAULT_KL_PENALTY + ").")
+    Double klPenalty;
+
+    @Option(names = "--fixed", paramLabel = "W",
+            description = "A fixed blend run as one of the first trials, e.g. sparse=1 (repeat for several): the report "
+                    + "gives the probability that the recommended weights beat the best of them.")
+    List<String> fixed;
 
     @Option(names = "--seeds-per-trial", paramLabel = "N", description = "Runs per trial, averaged (default 1).")
     Integer seedsPerTrial;
@@ -156,7 +168,15 @@ final class StudyCommand implements Callable<Integer> {
             if (lrRange != null) {
                 replace(extras, range(StudyConfig.LEARNING_RATE, "--learning-rate-range", lrRange));
             }
-            return new StudyConfig(components, extras, kind, n, q, seeds, initial, s, objectiveSettings(source));
+            List<Map<String, Double>> blends = base != null ? base.fixedBlends() : List.of();
+            if (fixed != null) {
+                blends = new ArrayList<>();
+                for (String w : fixed) {
+                    blends.add(ShapingWeights.parse(w).asMap());
+                }
+            }
+            double c = klPenalty != null ? klPenalty : base != null ? base.klPenalty() : StudyConfig.DEFAULT_KL_PENALTY;
+            return new StudyConfig(components, extras, kind, n, q, seeds, initial, s, objectiveSettings(source), blends, c);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

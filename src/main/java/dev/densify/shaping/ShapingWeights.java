@@ -73,6 +73,13 @@ public record ShapingWeights(Map<AttributionMethod, Double> weights) {
         return new ShapingWeights(map);
     }
 
+    /** The weights by component id (in {@link AttributionMethod}'s order). */
+    public Map<String, Double> asMap() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        weights.forEach((c, w) -> out.put(c.id(), w));
+        return out;
+    }
+
     /** The weight of a component (0 when not named). */
     public double weight(AttributionMethod component) {
         return weights.getOrDefault(component, 0.0);

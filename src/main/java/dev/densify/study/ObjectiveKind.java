@@ -12,14 +12,23 @@ public enum ObjectiveKind {
      * equally spaced evaluations divided by their span (the curve's mean height, in score units;
      * one point: that point). Rewards learning fast as well as well.
      */
-    AREA_UNDER_CURVE;
+    AREA_UNDER_CURVE,
+    /**
+     * The final score minus c times the final KL divergence to the reference policy
+     * ({@code final_kl} of the outcome's metrics, in nats): the reward a policy earns net of how
+     * far it moved, c the study's {@code kl_penalty}.
+     */
+    REWARD_MINUS_KL;
+
+    /** The metric {@link #REWARD_MINUS_KL} subtracts. */
+    public static final String FINAL_KL = "final_kl";
 
     /** The lower-case name used on the command line and in files. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code final}, {@code area_under_curve} (or {@code auc}), any case. */
+    /** Parses {@code final}, {@code area_under_curve} (or {@code auc}), {@code reward_minus_kl}, any case. */
     public static ObjectiveKind parse(String text) {
         if (text != null) {
             String t = text.strip().toLowerCase(Locale.ROOT).replace('-', '_');
@@ -32,23 +41,34 @@ public enum ObjectiveKind {
                 }
             }
         }
-        throw new IllegalArgumentException("unknown objective '" + text + "' (known: final, area_under_curve)");
+        throw new IllegalArgumentException("unknown objective '" + text
+                + "' (known: final, area_under_curve (auc), reward_minus_kl)");
     }
 
     /**
      * The value of an outcome under this kind.
      *
-     * @throws IllegalArgumentException when it is not finite or the curve is empty (AUC)
+     * @param klPenalty c of {@link #REWARD_MINUS_KL} (ignored by the others)
+     * @throws IllegalArgumentException when it is not finite, the curve is empty (AUC) or the
+     *                                  outcome has no finite {@value #FINAL_KL} (reward − c·KL)
      */
-    public double value(TrialOutcome outcome) {
-        double v;
-        if (this == FINAL) {
-            v = outcome.objective();
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("the objective returned a non-finite score: " + v);
+    public double value(TrialOutcome outcome, double klPenalty) {
+        return switch (this) {
+            case FINAL -> finite(outcome.objective());
+            case AREA_UNDER_CURVE -> normalisedArea(outcome.learningCurve());
+            case REWARD_MINUS_KL -> {
+                Double kl = outcome.metrics().get(FINAL_KL);
+                if (kl == null || !Double.isFinite(kl)) {
+                    throw new IllegalArgumentException("reward_minus_kl needs the outcome's " + FINAL_KL + ", got " + kl);
+                }
+                yield finite(outcome.objective()) - klPenalty * kl;
             }
-        } else {
-            v = normalisedArea(outcome.learningCurve());
+        };
+    }
+
+    private static double finite(double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalArgumentException("the objective returned a non-finite score: " + v);
         }
         return v;
     }

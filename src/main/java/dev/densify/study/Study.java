@@ -1,12 +1,16 @@
 package dev.densify.study;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.bo.BayesianOptimizer;
 import dev.densify.bo.BayesianOptimizerOptions;
 import dev.densify.bo.Observation;
 import dev.densify.bo.SearchSpace;
 import dev.densify.bo.SobolDesign;
 import dev.densify.bo.Suggestion;
+import dev.densify.engine.Json;
 import dev.densify.report.Progress;
+import dev.densify.text.AtomicFiles;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -225,17 +229,20 @@ public final class Study implements AutoCloseable {
 
     private List<StudyStore.NewTrial> propose(StudyConfig config, List<TrialRecord> all, int q) {
         List<String> names = space.names();
-        List<Observation> observations = new ArrayList<>();
-        for (TrialRecord t : all) {
-            if (t.state() == TrialState.COMPLETE) {
-                observations.add(new Observation(t.point(names), t.objective()));
-            }
-        }
+        List<TrialRecord> complete = all.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
+        List<Observation> observations = Replicates.of(complete).observations(complete, names);
         int created = all.size();
+        int fixed = config.fixedBlends().size();
         List<double[]> points;
         String origin;
-        if (created < config.resolvedInitialDesignSize() || observations.size() < 2) {
-            points = sobol(config, created, q);
+        if (created < fixed) {
+            points = new ArrayList<>();
+            for (Map<String, Double> blend : config.fixedBlends().subList(created, Math.min(fixed, created + q))) {
+                points.add(blend.values().stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            origin = TrialRecord.FIXED;
+        } else if (created - fixed < config.resolvedInitialDesignSize() || observations.size() < 2) {
+            points = sobol(config, created - fixed, q);
             origin = TrialRecord.SOBOL;
         } else {
             try {
@@ -249,7 +256,7 @@ public final class Study implements AutoCloseable {
                 for (int i = 0; i < points.size(); i++) {
                     if (nearAny(points.get(i), failed)) {
                         if (replacement == null) {
-                            replacement = sobol(config, created, q);
+                            replacement = sobol(config, created - fixed, q);
                         }
                         say("note: the model proposed the point of a failed trial again; using a Sobol point instead");
                         points.set(i, replacement.get(i));
@@ -259,7 +266,7 @@ public final class Study implements AutoCloseable {
             } catch (RuntimeException e) {
                 say("warning: the optimiser failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                         + "); proposing Sobol points instead");
-                points = sobol(config, created, q);
+                points = sobol(config, created - fixed, q);
                 origin = TrialRecord.SOBOL_FALLBACK;
             }
         }
@@ -364,7 +371,7 @@ public final class Study implements AutoCloseable {
         long t0 = System.nanoTime();
         Aggregate aggregate;
         try {
-            emptyDirectory(dir);
+            emptyDirectory(dir, config.seedsPerTrial() > 1);
             aggregate = runSeeds(trial, objective, config, dir, showProgress ? "trial " + n : null);
         } catch (InterruptedException e) {
             throw e;
@@ -394,20 +401,28 @@ public final class Study implements AutoCloseable {
         List<Map<String, Double>> metrics = new ArrayList<>();
         for (int k = 0; k < seeds; k++) {
             Path runDir = seeds == 1 ? dir : dir.resolve("seed-" + k);
-            Files.createDirectories(runDir);
-            TrialSpec spec = new TrialSpec(trial.number(), trial.parameters(), runSeed(trial.seed(), k), runDir);
-            TrialOutcome outcome;
-            ProgressListener listener = new ProgressListener(progressLabel == null ? null : log,
-                    seeds == 1 || progressLabel == null ? progressLabel : progressLabel + " seed " + k);
-            try {
-                outcome = objective.run(spec, listener);
-            } finally {
-                listener.finish();
-            }
+            TrialOutcome outcome = seeds == 1 ? null : readOutcome(runDir);
             if (outcome == null) {
-                throw new IllegalStateException("the objective returned no outcome");
+                Files.createDirectories(runDir);
+                TrialSpec spec = new TrialSpec(trial.number(), trial.parameters(), runSeed(trial.seed(), k), runDir);
+                ProgressListener listener = new ProgressListener(progressLabel == null ? null : log,
+                        seeds == 1 || progressLabel == null ? progressLabel : progressLabel + " seed " + k);
+                try {
+                    outcome = objective.run(spec, listener);
+                } finally {
+                    listener.finish();
+                }
+                if (outcome == null) {
+                    throw new IllegalStateException("the objective returned no outcome");
+                }
+                if (seeds > 1) {
+                    writeOutcome(runDir, outcome);
+                }
+            } else {
+                say(String.format(Locale.ROOT, "trial %d seed %d: finished before the interruption, kept (objective "
+                        + "%.6g)", trial.number(), k, outcome.objective()));
             }
-            values[k] = config.objective().value(outcome);
+            values[k] = config.objectiveValue(outcome);
             curves.add(outcome.learningCurve());
             metrics.add(outcome.metrics());
         }
@@ -445,6 +460,36 @@ public final class Study implements AutoCloseable {
             merged.put("objective_sd", Math.sqrt(ss / (seeds - 1)));
         }
         return new Aggregate(mean, curve, merged);
+    }
+
+    /** A replicate's outcome, written once it finished; what a re-run of its trial keeps. */
+    static final String OUTCOME_FILE = "outcome.json";
+
+    private static void writeOutcome(Path runDir, TrialOutcome outcome) throws IOException {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("objective", outcome.objective());
+        n.set("learning_curve", StudyJson.list(outcome.learningCurve()));
+        n.set("metrics", StudyJson.map(outcome.metrics()));
+        AtomicFiles.write(runDir.resolve(OUTCOME_FILE), Json.MAPPER.writeValueAsBytes(n));
+    }
+
+    /** The outcome a finished replicate left, or null (none, or unreadable: then it runs again). */
+    private static TrialOutcome readOutcome(Path runDir) {
+        Path file = runDir.resolve(OUTCOME_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            JsonNode n = Json.MAPPER.readTree(file.toFile());
+            List<Double> curve = new ArrayList<>();
+            n.path("learning_curve").forEach(v -> curve.add(v.asDouble()));
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            n.path("metrics").properties().forEach(e -> metrics.put(e.getKey(), e.getValue().asDouble()));
+            JsonNode objective = n.get("objective");
+            return objective != null && objective.isNumber() ? new TrialOutcome(objective.asDouble(), curve, metrics) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Feeds a lazily created {@link Progress} bar (when there is a label and a stream). */
@@ -508,14 +553,18 @@ public final class Study implements AutoCloseable {
         }
     }
 
-    /** Deletes what an interrupted attempt left, then creates the directory. */
-    private static void emptyDirectory(Path dir) throws IOException {
+    /**
+     * Deletes what an interrupted attempt left, then creates the directory; with replicates, the
+     * {@code seed-K} directories of runs that finished (their {@value #OUTCOME_FILE} written) are
+     * kept, so that no run is done twice.
+     */
+    private static void emptyDirectory(Path dir, boolean keepFinishedRuns) throws IOException {
         if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
-                for (Path p : paths) {
-                    if (!p.equals(dir)) {
-                        Files.delete(p);
+            try (Stream<Path> children = Files.list(dir)) {
+                for (Path child : children.toList()) {
+                    if (!(keepFinishedRuns && child.getFileName().toString().startsWith("seed-")
+                            && Files.isRegularFile(child.resolve(OUTCOME_FILE)))) {
+                        AtomicFiles.deleteRecursively(child);
                     }
                 }
             }

@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * {"components": ["sparse", "shap", "lime", "attention"],
  *  "extras": [{"name": "kl_coef", "lower": 0.01, "upper": 0.5, "log": true}],
  *  "objective": "final", "trials": 20, "parallel": 1, "seeds_per_trial": 1,
- *  "initial_design": 0, "seed": 0, "objective_settings": {"steps_per_trial": "200"}}
+ *  "initial_design": 0, "seed": 0, "objective_settings": {"steps_per_trial": "200"},
+ *  "fixed_blends": [{"sparse": 1}, {"shap": 1}], "kl_penalty": 0.1}
  * }</pre>
  *
  * @param components        the blended components, at least 2, distinct, in the order of the
@@ -54,10 +55,16 @@ import java.util.TreeMap;
  * @param objectiveSettings what the objective was built from (task directory, steps per trial, a
  *                          training configuration's hash…), recorded so that a resumed study is
  *                          checked to run the same inner problem; keys sorted; may be empty
+ * @param fixedBlends       weight settings run as the study's first trials (origin
+ *                          {@value TrialRecord#FIXED}), the baselines the report compares the
+ *                          recommendation with; each on the simplex, missing components 0; none
+ *                          with extras; may be empty
+ * @param klPenalty         c of {@link ObjectiveKind#REWARD_MINUS_KL}, ≥ 0
  */
 public record StudyConfig(List<AttributionMethod> components, List<ExtraDimension> extras, ObjectiveKind objective,
                           int trials, int parallel, int seedsPerTrial, int initialDesignSize, long seed,
-                          Map<String, String> objectiveSettings) {
+                          Map<String, String> objectiveSettings, List<Map<String, Double>> fixedBlends,
+                          double klPenalty) {
 
     /** Name of the KL coefficient dimension (β of the PPO KL penalty). */
     public static final String KL_COEF = "kl_coef";
@@ -66,8 +73,11 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
     /** The extra dimensions a study may search. */
     public static final List<String> KNOWN_EXTRAS = List.of(KL_COEF, LEARNING_RATE);
 
+    /** The c of {@code reward_minus_kl} unless a study says otherwise. */
+    public static final double DEFAULT_KL_PENALTY = 0.1;
+
     private static final Set<String> FIELDS = Set.of("components", "extras", "objective", "trials", "parallel",
-            "seeds_per_trial", "initial_design", "seed", "objective_settings");
+            "seeds_per_trial", "initial_design", "seed", "objective_settings", "fixed_blends", "kl_penalty");
 
     /**
      * A searched dimension besides the weights.
@@ -127,7 +137,7 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
             }
         }
         if (objective == null) {
-            throw new IllegalArgumentException("objective must not be null (final or area_under_curve)");
+            throw new IllegalArgumentException("objective must not be null (final, area_under_curve or reward_minus_kl)");
         }
         if (trials < 1) {
             throw new IllegalArgumentException("trials must be >= 1, got " + trials);
@@ -155,6 +165,52 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
             }
         }
         objectiveSettings = Collections.unmodifiableMap(settings);
+        if (!Double.isFinite(klPenalty) || klPenalty < 0) {
+            throw new IllegalArgumentException("kl_penalty must be finite and >= 0, got " + klPenalty);
+        }
+        List<Map<String, Double>> blends = new ArrayList<>();
+        for (Map<String, Double> b : fixedBlends == null ? List.<Map<String, Double>>of() : fixedBlends) {
+            blends.add(normalisedBlend(b, components));
+        }
+        if (!blends.isEmpty() && !extras.isEmpty()) {
+            throw new IllegalArgumentException("fixed blends fix the weights only; a study with extra dimensions ("
+                    + extras.get(0).name() + ") cannot take them");
+        }
+        if (blends.size() > trials) {
+            throw new IllegalArgumentException(blends.size() + " fixed blends do not fit a budget of " + trials + " trials");
+        }
+        fixedBlends = List.copyOf(blends);
+    }
+
+    /**
+     * A fixed blend checked against the components: known names, weights ≥ 0 summing to 1 (within
+     * 1e-6), every component present (missing ones 0), in the components' order.
+     */
+    private static Map<String, Double> normalisedBlend(Map<String, Double> blend, List<AttributionMethod> components) {
+        if (blend == null || blend.isEmpty()) {
+            throw new IllegalArgumentException("a fixed blend must name at least one weight");
+        }
+        java.util.LinkedHashMap<String, Double> out = new java.util.LinkedHashMap<>();
+        double sum = 0;
+        for (AttributionMethod c : components) {
+            Double w = blend.get(c.id());
+            double v = w == null ? 0 : w;
+            if (!Double.isFinite(v) || v < 0) {
+                throw new IllegalArgumentException("fixed blend " + blend + ": weight of " + c.id() + " must be >= 0, got " + v);
+            }
+            out.put(c.id(), v);
+            sum += v;
+        }
+        for (String k : blend.keySet()) {
+            if (!out.containsKey(k)) {
+                throw new IllegalArgumentException("fixed blend " + blend + " names '" + k + "', not a component of the "
+                        + "study (" + String.join(", ", components.stream().map(AttributionMethod::id).toList()) + ")");
+            }
+        }
+        if (Math.abs(sum - 1) > 1e-6) {
+            throw new IllegalArgumentException("fixed blend " + blend + ": the weights sum to " + sum + ", not 1");
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -163,7 +219,7 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
      */
     public static StudyConfig defaults(int trials) {
         return new StudyConfig(List.of(AttributionMethod.values()), List.of(), ObjectiveKind.FINAL, trials, 1, 1, 0, 0,
-                Map.of());
+                Map.of(), List.of(), DEFAULT_KL_PENALTY);
     }
 
     /**
@@ -194,47 +250,62 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
 
     public StudyConfig withComponents(List<AttributionMethod> components) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withExtras(List<ExtraDimension> extras) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withObjective(ObjectiveKind objective) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withTrials(int trials) {
         return new StudyConfig(components, extras, objective, trials, Math.min(parallel, Math.max(1, trials)),
-                seedsPerTrial, initialDesignSize, seed, objectiveSettings);
+                seedsPerTrial, initialDesignSize, seed, objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withParallel(int parallel) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withSeedsPerTrial(int seedsPerTrial) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withInitialDesignSize(int initialDesignSize) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withSeed(long seed) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
     }
 
     public StudyConfig withObjectiveSettings(Map<String, String> objectiveSettings) {
         return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
-                objectiveSettings);
+                objectiveSettings, fixedBlends, klPenalty);
+    }
+
+    public StudyConfig withFixedBlends(List<Map<String, Double>> fixedBlends) {
+        return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
+                objectiveSettings, fixedBlends, klPenalty);
+    }
+
+    public StudyConfig withKlPenalty(double klPenalty) {
+        return new StudyConfig(components, extras, objective, trials, parallel, seedsPerTrial, initialDesignSize, seed,
+                objectiveSettings, fixedBlends, klPenalty);
+    }
+
+    /** The value of an outcome under this study's objective ({@link ObjectiveKind#value}). */
+    public double objectiveValue(TrialOutcome outcome) {
+        return objective.value(outcome, klPenalty);
     }
 
     /** The component ids, in order. */
@@ -290,6 +361,12 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
         if (!objectiveSettings.equals(other.objectiveSettings)) {
             d.add("objective_settings");
         }
+        if (!fixedBlends.equals(other.fixedBlends)) {
+            d.add("fixed_blends");
+        }
+        if (Double.compare(klPenalty, other.klPenalty) != 0) {
+            d.add("kl_penalty");
+        }
         return d;
     }
 
@@ -313,6 +390,12 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
         n.put("seed", seed);
         ObjectNode s = n.putObject("objective_settings");
         objectiveSettings.forEach(s::put);
+        ArrayNode blends = n.putArray("fixed_blends");
+        for (Map<String, Double> b : fixedBlends) {
+            ObjectNode o = blends.addObject();
+            b.forEach(o::put);
+        }
+        n.put("kl_penalty", klPenalty);
         return n;
     }
 
@@ -434,7 +517,37 @@ public record StudyConfig(List<AttributionMethod> components, List<ExtraDimensio
             s.properties().forEach(e -> settings.put(e.getKey(), e.getValue().isTextual()
                     ? e.getValue().asText() : e.getValue().toString()));
         }
-        return new StudyConfig(components, extras, objective, trials, parallel, seeds, initial, seed, settings);
+        List<Map<String, Double>> blends = new ArrayList<>();
+        if (root.has("fixed_blends") && !root.get("fixed_blends").isNull()) {
+            JsonNode a = root.get("fixed_blends");
+            if (!a.isArray()) {
+                throw new IllegalArgumentException("fixed_blends must be a list of {method: weight} objects, got " + a);
+            }
+            for (JsonNode b : a) {
+                if (!b.isObject()) {
+                    throw new IllegalArgumentException("a fixed blend must be a {method: weight} object, got " + b);
+                }
+                java.util.LinkedHashMap<String, Double> m = new java.util.LinkedHashMap<>();
+                for (var e : b.properties()) {
+                    if (!e.getValue().isNumber()) {
+                        throw new IllegalArgumentException("fixed blend weight of " + e.getKey() + " must be a number, got "
+                                + e.getValue());
+                    }
+                    m.put(e.getKey(), e.getValue().asDouble());
+                }
+                blends.add(m);
+            }
+        }
+        double klPenalty = DEFAULT_KL_PENALTY;
+        if (root.has("kl_penalty")) {
+            JsonNode k = root.get("kl_penalty");
+            if (!k.isNumber()) {
+                throw new IllegalArgumentException("kl_penalty must be a number, got " + k);
+            }
+            klPenalty = k.asDouble();
+        }
+        return new StudyConfig(components, extras, objective, trials, parallel, seeds, initial, seed, settings, blends,
+                klPenalty);
     }
 
     private static List<String> sortedFields() {

@@ -80,21 +80,42 @@ final class StudyPage {
         for (String n : names) {
             h.append("<th class=\"l\">").append(Html.escape(n)).append("</th>");
         }
-        h.append("<th>objective</th><th>posterior mean ± sd</th></tr>\n");
+        h.append("<th>objective</th><th>expected ± sd</th><th>a rerun ± sd</th></tr>\n");
         if (a.best() != null) {
             StudyReport.Best b = a.best();
             h.append("<tr><td class=\"l\">recommended (best posterior mean)</td><td>").append(b.trial()).append("</td>");
             weightCells(h, a, b.parameters());
             h.append("<td>").append(Svg.num(b.observed())).append("</td><td>").append(Svg.num(b.posteriorMean()))
-                    .append(" ± ").append(Svg.num(b.posteriorSd())).append("</td></tr>\n");
+                    .append(" ± ").append(Svg.num(b.posteriorSd())).append("</td><td>").append(Svg.num(b.posteriorMean()))
+                    .append(" ± ").append(Svg.num(b.predictiveSd())).append("</td></tr>\n");
         }
         if (a.bestObserved().isPresent()) {
             TrialRecord b = a.bestObserved().get();
             h.append("<tr><td class=\"l\">best observed</td><td>").append(b.number()).append("</td>");
             weightCells(h, a, b.parameters());
-            h.append("<td>").append(Svg.num(b.objective())).append("</td><td></td></tr>\n");
+            h.append("<td>").append(Svg.num(b.objective())).append("</td><td></td><td></td></tr>\n");
         }
         h.append("</table>\n");
+        a.versusFixed().ifPresent(v -> h.append("<p>").append(v.same()
+                ? "The recommendation is a fixed blend the study ran (trial " + v.fixedTrial() + ")."
+                : String.format(Locale.ROOT, "Posterior probability that the recommended weights beat the best fixed "
+                + "blend the study ran (trial %d, expected %s): <b>%.3f</b>.", v.fixedTrial(), Svg.num(v.fixedMean()),
+                v.probability())).append("</p>\n"));
+        a.noise().ifPresent(x -> {
+            h.append("<p class=\"meta\">Noise: one trial's objective has sd ").append(Svg.num(x.trialSd()))
+                    .append(" (the GP's learned noise sd ").append(Svg.num(x.learnedSd()));
+            if (x.degreesOfFreedom() > 0) {
+                h.append("; one run's sd ").append(Svg.num(x.runSd())).append(" pooled over the replicates, ")
+                        .append(x.degreesOfFreedom()).append(" degrees of freedom");
+            } else {
+                h.append("; ").append(Html.escape(StudyReport.NO_REPLICATES));
+            }
+            h.append("); the trials' objectives have sd ").append(Svg.num(x.spread())).append(" and span ")
+                    .append(Svg.num(x.range())).append(".</p>\n");
+            if (x.warning()) {
+                h.append("<p class=\"err\"><b>Warning:</b> ").append(Html.escape(x.text())).append(".</p>\n");
+            }
+        });
         if (a.modelNote() != null) {
             h.append("<p class=\"meta\">").append(Html.escape(a.modelNote())).append("</p>\n");
         }
@@ -247,14 +268,16 @@ final class StudyPage {
         for (String n : a.space().names()) {
             h.append("<th>").append(Html.escape(n)).append("</th>");
         }
-        h.append("<th>objective</th><th>attempts</th><th>seconds</th><th class=\"l\">error</th></tr>\n");
+        h.append("<th>objective</th><th>runs' sd</th><th>attempts</th><th>seconds</th><th class=\"l\">error</th></tr>\n");
         for (TrialRecord t : a.trials()) {
             h.append("<tr><td>").append(t.number()).append("</td><td class=\"l\">").append(t.state())
                     .append("</td><td class=\"l\">").append(Html.escape(t.origin())).append("</td>");
             for (String n : a.space().names()) {
                 h.append("<td>").append(Svg.num(t.parameters().getOrDefault(n, Double.NaN))).append("</td>");
             }
+            double sd = Replicates.sd(t);
             h.append("<td>").append(Double.isFinite(t.objective()) ? Svg.num(t.objective()) : "").append("</td><td>")
+                    .append(Double.isFinite(sd) ? Svg.num(sd) + " (" + Replicates.runs(t) + ")" : "").append("</td><td>")
                     .append(t.attempts()).append("</td><td>")
                     .append(Double.isFinite(t.durationSeconds()) ? Svg.num(t.durationSeconds()) : "")
                     .append("</td><td class=\"err\">").append(Html.escape(t.error())).append("</td></tr>\n");

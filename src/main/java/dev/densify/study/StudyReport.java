@@ -43,6 +43,10 @@ import java.util.Optional;
  */
 public final class StudyReport {
 
+    /** The caveat on a noise level the GP learned without replicates. */
+    static final String NO_REPLICATES = "learned by the GP without replicates, so it may be underestimated where "
+            + "few trials let the model interpolate; --seeds-per-trial 2 or more measures it";
+
     /** The report's file name in the run directory. */
     public static final String FILE = "report.html";
     /** The samples file the report looks for in the best trial's directory. */
@@ -54,12 +58,58 @@ public final class StudyReport {
      *
      * @param trial         its number
      * @param parameters    its parameters
-     * @param posteriorMean the GP's posterior mean there
-     * @param posteriorSd   the GP's posterior standard deviation there
+     * @param posteriorMean the GP's posterior mean there: the expected objective of these weights
+     * @param posteriorSd   the GP's posterior standard deviation of that expectation
+     * @param predictiveSd  the standard deviation of a rerun's objective there: the posterior and
+     *                      the noise of one trial together
      * @param observed      its observed objective
      */
     public record Best(int trial, Map<String, Double> parameters, double posteriorMean, double posteriorSd,
-                       double observed) {
+                       double predictiveSd, double observed) {
+    }
+
+    /**
+     * How noisy the objective is.
+     *
+     * @param runSd            the standard deviation of one run's objective pooled over the
+     *                         trials' replicates (NaN without replicates)
+     * @param degreesOfFreedom of that estimate, Σ (runs − 1)
+     * @param learnedSd        the noise the GP learned on top of the known noise
+     * @param trialSd          the noise of one trial's objective at the recommended point, as the
+     *                         model has it (learned and known together)
+     * @param range            max − min of the complete trials' objectives
+     * @param spread           the standard deviation of the complete trials' objectives
+     * @param warning          whether {@code trialSd} is at least half of {@code spread}: the noise
+     *                         alone then accounts for at least a quarter of the variance between
+     *                         the trials (pure noise makes the two equal), and their ranking is
+     *                         largely noise. (The spread, not the range: the range of pure noise
+     *                         grows with the number of trials.)
+     */
+    public record Noise(double runSd, int degreesOfFreedom, double learnedSd, double trialSd, double range,
+                        double spread, boolean warning) {
+
+        /** The warning as a sentence. */
+        public String text() {
+            return String.format(Locale.ROOT, "the objective's noise (sd %s of one trial) is %.0f%% of the spread of "
+                    + "the trials' objectives (sd %s, range %s): their ranking is largely noise; run more seeds per "
+                    + "trial (--seeds-per-trial) or longer trials", Svg.num(trialSd), 100 * trialSd / spread,
+                    Svg.num(spread), Svg.num(range));
+        }
+    }
+
+    /**
+     * The recommended trial against the best fixed blend the study ran (the one with the highest
+     * posterior mean).
+     *
+     * @param fixedTrial  that trial's number
+     * @param parameters  its weights
+     * @param fixedMean   its posterior mean
+     * @param probability the posterior probability that the recommended weights' expected objective
+     *                    exceeds the fixed blend's (0.5 when they are the same trial)
+     * @param same        whether the recommendation is that fixed blend
+     */
+    public record VersusFixed(int fixedTrial, Map<String, Double> parameters, double fixedMean, double probability,
+                              boolean same) {
     }
 
     /**
@@ -72,9 +122,12 @@ public final class StudyReport {
      * @param recommended  the recommended trial, when a model could be fitted
      * @param bestObserved the complete trial with the highest objective
      * @param modelNote    why there is no model, or null
+     * @param noise        the objective's noise, when a model could be fitted
+     * @param versusFixed  the recommendation against the best fixed blend, when the study ran fixed blends
      */
     public record Summary(Path runDirectory, Path report, StudyConfig config, List<TrialRecord> trials,
-                          Optional<Best> recommended, Optional<TrialRecord> bestObserved, String modelNote) {
+                          Optional<Best> recommended, Optional<TrialRecord> bestObserved, String modelNote,
+                          Optional<Noise> noise, Optional<VersusFixed> versusFixed) {
 
         public long count(TrialState state) {
             return trials.stream().filter(t -> t.state() == state).count();
@@ -102,6 +155,7 @@ public final class StudyReport {
                 r.set("parameters", StudyJson.map(b.parameters()));
                 StudyJson.putNumber(r, "posterior_mean", b.posteriorMean());
                 StudyJson.putNumber(r, "posterior_sd", b.posteriorSd());
+                StudyJson.putNumber(r, "predictive_sd", b.predictiveSd());
                 StudyJson.putNumber(r, "observed", b.observed());
             } else {
                 n.putNull("recommended");
@@ -118,6 +172,24 @@ public final class StudyReport {
             if (modelNote != null) {
                 n.put("model_note", modelNote);
             }
+            noise.ifPresent(x -> {
+                ObjectNode o = n.putObject("noise");
+                StudyJson.putNumber(o, "run_sd", x.runSd());
+                o.put("degrees_of_freedom", x.degreesOfFreedom());
+                StudyJson.putNumber(o, "learned_sd", x.learnedSd());
+                StudyJson.putNumber(o, "trial_sd", x.trialSd());
+                StudyJson.putNumber(o, "range", x.range());
+                StudyJson.putNumber(o, "spread", x.spread());
+                o.put("warning", x.warning());
+            });
+            versusFixed.ifPresent(v -> {
+                ObjectNode o = n.putObject("versus_fixed");
+                o.put("trial", v.fixedTrial());
+                o.set("parameters", StudyJson.map(v.parameters()));
+                StudyJson.putNumber(o, "posterior_mean", v.fixedMean());
+                StudyJson.putNumber(o, "probability_recommended_better", v.probability());
+                o.put("same", v.same());
+            });
             ArrayNode list = n.putArray("trials");
             for (TrialRecord t : trials) {
                 ObjectNode o = list.addObject();
@@ -147,9 +219,27 @@ public final class StudyReport {
                     count(TrialState.PENDING) + count(TrialState.RUNNING) > 0
                             ? ", " + (count(TrialState.PENDING) + count(TrialState.RUNNING)) + " unfinished" : ""));
             recommended.ifPresent(b -> sb.append(String.format(Locale.ROOT,
-                    "recommended (best posterior mean): trial %d  %s  mean %s ± %s (observed %s)%n", b.trial(),
-                    Study.formatParameters(b.parameters()), Svg.num(b.posteriorMean()), Svg.num(b.posteriorSd()),
+                    "recommended (best posterior mean): trial %d  %s  expected %s ± %s, a rerun %s ± %s (observed %s)%n",
+                    b.trial(), Study.formatParameters(b.parameters()), Svg.num(b.posteriorMean()),
+                    Svg.num(b.posteriorSd()), Svg.num(b.posteriorMean()), Svg.num(b.predictiveSd()),
                     Svg.num(b.observed()))));
+            versusFixed.ifPresent(v -> sb.append(v.same()
+                    ? String.format(Locale.ROOT, "the recommendation is the fixed blend of trial %d%n", v.fixedTrial())
+                    : String.format(Locale.ROOT, "P(recommended beats the best fixed blend, trial %d %s) = %.3f%n",
+                    v.fixedTrial(), Study.formatParameters(v.parameters()), v.probability())));
+            noise.ifPresent(x -> {
+                sb.append(String.format(Locale.ROOT, "noise: one trial's objective sd %s", Svg.num(x.trialSd())));
+                if (x.degreesOfFreedom() > 0) {
+                    sb.append(String.format(Locale.ROOT, " (one run's sd %s from %d replicate degrees of freedom)",
+                            Svg.num(x.runSd()), x.degreesOfFreedom()));
+                } else {
+                    sb.append(" (").append(NO_REPLICATES).append(")");
+                }
+                sb.append(System.lineSeparator());
+                if (x.warning()) {
+                    sb.append("warning: ").append(x.text()).append(System.lineSeparator());
+                }
+            });
             bestObserved.ifPresent(b -> sb.append(String.format(Locale.ROOT,
                     "best observed:                     trial %d  %s  objective %s%n", b.number(),
                     Study.formatParameters(b.parameters()), Svg.num(b.objective()))));

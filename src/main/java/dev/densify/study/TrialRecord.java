@@ -11,8 +11,9 @@ import java.util.Map;
  *
  * @param number        0, 1, … in the order the trials were proposed
  * @param state         where it is
- * @param origin        how it was proposed: {@value #SOBOL} (initial design, or after the
- *                      model failed: {@value #SOBOL_FALLBACK}) or {@value #MODEL} (qLogNEI)
+ * @param origin        how it was proposed: {@value #FIXED} (one of the study's fixed blends, run
+ *                      first), {@value #SOBOL} (initial design, or after the model failed:
+ *                      {@value #SOBOL_FALLBACK}) or {@value #MODEL} (qLogNEI)
  * @param parameters    the candidate by name, in the search space's order (weights by
  *                      component id, then extras)
  * @param seed          the trial's seed (with several seeds per trial, the runs' seeds derive from it)
@@ -32,6 +33,7 @@ public record TrialRecord(int number, TrialState state, String origin, Map<Strin
     public static final String SOBOL = "sobol";
     public static final String SOBOL_FALLBACK = "sobol-fallback";
     public static final String MODEL = "model";
+    public static final String FIXED = "fixed";
 
     public TrialRecord {
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));

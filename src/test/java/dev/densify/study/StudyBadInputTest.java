@@ -67,8 +67,21 @@ class StudyBadInputTest {
         StudyConfig c = new StudyConfig(List.of(AttributionMethod.LIME, AttributionMethod.SPARSE),
                 List.of(StudyConfig.ExtraDimension.log("kl_coef", 0.01, 0.5),
                         new StudyConfig.ExtraDimension("learning_rate", 1e-5, 1e-3, false)),
-                ObjectiveKind.AREA_UNDER_CURVE, 12, 3, 2, 4, -7, java.util.Map.of("b", "2", "a", "x"));
+                ObjectiveKind.AREA_UNDER_CURVE, 12, 3, 2, 4, -7, java.util.Map.of("b", "2", "a", "x"), List.of(), 0.25);
         assertEquals(c, StudyConfig.parse(c.toJsonString()));
+        StudyConfig fixed = StudyConfig.defaults(6).withObjective(ObjectiveKind.REWARD_MINUS_KL)
+                .withFixedBlends(List.of(java.util.Map.of("sparse", 1.0), java.util.Map.of("shap", 0.5, "lime", 0.5)));
+        assertEquals(fixed, StudyConfig.parse(fixed.toJsonString()));
+        assertEquals(java.util.Map.of("sparse", 0.0, "shap", 0.5, "lime", 0.5, "attention", 0.0),
+                fixed.fixedBlends().get(1));
+        assertTrue(message(() -> StudyConfig.parse("{\"trials\": 4, \"fixed_blends\": [{\"sparse\": 0.5}]}"))
+                .contains("sum to 0.5"));
+        assertTrue(message(() -> StudyConfig.parse("{\"trials\": 4, \"components\": \"sparse,shap\", "
+                + "\"fixed_blends\": [{\"lime\": 1}]}")).contains("not a component"));
+        assertTrue(message(() -> StudyConfig.parse("{\"trials\": 1, \"fixed_blends\": [{\"lime\": 1}, "
+                + "{\"shap\": 1}]}")).contains("do not fit a budget"));
+        assertTrue(message(() -> StudyConfig.parse("{\"trials\": 4, \"kl_penalty\": -1}")).contains("kl_penalty"));
+        assertTrue(message(() -> c.withFixedBlends(List.of(java.util.Map.of("lime", 1.0)))).contains("extra dimensions"));
         StudyConfig d = StudyConfig.parse("{\"trials\": 5, \"components\": \"shap,lime\"}");
         assertEquals(List.of(AttributionMethod.SHAP, AttributionMethod.LIME), d.components());
         assertEquals(ObjectiveKind.FINAL, d.objective());
