@@ -9,6 +9,13 @@ first reaches a threshold, the final validation reward and KL, and where a step'
 rerun; an interrupted one resumes from its checkpoint (densify train does that).
 
     benchmarks/claim [--task-dir DIR] [--seeds 0,1,2] [--steps 100] [--thresholds 2,4] [--out DIR]
+
+With --bilevel it measures the method's own claim, that Bayesian optimisation over the blend finds
+weights that beat fixed choices: it runs a study (`densify study`, --study-trials trials of
+--study-steps PPO steps, --study-seeds runs per trial, the fixed blends sparse, SHAP and the equal
+mix as its first trials), takes the weights it recommends, and retrains them on the fresh seeds
+(--seeds, default 100-104, none of which the study used) beside those fixed blends; the table
+adds the study's budget, wall time and recommendation.
 """
 
 import argparse
@@ -135,13 +142,70 @@ def markdown(result):
     return "\n".join(lines)
 
 
+BILEVEL_FIXED = ("sparse", "shap", "mix")
+
+
+def run_study(args, overrides, log_path):
+    """The bilevel study (resumable): returns densify study's --json summary."""
+    out = os.path.join(args.out, "bilevel-study")
+    cmd = [LAUNCHER, "--threads", str(args.threads), "study", "--task-dir", args.task_dir,
+           "--trials", str(args.study_trials), "--steps-per-trial", str(args.study_steps),
+           "--seeds-per-trial", str(args.study_seeds), "--config", overrides, "--out", out, "--json"]
+    for name in BILEVEL_FIXED:
+        cmd += ["--fixed", SETTINGS[name][1]]
+    say(f"study: {args.study_trials} trials x {args.study_steps} steps x {args.study_seeds} seeds into {out}")
+    with open(log_path, "a") as log:
+        log.write(f"$ {' '.join(cmd)}\n")
+        log.flush()
+        r = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True)
+    if r.returncode != 0:
+        raise ClaimError(f"{' '.join(cmd)} failed with exit code {r.returncode}; see {log_path}")
+    summary = json.loads(r.stdout)
+    if not summary.get("recommended"):
+        raise ClaimError(f"the study in {out} recommended nothing: {summary.get('model_note')}")
+    return summary
+
+
+def study_markdown(study):
+    rec = study["recommended"]
+    trials = study["trials"]
+    origins = {}
+    for t in trials:
+        origins[t["origin"]] = origins.get(t["origin"], 0) + 1
+    seconds = sum(t["duration_seconds"] for t in trials if t.get("duration_seconds") is not None)
+    cfg = study["config"]
+    lines = [f"Study: {cfg['trials']} trials ({', '.join(f'{n} {o}' for o, n in sorted(origins.items()))}) of "
+             f"{cfg['objective_settings'].get('steps_per_trial', '?')} PPO steps, {cfg['seeds_per_trial']} seeds per "
+             f"trial, objective {cfg['objective']}; trials' wall time {seconds:.0f} s "
+             f"({seconds / 60:.1f} min). Recommended (trial {rec['trial']}): `"
+             + ",".join(f"{k}={v:.3f}" for k, v in rec["parameters"].items())
+             + f"`, expected objective {rec['posterior_mean']:.3f} ± {rec['posterior_sd']:.3f}, a rerun "
+               f"± {rec['predictive_sd']:.3f} (observed {rec['observed']:.3f})."]
+    v = study.get("versus_fixed")
+    if v:
+        lines.append("Posterior probability that it beats the best fixed blend of the study (trial "
+                     f"{v['trial']}): {v['probability_recommended_better']:.3f}" + (" (it is that blend)" if v["same"] else "") + ".")
+    n = study.get("noise")
+    if n:
+        lines.append(f"Noise of one trial's objective: sd {n['trial_sd']:.3f} (one run's sd {n['run_sd']:.3f} from "
+                     f"{n['degrees_of_freedom']} replicate degrees of freedom); the trials' objectives have sd "
+                     f"{n['spread']:.3f}" + (" — the report warns that the noise dominates." if n["warning"] else "."))
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="benchmarks/claim", description=__doc__.split("\n\n")[0])
     ap.add_argument("--task-dir", default=os.path.join(BENCH, "results", "claim", "task"),
                     help="a prepared reviews task; prepared (default size, seed 0) when missing")
     ap.add_argument("--task-size", default="default", choices=("small", "default"),
                     help="size of the task prepared when --task-dir has none (default: default)")
-    ap.add_argument("--seeds", default="0,1,2", help="training seeds, comma-separated (default 0,1,2)")
+    ap.add_argument("--seeds", default=None,
+                    help="training seeds, comma-separated (default 0,1,2; with --bilevel 100,101,102,103,104)")
+    ap.add_argument("--bilevel", action="store_true",
+                    help="run a study and retrain its recommended weights beside sparse, SHAP and the equal mix")
+    ap.add_argument("--study-trials", type=int, default=12, help="with --bilevel: trials of the study (default 12)")
+    ap.add_argument("--study-steps", type=int, default=50, help="with --bilevel: PPO steps per trial (default 50)")
+    ap.add_argument("--study-seeds", type=int, default=2, help="with --bilevel: runs per trial (default 2)")
     ap.add_argument("--settings", default=",".join(SETTINGS), help="subset of " + ",".join(SETTINGS))
     ap.add_argument("--steps", type=int, default=100, help="PPO steps per run (default 100)")
     ap.add_argument("--validation-every", type=int, default=5, help="steps between validations (default 5)")
@@ -152,6 +216,12 @@ def main(argv=None):
     ap.add_argument("--out", default=os.path.join(BENCH, "results", "claim"),
                     help="runs, claim.json and claim.md (default benchmarks/results/claim)")
     args = ap.parse_args(argv)
+    if args.seeds is None:
+        args.seeds = "100,101,102,103,104" if args.bilevel else "0,1,2"
+    if args.bilevel and args.settings == ",".join(SETTINGS):
+        args.settings = ",".join(BILEVEL_FIXED)
+    if args.bilevel and (args.study_trials < len(BILEVEL_FIXED) + 1 or args.study_steps < 1 or args.study_seeds < 1):
+        ap.error(f"--study-trials must be >= {len(BILEVEL_FIXED) + 1}, --study-steps and --study-seeds >= 1")
     try:
         seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
         thresholds = [float(t) for t in args.thresholds.split(",") if t.strip()]
@@ -185,6 +255,12 @@ def main(argv=None):
         task = json.load(f)
     result["task_size"] = task.get("size", args.task_size)
     result["task_seed"] = task.get("seed", 0)
+    if args.bilevel:
+        study = run_study(args, overrides, log_path)
+        weights = ",".join(f"{k}={v!r}" for k, v in study["recommended"]["parameters"].items())
+        SETTINGS["recommended"] = ("recommended by the study", weights)
+        settings.append("recommended")
+        result["study"] = study
     for seed in seeds:  # seed-major, so an interrupted study has whole seeds
         for name in settings:
             run_dir = os.path.join(args.out, f"{name}-seed{seed}")
@@ -199,14 +275,17 @@ def main(argv=None):
             say(f"{name} seed {seed}: {time.monotonic() - t0:.0f} s")
     for name in settings:
         runs = [summarize_run(os.path.join(args.out, f"{name}-seed{seed}"), thresholds) for seed in seeds]
-        result["settings"][name] = {"label": SETTINGS[name][0], "weights": SETTINGS[name][1], "runs": runs}
+        weights = SETTINGS[name][1]
+        if name == "recommended":  # trained with the exact weights, shown rounded
+            weights = ",".join(f"{k}={float(v):.3f}" for k, v in (p.split("=") for p in weights.split(",")))
+        result["settings"][name] = {"label": SETTINGS[name][0], "weights": weights, "runs": runs}
     result["sft_reward"] = statistics.mean(r["initial_reward"] for r in next(iter(result["settings"].values()))["runs"])
     with open(os.path.join(args.out, f"{next(iter(settings))}-seed{seeds[0]}", "config.json")) as f:
         result["validation_prompts"] = json.load(f)["ppo"]["validationPrompts"]
     result["seconds"] = time.monotonic() - started
     with open(os.path.join(args.out, "claim.json"), "w") as f:
         json.dump(result, f, indent=1)
-    table = markdown(result)
+    table = markdown(result) + ("\n" + study_markdown(result["study"]) if args.bilevel else "")
     with open(os.path.join(args.out, "claim.md"), "w") as f:
         f.write(table)
     print(table)
