@@ -179,6 +179,11 @@ DFY_API dfy_status dfy_policy_forward(dfy_model handle, const int64_t* ids, cons
                 copy_out(lp, token_logprobs_out + first * (seq_len - 1));
             }
         });
+        if (values != nullptr) require_finite_output(values, batch, seq_len, 1, in.mask, "policy", "values");
+        if (logits != nullptr) require_finite_output(logits, batch, seq_len, V, in.mask, "policy", "logits");
+        if (token_logprobs_out != nullptr && seq_len > 1)
+            require_finite_output(token_logprobs_out, batch * (seq_len - 1), 1, 1, at::Tensor(), "policy",
+                                  "token log-probabilities");
     });
 }
 
@@ -221,6 +226,11 @@ DFY_API dfy_status dfy_policy_generate(dfy_model handle, const int64_t* prompt_i
             generate_chunk(model, prompt_ids, offsets, prompt_lengths, first, count, *options, out_ids, out_logprobs,
                            out_lengths);
         });
+        // Sampling from non-finite logits yields arbitrary ids; their log-probabilities say so.
+        at::Tensor produced = at::arange(options->max_new_tokens, at::kLong).unsqueeze(0) <
+                              at::from_blob(out_lengths, {batch, 1}, at::kLong);
+        require_finite_output(out_logprobs, batch, options->max_new_tokens, 1, produced.contiguous(), "policy",
+                              "log-probabilities of generated tokens");
     });
 }
 

@@ -42,6 +42,7 @@ DFY_API dfy_status dfy_reward_score(dfy_model handle, const int64_t* ids, const 
             at::Tensor h = model.hidden(chunk_ids, positions_from_mask(chunk_mask), chunk_mask, nullptr);
             copy_out(model.score(last_hidden(h, chunk_mask)), out_scores + first);
         });
+        require_finite_output(out_scores, batch, 1, 1, at::Tensor(), "reward model", "scores");
     });
 }
 

@@ -1,7 +1,9 @@
 #include "handle.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <string>
 
 #include <c10/core/InferenceMode.h>
 
@@ -107,6 +109,21 @@ int64_t rows_per_chunk(const dfy_model_config& c, int64_t seq_len, bool with_log
 void copy_out(const at::Tensor& tensor, float* out) {
     at::Tensor cpu = tensor.to(at::kCPU, at::kFloat).contiguous();
     if (cpu.numel() > 0) std::memcpy(out, cpu.data_ptr<float>(), size_t(cpu.numel()) * sizeof(float));
+}
+
+void require_finite_output(const float* out, int64_t rows, int64_t positions, int64_t width, const at::Tensor& mask,
+                           const char* model, const char* what) {
+    const bool* m = mask.defined() ? mask.data_ptr<bool>() : nullptr;
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t t = 0; t < positions; ++t) {
+            if (m != nullptr && !m[r * positions + t]) continue;
+            const float* p = out + (r * positions + t) * width;
+            for (int64_t k = 0; k < width; ++k)
+                if (!std::isfinite(p[k]))
+                    fail(DFY_ERR_INTERNAL, "the ", model, " produced a non-finite value (", p[k], ") in its ", what,
+                         " at row ", r, positions > 1 ? ", position " : "", positions > 1 ? std::to_string(t) : "",
+                         ": its weights or activations are not finite (check the checkpoint)");
+        }
 }
 
 }  // namespace dfy

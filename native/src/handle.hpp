@@ -66,4 +66,10 @@ int64_t rows_per_chunk(const dfy_model_config& config, int64_t seq_len, bool wit
 // Copies a CPU-or-device tensor into a caller buffer of exactly numel elements.
 void copy_out(const at::Tensor& tensor, float* out);
 
+// Refuses an output of rows x positions x width values with a NaN or infinity at a real
+// position (mask [rows, positions] bool on the CPU; undefined: every position): the model's
+// weights or activations are not finite, and a caller must not take its numbers.
+void require_finite_output(const float* out, int64_t rows, int64_t positions, int64_t width, const at::Tensor& mask,
+                           const char* model, const char* what);
+
 }  // namespace dfy

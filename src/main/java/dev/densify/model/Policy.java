@@ -1,6 +1,7 @@
 package dev.densify.model;
 
 import dev.densify.engine.Densify;
+import dev.densify.engine.InvalidArgumentException;
 import dev.densify.engine.internal.ModelCalls;
 
 import java.nio.file.Path;
@@ -75,9 +76,16 @@ public final class Policy extends Model {
         if (prompts.length == 0) {
             throw new IllegalArgumentException("prompts must not be empty");
         }
+        int positions = config().nPositions();
         for (int i = 0; i < prompts.length; i++) {
             if (prompts[i] == null) {
                 throw new IllegalArgumentException("prompts[" + i + "] is null");
+            }
+            // Before any buffer is sized by maxNewTokens: GPT-2's learned positions end at n_positions.
+            if ((long) prompts[i].length + options.maxNewTokens() > positions) {
+                throw new InvalidArgumentException("dfy_policy_generate", "prompt " + i + " of " + prompts[i].length
+                        + " tokens plus " + options.maxNewTokens() + " new tokens is longer than the model's context of "
+                        + positions + " (n_positions)");
             }
         }
         return ModelCalls.generate(handle(), prompts, options);

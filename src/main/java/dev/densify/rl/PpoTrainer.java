@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.attribution.AttributionMethod;
+import dev.densify.engine.DirectoryLock;
 import dev.densify.engine.Json;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
@@ -76,6 +77,8 @@ public final class PpoTrainer implements AutoCloseable {
     private static final String POLICY_FILE = "policy.safetensors";
     private static final String OPTIMIZER = "optimizer.safetensors";
     private static final String STATE = "state.json";
+    /** Held while a trainer writes the run: a second process or trainer on it is refused. */
+    static final String LOCK_FILE = "run.lock";
 
     private final PpoTask task;
     private final ShapingWeights weights;
@@ -85,6 +88,7 @@ public final class PpoTrainer implements AutoCloseable {
     private final Policy policy;
     private final Optimizer optimizer;
     private final KlController kl;
+    private final DirectoryLock lock;
     private long step;
 
     /**
@@ -96,35 +100,44 @@ public final class PpoTrainer implements AutoCloseable {
         this.weights = Objects.requireNonNull(weights, "weights");
         this.config = Objects.requireNonNull(config, "config");
         this.run = new TrainingRun(Objects.requireNonNull(runDirectory, "runDirectory"));
-        ObjectNode resolved = Json.MAPPER.createObjectNode();
-        resolved.set("ppo", config.toJson());
-        resolved.put("weights", weights.toString());
-        resolved.put("device", device);
-        if (run.exists("config.json") && !withoutSteps(run.readJson("config.json")).equals(withoutSteps(resolved))) {
-            throw new IllegalArgumentException("run directory " + runDirectory
-                    + " holds a run with another configuration (only the number of steps may change on resume);"
-                    + " choose a new --out");
-        }
-        this.rollouts = new Rollouts(task, config, weights);
-        this.kl = config.adaptiveKl() ? KlController.adaptive(config.initKlCoef(), config.klTarget(), config.klHorizon())
-                : KlController.fixed(config.initKlCoef());
-        Path checkpoint = run.checkpoint();
-        if (Files.exists(checkpoint.resolve(STATE))) {
-            JsonNode state = readState(checkpoint);
-            Path saved = checkpoint.resolve(POLICY);
-            this.policy = Policy.load(Files.isDirectory(saved) ? saved : checkpoint.resolve(POLICY_FILE), device);
-            this.optimizer = Optimizer.adam(policy, adam(config));
-            optimizer.load(checkpoint.resolve(OPTIMIZER));
-            this.step = state.path("step").asLong();
-            kl.set(state.path("klCoef").asDouble());
-            run.truncate(TrainingRun.Table.METRICS, step);
-            run.truncate(TrainingRun.Table.VALIDATION, step);
-            run.writeJson("config.json", resolved);
-        } else {
-            this.policy = task.policy().copy(device);
-            this.optimizer = Optimizer.adam(policy, adam(config));
-            this.step = 0;
-            run.writeJson("config.json", resolved);
+        this.lock = DirectoryLock.acquire(runDirectory, LOCK_FILE, "the training run " + runDirectory);
+        try {
+            ObjectNode resolved = Json.MAPPER.createObjectNode();
+            resolved.set("ppo", config.toJson());
+            resolved.put("weights", weights.toString());
+            resolved.put("device", device);
+            if (run.exists("config.json") && !withoutSteps(run.readJson("config.json")).equals(withoutSteps(resolved))) {
+                throw new IllegalArgumentException("run directory " + runDirectory
+                        + " holds a run with another configuration (only the number of steps may change on resume);"
+                        + " choose a new --out");
+            }
+            this.rollouts = new Rollouts(task, config, weights);
+            this.kl = config.adaptiveKl() ? KlController.adaptive(config.initKlCoef(), config.klTarget(), config.klHorizon())
+                    : KlController.fixed(config.initKlCoef());
+            Path checkpoint = run.checkpoint();
+            if (Files.exists(checkpoint.resolve(STATE))) {
+                JsonNode state = readState(checkpoint);
+                Path saved = checkpoint.resolve(POLICY);
+                this.policy = Policy.load(Files.isDirectory(saved) ? saved : checkpoint.resolve(POLICY_FILE), device);
+                this.optimizer = Optimizer.adam(policy, adam(config));
+                optimizer.load(checkpoint.resolve(OPTIMIZER));
+                this.step = state.path("step").asLong();
+                kl.set(state.path("klCoef").asDouble());
+                run.truncate(TrainingRun.Table.METRICS, step);
+                run.truncate(TrainingRun.Table.VALIDATION, step);
+                run.writeJson("config.json", resolved);
+            } else {
+                this.policy = task.policy().copy(device);
+                this.optimizer = Optimizer.adam(policy, adam(config));
+                this.step = 0;
+                // Rows a killed process wrote before its first checkpoint are not this run's.
+                run.truncate(TrainingRun.Table.METRICS, 0);
+                run.truncate(TrainingRun.Table.VALIDATION, 0);
+                run.writeJson("config.json", resolved);
+            }
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
     }
 
@@ -319,7 +332,11 @@ public final class PpoTrainer implements AutoCloseable {
 
     @Override
     public void close() {
-        optimizer.close();
-        policy.close();
+        try {
+            optimizer.close();
+            policy.close();
+        } finally {
+            lock.close();
+        }
     }
 }

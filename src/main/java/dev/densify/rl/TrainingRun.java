@@ -3,6 +3,7 @@ package dev.densify.rl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.engine.Json;
+import dev.densify.text.AtomicFiles;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The files of a training run directory:
@@ -114,16 +117,8 @@ final class TrainingRun {
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             boolean header = !Files.exists(csv);
             try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND); CSVPrinter printer = new CSVPrinter(w, CSV)) {
-                if (header) {
-                    printer.printRecord(table.columns);
-                }
-                List<String> cells = new ArrayList<>(table.columns.size());
-                for (String c : table.columns) {
-                    JsonNode v = row.get(c);
-                    cells.add(v.isTextual() ? v.textValue() : v.toString());
-                }
-                printer.printRecord(cells);
+                    StandardOpenOption.APPEND)) {
+                writeCsv(w, table, header, List.of(row));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + dir.resolve(table.file) + ": " + e.getMessage(), e);
@@ -149,17 +144,54 @@ final class TrainingRun {
         }
     }
 
-    /** Keeps the rows of the table whose step is at most {@code step} (after a resume). */
+    private static void writeCsv(Appendable out, Table table, boolean header, List<JsonNode> rows) throws IOException {
+        CSVPrinter printer = new CSVPrinter(out, CSV);
+        if (header) {
+            printer.printRecord(table.columns);
+        }
+        for (JsonNode row : rows) {
+            List<String> cells = new ArrayList<>(table.columns.size());
+            for (String c : table.columns) {
+                JsonNode v = row.get(c);
+                cells.add(v.isTextual() ? v.textValue() : v.toString());
+            }
+            printer.printRecord(cells);
+        }
+        printer.flush();
+    }
+
+    /**
+     * Keeps the rows of the table whose step is at most {@code step} (a resume from the checkpoint
+     * of that step, or 0 for a start without one): both files are rewritten aside and renamed into
+     * place together, so that rows written after the checkpoint by a killed process are never
+     * counted twice, and a kill during the rewrite leaves the old files.
+     */
     void truncate(Table table, long step) {
-        List<JsonNode> keep = rows(table).stream().filter(r -> r.path("step").asLong() <= step).toList();
+        List<JsonNode> all = rows(table);
+        List<JsonNode> keep = all.stream().filter(r -> r.path("step").asLong() <= step).toList();
+        Path jsonl = dir.resolve(table.file + ".jsonl");
+        Path csv = dir.resolve(table.file + ".csv");
+        if (keep.size() == all.size() && (Files.exists(csv) || all.isEmpty())) {
+            return;
+        }
         try {
-            Files.deleteIfExists(dir.resolve(table.file + ".jsonl"));
-            Files.deleteIfExists(dir.resolve(table.file + ".csv"));
+            if (keep.isEmpty()) {
+                Files.deleteIfExists(jsonl);
+                Files.deleteIfExists(csv);
+                return;
+            }
+            StringBuilder lines = new StringBuilder();
+            for (JsonNode r : keep) {
+                lines.append(Json.MAPPER.writeValueAsString(r)).append('\n');
+            }
+            StringBuilder csvText = new StringBuilder();
+            writeCsv(csvText, table, true, keep);
+            Map<Path, byte[]> files = new LinkedHashMap<>();
+            files.put(jsonl, lines.toString().getBytes(StandardCharsets.UTF_8));
+            files.put(csv, csvText.toString().getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.writeAll(files);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rewrite " + table.file + ": " + e.getMessage(), e);
-        }
-        for (JsonNode r : keep) {
-            append(table, (ObjectNode) r);
         }
     }
 }

@@ -136,6 +136,60 @@ class PpoTrainerTest {
     }
 
     /**
+     * Killed before its first checkpoint (here: its checkpoint removed after 3 steps), a run
+     * started again writes steps 1–5 once each, as an uninterrupted run does, in JSONL and CSV.
+     */
+    @Test
+    void rowsWrittenBeforeTheFirstCheckpointAreNotCountedTwice(@TempDir Path tmp) throws Exception {
+        ShapingWeights w = ShapingWeights.parse("sparse=1");
+        try (Policy sft = Policy.create(CONFIG, "cpu", 1); RewardModel rm = RewardModel.create(CONFIG, "cpu", 2)) {
+            PpoTask task = synthetic(sft, rm);
+            PpoConfig rare = small(5).with(Map.of("validationEvery", 10));
+            try (PpoTrainer t = new PpoTrainer(task, w, rare, tmp.resolve("straight"), "cpu")) {
+                t.run(PpoTrainer.Listener.NONE);
+            }
+            Path killed = tmp.resolve("killed");
+            try (PpoTrainer t = new PpoTrainer(task, w, small(3).with(Map.of("validationEvery", 10)), killed, "cpu")) {
+                t.run(PpoTrainer.Listener.NONE);
+            }
+            dev.densify.text.AtomicFiles.deleteRecursively(killed.resolve("checkpoint"));
+            assertEquals(3, Files.readAllLines(killed.resolve("metrics.jsonl")).size());
+            try (PpoTrainer t = new PpoTrainer(task, w, rare, killed, "cpu")) {
+                assertEquals(0, t.step());
+                t.run(PpoTrainer.Listener.NONE);
+            }
+            assertEquals(lines(tmp.resolve("straight/metrics.jsonl")), lines(killed.resolve("metrics.jsonl")));
+            assertEquals(lines(tmp.resolve("straight/validation.jsonl")), lines(killed.resolve("validation.jsonl")));
+            assertEquals(6, Files.readAllLines(killed.resolve("metrics.csv")).size(), "header and 5 rows");
+        }
+    }
+
+    /** A second writer of a run directory is refused, naming the lock; the first keeps it until closed. */
+    @Test
+    void aRunHasOneWriter(@TempDir Path tmp) {
+        ShapingWeights w = ShapingWeights.parse("sparse=1");
+        try (Policy sft = Policy.create(CONFIG, "cpu", 1); RewardModel rm = RewardModel.create(CONFIG, "cpu", 2)) {
+            PpoTask task = synthetic(sft, rm);
+            Path run = tmp.resolve("run");
+            try (PpoTrainer first = new PpoTrainer(task, w, small(1), run, "cpu")) {
+                var e = assertThrows(IllegalStateException.class, () -> new PpoTrainer(task, w, small(1), run, "cpu"));
+                assertTrue(e.getMessage().contains("in use") && e.getMessage().contains(PpoTrainer.LOCK_FILE),
+                        e.getMessage());
+                first.run(PpoTrainer.Listener.NONE);
+            }
+            try (PpoTrainer again = new PpoTrainer(task, w, small(2), run, "cpu")) {
+                assertEquals(1, again.step());
+            }
+            // A refused configuration releases the lock it took.
+            assertThrows(IllegalArgumentException.class,
+                    () -> new PpoTrainer(task, ShapingWeights.parse("shap=1"), small(2), run, "cpu"));
+            try (PpoTrainer again = new PpoTrainer(task, w, small(2), run, "cpu")) {
+                assertEquals(1, again.step());
+            }
+        }
+    }
+
+    /**
      * Learning on the small reviews task: 60 steps of PPO (sparse reward, seed 0) raise the mean
      * validation reward over 64 held-out prompts from the SFT policy's by at least
      * {@value #MARGIN}, with the KL to the reference below {@value #MAX_KL} nats per sequence: twice
