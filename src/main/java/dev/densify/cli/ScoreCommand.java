@@ -60,8 +60,12 @@ final class ScoreCommand implements Callable<Integer> {
         boolean script = RewardModel.isTorchScript(rewardModel);
         Tokenizer t = texts != null || script ? tokenizer.load(rewardModel) : null;
         float[] scores;
+        String[] shown = new String[texts == null ? 0 : texts.size()];
         try {
             int[][] batch = texts == null ? sequences.toArray(int[][]::new) : Texts.encode(t, texts, "--text");
+            for (int i = 0; i < shown.length; i++) {
+                shown[i] = Texts.bounded(t, batch[i]);
+            }
             main.configureEngine();
             // A TorchScript module declares no vocabulary: its tokenizer's bounds the ids.
             try (RewardModel model = RewardModel.load(rewardModel, main.device(), RewardLabel.orOnlyRow(rewardLabel),
@@ -85,8 +89,9 @@ final class ScoreCommand implements Callable<Integer> {
             }
             Json.print(main.out(), node);
         } else {
-            for (float s : scores) {
-                main.out().println(s);
+            for (int i = 0; i < scores.length; i++) {
+                // A text's score with the tokens it was scored as.
+                main.out().println(i < shown.length ? scores[i] + "\t" + shown[i] : Float.toString(scores[i]));
             }
         }
         return 0;

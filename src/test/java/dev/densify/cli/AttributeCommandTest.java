@@ -323,6 +323,16 @@ class AttributeCommandTest {
         CliRun score = run("score", "--reward-model", module.toString(), "--reward-label", "0", "--text", "fine wine",
                 "--json");
         assertEquals(0, score.code(), score.err());
+        CliRun shown = run("score", "--reward-model", module.toString(), "--reward-label", "0", "--text", "fine wine");
+        assertEquals(0, shown.code(), shown.err());
+        try (HuggingFaceTokenizer t = HuggingFaceTokenizer.load(tokenizerFile)) {
+            StringBuilder bounded = new StringBuilder();
+            for (int id : t.encode("fine wine")) {
+                bounded.append('[').append(t.decode(new int[]{id})).append(']');
+            }
+            assertEquals(dev.densify.engine.Json.MAPPER.readTree(score.out()).get("scores").get(0).floatValue() + "\t" + bounded,
+                    shown.out().strip());
+        }
         Files.delete(tokenizerFile);
         CliRun bare = run("attribute", "--reward-model", module.toString(), "--reward-label", "1", "--method", "shap",
                 "--response-ids", "3,4");
