@@ -209,7 +209,8 @@ DFY_API dfy_status dfy_model_create(int32_t kind, const dfy_model_config* config
  * unknown tensors (e.g. attn.bias buffers, lm_head.weight) are ignored. Names may lack the
  * "transformer." prefix (checkpoints saved from GPT2Model). A policy checkpoint without
  * v_head.* (a plain language model) gets a zero value head. A reward checkpoint's score.weight
- * may have several rows (a classifier); config->score_label says which is the score. */
+ * may have several rows (a classifier); config->score_label says which is the score. A tensor
+ * holding a NaN or an infinity is DFY_ERR_FORMAT (every output would be meaningless). */
 DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config,
                                   const char* device, const void* data, int64_t size,
                                   dfy_model* out);

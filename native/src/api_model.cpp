@@ -14,6 +14,20 @@ using namespace dfy;
 
 namespace {
 
+// Whether every value is finite: a branch-free scan of the exponent bits for float32 on the CPU
+// (a few ms for a 64 MB checkpoint), libtorch's isfinite elsewhere.
+bool all_finite(const at::Tensor& t) {
+    if (t.device().is_cpu() && t.scalar_type() == at::kFloat && t.is_contiguous()) {
+        const uint32_t* bits = static_cast<const uint32_t*>(t.data_ptr());
+        const int64_t n = t.numel();
+        uint32_t special = 0;
+        for (int64_t i = 0; i < n; ++i) special |= uint32_t((bits[i] & 0x7f800000u) == 0x7f800000u);
+        return special == 0;
+    }
+    return at::isfinite(t).all().item<bool>();
+}
+
+
 
 std::map<std::string, std::string> read_metadata(const char* metadata_json) {
     std::map<std::string, std::string> out;
@@ -132,6 +146,13 @@ DFY_API dfy_status dfy_model_load(int32_t kind, const dfy_model_config* config, 
                          " (configuration does not match the weights)");
                 p.tensor->copy_(safetensors::read_float(view, p.name, *entry));
             }
+            // A NaN or infinite weight makes every output meaningless: refuse it here, naming it,
+            // rather than as a non-finite output later (one pass over the weights).
+            for (auto& p : model->parameters())
+                if (!all_finite(*p.tensor))
+                    fail(DFY_ERR_FORMAT, "safetensors: tensor '", p.name, "' holds ",
+                         at::logical_not(at::isfinite(*p.tensor)).sum().item<int64_t>(),
+                         " NaN or infinite values; the checkpoint is not usable");
         }
         auto handle = std::make_unique<dfy_model_s>();
         handle->model = std::move(model);

@@ -48,6 +48,13 @@ dfy_status translate_current_exception() noexcept {
         return DFY_ERR_OUT_OF_MEMORY;
     } catch (const c10::Error& e) {
         std::string message = first_lines(e.what_without_backtrace());
+        // The CPU allocator reports a failed allocation as a plain enforce failure.
+        const size_t at = message.find("you tried to allocate ");
+        if (message.find("can't allocate memory") != std::string::npos && at != std::string::npos) {
+            const std::string bytes = message.substr(at + 22, message.find(' ', at + 22) - (at + 22));
+            set_last_error("out of memory: libtorch could not allocate " + bytes + " bytes of host memory for this call");
+            return DFY_ERR_OUT_OF_MEMORY;
+        }
         bool device = message.find("CUDA") != std::string::npos || message.find("cuda") != std::string::npos;
         set_last_error((device ? "device error: " : "libtorch error: ") + message);
         return device ? DFY_ERR_DEVICE : DFY_ERR_INTERNAL;

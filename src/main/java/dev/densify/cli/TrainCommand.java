@@ -86,7 +86,10 @@ final class TrainCommand implements Callable<Integer> {
         try (TaskSource.Opened opened = source.open(main.device(), resolved.maxNewTokens(), main.err());
              PpoTrainer trainer = new PpoTrainer(opened.ppo(), w, resolved, out, main.device());
              Progress progress = new Progress(main.err(), "ppo", resolved.steps(), "steps", Progress.isTerminal())) {
-            if (trainer.step() > 0) {
+            if (trainer.step() >= resolved.steps()) {
+                main.err().printf(Locale.ROOT, "%s has done %d steps already (--steps %d): nothing to train%n", out,
+                        trainer.step(), resolved.steps());
+            } else if (trainer.step() > 0) {
                 main.err().printf(Locale.ROOT, "resuming %s from step %d%n", out, trainer.step());
                 progress.set(trainer.step());
             }
@@ -105,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             progress.finish();
             Path report = TrainingReport.write(out);
             main.err().printf(Locale.ROOT, "validation reward %.4f (KL %.4f) after %d steps; report: %s%n",
-                    result.finalReward(), result.lastValidation().path("kl").asDouble(), resolved.steps(), report);
+                    result.finalReward(), result.lastValidation().path("kl").asDouble(), trainer.step(), report);
             if (json) {
                 ObjectNode node = Json.object();
                 node.put("run", out.toAbsolutePath().toString());

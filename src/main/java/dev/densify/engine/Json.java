@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * The one Jackson mapper of densify: every JSON file, configuration and message goes through it
  * (the determinism of the files written depends on there being one). It writes in Jackson's
  * default form; it binds strictly: unknown keys, {@code null} for a number or flag, a fraction for
- * an integer and a string for a number are errors. Thread-safe; never reconfigure it.
+ * an integer, a string for a number and a key given twice in one object are errors. Thread-safe; never reconfigure it.
  */
 public final class Json {
 
@@ -27,6 +27,7 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
     private static final ObjectWriter PRETTY = MAPPER.writerWithDefaultPrettyPrinter();
@@ -66,8 +67,28 @@ public final class Json {
             throw new IllegalArgumentException(source + ": " + key + " must be " + expected(e.getTargetType())
                     + ", got " + given, e);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(source + ": " + excerpt(e.getOriginalMessage()), e);
         }
+    }
+
+    /**
+     * A parser's message fit for one line of an error: control and non-ASCII characters escaped
+     * (a binary file's bytes quoted by the parser stay readable), at most 160 characters.
+     */
+    public static String excerpt(String message) {
+        if (message == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < message.length() && sb.length() < 160; i++) {
+            char c = message.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.length() >= 160 ? sb.substring(0, 160) + "…" : sb.toString();
     }
 
     /**

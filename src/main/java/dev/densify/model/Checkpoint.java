@@ -110,6 +110,19 @@ public final class Checkpoint {
             } catch (IllegalArgumentException e) {
                 throw format(weights, e.getMessage());
             }
+            // A config.json beside it must describe the same model: which of the two is meant is unknowable.
+            if (configFile != null && Files.exists(configFile)) {
+                ModelConfig beside;
+                try {
+                    beside = ModelConfig.read(configFile);
+                } catch (IllegalArgumentException e) {
+                    throw format(configFile, e.getMessage());
+                }
+                if (!beside.equals(config)) {
+                    throw format(configFile, "describes " + beside + ", but the weights' metadata " + CONFIG_KEY
+                            + " describes " + config + "; remove or correct one of them");
+                }
+            }
         } else if (configFile != null && Files.exists(configFile)) {
             try {
                 config = ModelConfig.read(configFile);
@@ -258,7 +271,7 @@ public final class Checkpoint {
             try {
                 root = Json.MAPPER.readTree(header.array());
             } catch (JsonProcessingException e) {
-                throw format(weights, "safetensors header is not valid JSON: " + e.getOriginalMessage());
+                throw format(weights, "safetensors header is not valid JSON: " + Json.excerpt(e.getOriginalMessage()));
             }
             if (root == null || !root.isObject()) {
                 throw format(weights, "safetensors header is not a JSON object");

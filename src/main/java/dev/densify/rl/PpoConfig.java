@@ -146,11 +146,23 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
 
     /** Reads overrides of the defaults from a JSON file. */
     public static PpoConfig read(Path file) {
+        String text;
         try {
-            return fromJson(Json.MAPPER.readTree(Files.readString(file)), defaults(), file.toString());
+            text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IllegalArgumentException("PPO configuration " + file + ": no such file", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read PPO configuration " + file + ": " + e.getMessage(), e);
         }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // The original message, without Jackson's source excerpt and location lines.
+            throw new IllegalArgumentException(file + ": not valid JSON (line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "): " + Json.excerpt(e.getOriginalMessage()), e);
+        }
+        return fromJson(json, defaults(), file.toString());
     }
 
     /** The native options of one update at step {@code step} with coefficient β. */

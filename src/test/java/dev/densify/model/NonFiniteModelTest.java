@@ -18,16 +18,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A model whose weights are not finite gives errors, not numbers: generate, score and forward
- * refuse NaN outputs (they printed tokens 0,0,0 with log-prob NaN and a NaN score before). And a
+ * A model whose weights or activations are not finite gives errors, not numbers: NaN weights are
+ * refused on load, and generate, score and forward refuse NaN outputs (they printed tokens
+ * 0,0,0 with log-prob NaN and a NaN score before). And a
  * generation longer than the context is refused before any buffer is sized by it.
  */
 class NonFiniteModelTest {
 
     static final ModelConfig CONFIG = new ModelConfig(41, 32, 32, 2, 4);
 
-    /** Overwrites the token embedding of a safetensors file with NaN. */
-    static void poisonEmbedding(Path file) throws Exception {
+    /** Overwrites the token embedding of a safetensors file with {@code value}. */
+    static void poisonEmbedding(Path file, float value) throws Exception {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             ch.read(len, 0);
@@ -40,7 +41,7 @@ class NonFiniteModelTest {
             long end = entry.get("data_offsets").get(1).asLong();
             ByteBuffer nan = ByteBuffer.allocate((int) (end - begin)).order(ByteOrder.LITTLE_ENDIAN);
             while (nan.hasRemaining()) {
-                nan.putFloat(Float.NaN);
+                nan.putFloat(value);
             }
             nan.flip();
             ch.write(nan, 8 + headerLength + begin);
@@ -55,8 +56,9 @@ class NonFiniteModelTest {
             p.save(policyFile);
             r.save(rewardFile);
         }
-        poisonEmbedding(policyFile);
-        poisonEmbedding(rewardFile);
+        // Finite weights so large that the activations overflow: the load passes, the outputs are NaN.
+        poisonEmbedding(policyFile, 3e38f);
+        poisonEmbedding(rewardFile, 3e38f);
         try (Policy p = Policy.load(policyFile, "cpu"); RewardModel r = RewardModel.load(rewardFile, "cpu")) {
             var g = assertThrows(DensifyException.class, () -> p.generate(new int[][]{{1, 2, 3}},
                     GenerationOptions.defaults().withMaxNewTokens(4).withSeed(1)));
@@ -67,6 +69,18 @@ class NonFiniteModelTest {
                     () -> p.forward(TokenBatch.rightPadded(new int[][]{{1, 2}, {3}}, 0), ForwardOutputs.VALUES));
             assertTrue(f.getMessage().contains("non-finite") && f.getMessage().contains("values"), f.getMessage());
         }
+    }
+
+    @Test
+    void nanWeightsAreRefusedOnLoadNamingTheTensor(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("reward.safetensors");
+        try (RewardModel r = RewardModel.create(CONFIG, "cpu", 2)) {
+            r.save(file);
+        }
+        poisonEmbedding(file, Float.NaN);
+        var e = assertThrows(dev.densify.engine.FormatException.class, () -> RewardModel.load(file, "cpu"));
+        assertTrue(e.getMessage().contains("transformer.wte.weight") && e.getMessage().contains("NaN or infinite"),
+                e.getMessage());
     }
 
     @Test
