@@ -15,10 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -173,8 +171,7 @@ public final class Checkpoint {
      */
     static void writeDirectory(Path dir, ModelKind kind, ModelConfig config, List<Path> tokenizerFiles,
                                Model.SpecialIds tokens, Consumer<Path> saveWeights) {
-        Path target = dir.toAbsolutePath().normalize();
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(dir)) {
             throw new IllegalArgumentException("cannot write a model directory at " + dir + ": it exists");
         }
         for (Path f : tokenizerFiles) {
@@ -185,26 +182,16 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("a tokenizer file cannot be named " + f.getFileName() + ": " + f);
             }
         }
-        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         try {
-            AtomicFiles.deleteRecursively(partial);
-            Files.createDirectories(partial);
-            saveWeights.accept(partial.resolve(WEIGHTS_FILE));
-            Files.writeString(partial.resolve(CONFIG_FILE), huggingFaceConfig(kind, config, tokens));
-            for (Path f : tokenizerFiles) {
-                Files.copy(f, partial.resolve(f.getFileName().toString()));
-            }
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                AtomicFiles.deleteRecursively(partial);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            if (e instanceof IOException io) {
-                throw io("cannot write model directory", target, io);
-            }
-            throw (RuntimeException) e;
+            AtomicFiles.writeDirectory(dir, partial -> {
+                saveWeights.accept(partial.resolve(WEIGHTS_FILE));
+                Files.writeString(partial.resolve(CONFIG_FILE), huggingFaceConfig(kind, config, tokens));
+                for (Path f : tokenizerFiles) {
+                    Files.copy(f, partial.resolve(f.getFileName().toString()));
+                }
+            });
+        } catch (IOException e) {
+            throw io("cannot write model directory", dir, e);
         }
     }
 

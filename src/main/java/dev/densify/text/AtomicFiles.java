@@ -67,6 +67,41 @@ public final class AtomicFiles {
         }
     }
 
+    /** Fills a directory that is being built. */
+    @FunctionalInterface
+    public interface DirectoryBuilder {
+        void build(Path directory) throws IOException;
+    }
+
+    /**
+     * Builds a directory that does not exist yet: {@code builder} fills a sibling
+     * {@code .NAME.partial} (what an earlier failed attempt left there is removed first), which is
+     * then renamed into place, so the directory appears complete or not at all. On failure the
+     * partial directory is removed and the exception rethrown.
+     *
+     * @throws IllegalArgumentException when {@code target} exists
+     */
+    public static void writeDirectory(Path target, DirectoryBuilder builder) throws IOException {
+        Path dir = target.toAbsolutePath().normalize();
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(target + " exists");
+        }
+        Path partial = dir.resolveSibling("." + dir.getFileName() + ".partial");
+        try {
+            deleteRecursively(partial);
+            Files.createDirectories(partial);
+            builder.build(partial);
+            Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                deleteRecursively(partial);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
     /** Deletes a file or a directory tree (links are removed, not followed); absent is fine. */
     public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {

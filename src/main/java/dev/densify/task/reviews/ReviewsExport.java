@@ -10,9 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -40,34 +38,23 @@ public final class ReviewsExport {
      * @throws IllegalArgumentException when {@code out} exists
      */
     public static void write(ReviewsTask task, Path out) {
-        Path target = out.toAbsolutePath().normalize();
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(out)) {
             throw new IllegalArgumentException("cannot export to " + out + ": it exists");
         }
-        Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         try {
-            AtomicFiles.deleteRecursively(partial);
-            Files.createDirectories(partial);
-            Path tokenizerDir = Files.createDirectory(partial.resolve(".tokenizer"));
-            List<Path> tokenizer = task.tokenizer().writeHuggingFace(tokenizerDir);
-            Model.SpecialIds ids = new Model.SpecialIds(WordTokenizer.BOS, WordTokenizer.EOS, WordTokenizer.PAD);
-            task.policy().saveDirectory(partial.resolve(POLICY_DIR), tokenizer, ids);
-            task.rewardModel().saveDirectory(partial.resolve(REWARD_DIR), tokenizer, ids);
-            AtomicFiles.deleteRecursively(tokenizerDir);
-            ReviewDataset data = task.dataset();
-            Files.write(partial.resolve(PROMPTS_FILE), lines(data.trainPrompts()));
-            Files.write(partial.resolve(EVAL_PROMPTS_FILE), lines(data.testPrompts()));
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            try {
-                AtomicFiles.deleteRecursively(partial);
-            } catch (IOException cleanup) {
-                e.addSuppressed(cleanup);
-            }
-            if (e instanceof IOException io) {
-                throw new UncheckedIOException("cannot export to " + out + ": " + io.getMessage(), io);
-            }
-            throw (RuntimeException) e;
+            AtomicFiles.writeDirectory(out, partial -> {
+                Path tokenizerDir = Files.createDirectory(partial.resolve(".tokenizer"));
+                List<Path> tokenizer = task.tokenizer().writeHuggingFace(tokenizerDir);
+                Model.SpecialIds ids = new Model.SpecialIds(WordTokenizer.BOS, WordTokenizer.EOS, WordTokenizer.PAD);
+                task.policy().saveDirectory(partial.resolve(POLICY_DIR), tokenizer, ids);
+                task.rewardModel().saveDirectory(partial.resolve(REWARD_DIR), tokenizer, ids);
+                AtomicFiles.deleteRecursively(tokenizerDir);
+                ReviewDataset data = task.dataset();
+                Files.write(partial.resolve(PROMPTS_FILE), lines(data.trainPrompts()));
+                Files.write(partial.resolve(EVAL_PROMPTS_FILE), lines(data.testPrompts()));
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot export to " + out + ": " + e.getMessage(), e);
         }
     }
 
