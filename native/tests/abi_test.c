@@ -43,6 +43,12 @@ static void test_errors(void) {
     CHECK(dfy_model_load(DFY_MODEL_POLICY, &good, "cpu", junk, sizeof junk, &m) == DFY_ERR_FORMAT,
           "header past the end accepted");
     CHECK(strstr(dfy_last_error(), "past the end") != NULL, "message: %s", dfy_last_error());
+    /* An allocation libtorch's allocator refuses is DFY_ERR_OUT_OF_MEMORY with the bytes asked for. */
+    dfy_model_config huge = {1 << 20, 64, 1 << 16, 1, 1, 1e-5, 0};
+    CHECK(dfy_model_create(DFY_MODEL_POLICY, &huge, "cpu", 1, &m) == DFY_ERR_OUT_OF_MEMORY, "256 GiB model: %s",
+          dfy_last_error());
+    CHECK(strstr(dfy_last_error(), "could not allocate") != NULL, "message: %s", dfy_last_error());
+    CHECK(m == NULL, "handle written on failure");
     /* TorchScript: bad arguments and a file that is no module are refused, no handle written. */
     CHECK(dfy_reward_load_script(NULL, "cpu", 97, 64, DFY_SCORE_ONLY_ROW, &m) == DFY_ERR_INVALID_ARGUMENT,
           "NULL path accepted");

@@ -138,6 +138,27 @@ public record ModelConfig(int vocabSize, int nPositions, int nEmbd, int nLayer, 
         return node.doubleValue();
     }
 
+    /**
+     * The parameters a model of this configuration has (a policy's value head included; a reward
+     * model's one-row head is one fewer), −1 when the count overflows a long: what memory a
+     * configuration asks for before anything is allocated.
+     */
+    public long parameterCount() {
+        long e = nEmbd;
+        long perLayer = dev.densify.engine.MemoryBudget.product(12, e, e);
+        long[] parts = {dev.densify.engine.MemoryBudget.product(vocabSize, e),
+                dev.densify.engine.MemoryBudget.product(nPositions, e),
+                perLayer < 0 ? -1 : dev.densify.engine.MemoryBudget.product(nLayer, perLayer + 13 * e), 3 * e + 1};
+        long sum = 0;
+        for (long part : parts) {
+            if (part < 0 || sum > Long.MAX_VALUE - part) {
+                return -1;
+            }
+            sum += part;
+        }
+        return sum;
+    }
+
     /** This configuration as a Hugging Face GPT-2 {@code config.json} (one line). */
     public String toJson() {
         ObjectNode node = Json.MAPPER.createObjectNode();

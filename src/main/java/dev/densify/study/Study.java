@@ -524,10 +524,19 @@ public final class Study implements AutoCloseable {
         }
     }
 
-    /** {@code Class: message}, with the causes' messages. */
+    /**
+     * {@code Class: message}, with the causes' messages; a file system error says which file and
+     * what went wrong (its exception's message may be the bare path).
+     */
     static String describe(Throwable e) {
         StringBuilder sb = new StringBuilder(e.getClass().getName());
-        if (e.getMessage() != null) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            sb.append(": file system error on ").append(f.getFile());
+            if (f.getOtherFile() != null) {
+                sb.append(" and ").append(f.getOtherFile());
+            }
+            sb.append(": ").append(f.getReason() != null ? f.getReason() : problem(f));
+        } else if (e.getMessage() != null) {
             sb.append(": ").append(e.getMessage());
         }
         Throwable c = e.getCause();
@@ -540,6 +549,18 @@ public final class Study implements AutoCloseable {
         }
         String s = sb.toString();
         return s.length() > 4000 ? s.substring(0, 4000) + "…" : s;
+    }
+
+    /** What a file system exception without a reason means, in words. */
+    private static String problem(java.nio.file.FileSystemException f) {
+        return switch (f) {
+            case java.nio.file.AccessDeniedException a -> "access denied";
+            case java.nio.file.NoSuchFileException n -> "no such file or directory";
+            case java.nio.file.FileAlreadyExistsException x -> "it already exists";
+            case java.nio.file.DirectoryNotEmptyException d -> "the directory is not empty";
+            case java.nio.file.NotDirectoryException d -> "not a directory";
+            default -> "the operation failed (" + f.getClass().getSimpleName() + ")";
+        };
     }
 
     private static void writeError(Path dir, Throwable e) {

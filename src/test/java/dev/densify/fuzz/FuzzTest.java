@@ -151,11 +151,11 @@ class FuzzTest {
                 }
             }
         }
-        // An allocation libtorch cannot make is an out-of-memory error in the project's words.
+        // A model larger than the machine is an out-of-memory error in the project's words, before
+        // anything is allocated (what libtorch's allocator refuses natively is checked in abi_test.c).
         var oom = org.junit.jupiter.api.Assertions.assertThrows(dev.densify.engine.NativeOutOfMemoryException.class,
                 () -> Policy.create(new ModelConfig(1 << 20, 64, 1 << 16, 1, 1), "cpu", 1));
-        assertTrue(oom.getMessage().contains("could not allocate") && oom.getMessage().contains("bytes"),
-                oom.getMessage());
+        assertTrue(oom.getMessage().contains("more than this machine's"), oom.getMessage());
         assertTrue(t.counts.keySet().stream().noneMatch(k -> k.endsWith(" DensifyException")),
                 "a failure of the base class (an internal error): " + t.counts);
         // Closed handles.

@@ -183,4 +183,14 @@ class NoiseAwareStudyTest {
             assertEquals(straight.trials().get(i).metrics(), resumed.trials().get(i).metrics(), "trial " + i);
         }
     }
+
+    /** A trial that fails on the file system says on which file and what went wrong (not a bare class name). */
+    @Test
+    void fileSystemErrorsOfATrialAreDescribed() {
+        assertEquals("java.nio.file.AccessDeniedException: file system error on /run/trials/0001: access denied",
+                Study.describe(new java.nio.file.AccessDeniedException("/run/trials/0001")));
+        assertEquals("java.nio.file.FileSystemException: file system error on /a and /b: Read-only file system",
+                Study.describe(new java.nio.file.FileSystemException("/a", "/b", "Read-only file system")));
+        assertTrue(Study.describe(new java.nio.file.FileSystemException("/a")).endsWith("(FileSystemException)"));
+    }
 }

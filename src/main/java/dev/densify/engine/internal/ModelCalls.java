@@ -4,6 +4,7 @@ import dev.densify.bindings.densify_h;
 import dev.densify.bindings.densify_h.dfy_generate_options;
 import dev.densify.bindings.densify_h.dfy_model_config;
 import dev.densify.engine.DensifyException;
+import dev.densify.engine.MemoryBudget;
 import dev.densify.model.Generation;
 import dev.densify.model.GenerationOptions;
 import dev.densify.model.ModelConfig;
@@ -35,8 +36,17 @@ public final class ModelCalls {
                             int contextLength) {
     }
 
+    /** A model's float32 weights must fit the machine, as its configuration says (a config.json of 10^9 ids…). */
+    private static void requireModelMemory(String function, ModelConfig config) {
+        long params = config.parameterCount();
+        MemoryBudget.require(function, String.format(java.util.Locale.ROOT,
+                "a model of %,d ids x %,d positions x %,d embeddings x %,d layers", config.vocabSize(),
+                config.nPositions(), config.nEmbd(), config.nLayer()), params < 0 ? -1 : MemoryBudget.product(params, 4));
+    }
+
     /** A new model with GPT-2's initialisation on an already checked device. */
     public static Described create(ModelKind kind, ModelConfig config, String device, long seed) {
+        requireModelMemory("dfy_model_create", config);
         Native.load();
         long address;
         try (Arena arena = Arena.ofConfined()) {
@@ -54,6 +64,7 @@ public final class ModelCalls {
      * @param scoreLabel a reward model's head row ({@code DFY_SCORE_*} or a label); 0 for a policy
      */
     public static Described load(ModelKind kind, ModelConfig config, String device, Path weights, int scoreLabel) {
+        requireModelMemory("dfy_model_load", config);
         Native.load();
         long address = MappedFiles.read(weights, "checkpoint", data -> {
             try (Arena arena = Arena.ofConfined()) {
@@ -183,6 +194,10 @@ public final class ModelCalls {
                                        boolean logits, boolean values, boolean tokenLogprobs) {
         int b = ids.length;
         int t = ids[0].length;
+        if (logits) {  // a native buffer and the Java array it is copied into
+            MemoryBudget.require("dfy_policy_forward", "logits of " + b + " x " + t + " x " + vocabSize,
+                    MemoryBudget.product(b, t, vocabSize, 8));
+        }
         int logitCount = logits ? Native.arrayLength("logits", (long) b * t * vocabSize) : 0;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment idsSegment = Native.int64(arena, ids);
@@ -211,6 +226,9 @@ public final class ModelCalls {
         }
         int batch = prompts.length;
         int width = options.maxNewTokens();
+        // ids (int64) and log-probabilities (float32) natively, then as Java arrays
+        MemoryBudget.require("dfy_policy_generate", batch + " x " + width + " generated tokens",
+                MemoryBudget.product(batch, width, 20));
         Native.arrayLength("generated tokens", (long) batch * width);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, Math.max(total, 1));
