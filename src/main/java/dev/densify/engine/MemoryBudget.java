@@ -5,17 +5,29 @@ import java.util.Locale;
 
 /**
  * Refuses work whose memory, estimated before anything is allocated, exceeds what this machine
- * has: its total physical memory, a bound no allocation can pass (free memory moves too much to
- * refuse on). A refused size is a {@link NativeOutOfMemoryException} naming the work, the
- * estimate and the machine's memory, raised at once instead of after the allocator tried.
+ * can give: the kernel's estimate of available memory ({@code MemAvailable} in
+ * {@code /proc/meminfo}, free memory plus what it can reclaim), else the total physical memory.
+ * Past it the allocation would fail, or the kernel's out-of-memory killer would end the process
+ * (the fuzz suite met that with a bound of the total memory). A refused size is a
+ * {@link NativeOutOfMemoryException} naming the work, the estimate and the memory available,
+ * raised at once instead of after the allocator tried.
  */
 public final class MemoryBudget {
 
     private MemoryBudget() {
     }
 
-    /** The machine's physical memory in bytes (Long.MAX_VALUE when it cannot be read). */
+    /** The memory this machine can give now, in bytes (see the class comment; Long.MAX_VALUE when unknown). */
     public static long machineBytes() {
+        try (var lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/meminfo"))) {
+            var available = lines.filter(l -> l.startsWith("MemAvailable:")).findFirst();
+            if (available.isPresent()) {
+                String[] parts = available.get().trim().split("\\s+");
+                return Long.parseLong(parts[1]) * 1024;  // kB
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux, or unreadable: the total below
+        }
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             long total = os.getTotalMemorySize();
             return total > 0 ? total : Long.MAX_VALUE;
@@ -32,7 +44,7 @@ public final class MemoryBudget {
         long machine = machineBytes();
         if (bytes < 0 || bytes > machine) {
             throw new NativeOutOfMemoryException(function, String.format(Locale.ROOT,
-                    "%s needs about %s of memory, more than this machine's %s; nothing was allocated", what,
+                    "%s needs about %s of memory, more than the %s this machine has available; nothing was allocated", what,
                     bytes < 0 ? "more than 8 EiB" : gib(bytes), gib(machine)));
         }
     }
