@@ -64,19 +64,46 @@ public final class BayesianOptimizer {
      *                                  the wrong dimension or outside the space
      */
     public Suggestion suggest(List<Observation> observations, int q) {
+        return suggest(observations, q, List.of());
+    }
+
+    /**
+     * As {@link #suggest(List, int)}, while the points {@code pending} are being evaluated
+     * elsewhere (other workers' running trials): they are conditioned on as BoTorch's
+     * {@code X_pending}, integrated out of the log noisy EI over their joint posterior with the
+     * observations, so that the suggestions go where the pending evaluations are not expected to
+     * tell already. During the initial design the Sobol sequence continues past them.
+     *
+     * @param pending points of the space being evaluated now (may be empty)
+     */
+    public Suggestion suggest(List<Observation> observations, int q, List<double[]> pending) {
         if (q < 1) {
             throw new IllegalArgumentException("q must be >= 1, got " + q);
         }
         checkObservations(observations);
+        if (pending == null) {
+            throw new IllegalArgumentException("pending must not be null (use an empty list)");
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            try {
+                space.checkPoint(pending.get(i));
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException("pending point " + i + ": " + e.getMessage(), e);
+            }
+        }
         int n = observations.size();
-        long callSeed = LogNoisyExpectedImprovement.mix(options.seed(), n);
-        if (n < options.initialDesignSize(space.dimension())) {
+        long callSeed = LogNoisyExpectedImprovement.mix(options.seed(), n + 1_000_003L * pending.size());
+        if (n + pending.size() < options.initialDesignSize(space.dimension())) {
             SobolDesign design = new SobolDesign(space.dimension(), LogNoisyExpectedImprovement.mix(options.seed(), -1));
             List<double[]> points = new ArrayList<>();
-            for (double[] u : design.points(n, q)) {
+            for (double[] u : design.points(n + pending.size(), q)) {
                 points.add(space.fromUnit(u));
             }
             return new Suggestion(points, Suggestion.Phase.INITIAL_DESIGN, Double.NaN, null);
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("the model needs at least one observation; " + pending.size()
+                    + " pending points cover the initial design of " + options.initialDesignSize(space.dimension()));
         }
         GaussianProcess gp = fit(observations, callSeed);
         LogNoisyExpectedImprovement base = LogNoisyExpectedImprovement.create(gp,
@@ -87,8 +114,12 @@ public final class BayesianOptimizer {
         int d = space.dimension();
         List<double[]> chosen = new ArrayList<>();
         double value;
+        double[][] pendingAtStart = new double[pending.size()][];
+        for (int i = 0; i < pendingAtStart.length; i++) {
+            pendingAtStart[i] = space.features(pending.get(i));
+        }
         if (q == 1) {
-            LogNoisyExpectedImprovement acq = base.forBatch(q, new double[0][]);
+            LogNoisyExpectedImprovement acq = base.forBatch(q, pendingAtStart);
             List<double[][]> extra = new ArrayList<>();
             RandomGenerator rng = new Well19937c(LogNoisyExpectedImprovement.mix(callSeed, 4));
             for (int e = 0; e < around.size(); e++) {
@@ -107,7 +138,7 @@ public final class BayesianOptimizer {
             value = r.value();
         } else {
             value = Double.NaN;
-            List<double[]> pendingFeatures = new ArrayList<>();
+            List<double[]> pendingFeatures = new ArrayList<>(List.of(pendingAtStart));
             for (int k = 0; k < q; k++) {
                 LogNoisyExpectedImprovement acq = base.forBatch(1, pendingFeatures.toArray(new double[0][]));
                 AcquisitionOptimizer.Result r = AcquisitionOptimizer.maximise(units -> acq.evaluate(features(units)), 1,

@@ -246,7 +246,11 @@ public final class Study implements AutoCloseable {
             origin = TrialRecord.SOBOL;
         } else {
             try {
-                Suggestion s = optimizer.suggest(observations, q);
+                // Trials that are proposed or running elsewhere (another worker's) are pending points.
+                List<double[]> pending = all.stream()
+                        .filter(t -> t.state() == TrialState.RUNNING || t.state() == TrialState.PENDING)
+                        .map(t -> t.point(names)).toList();
+                Suggestion s = optimizer.suggest(observations, q, pending);
                 points = s.points();
                 origin = TrialRecord.MODEL;
                 // failed trials are not observations, so the model would propose their points again
