@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -114,6 +115,65 @@ class StudyKillTest {
             for (int i = 0; i < TRIALS; i++) {
                 assertEquals(ref.get(i).parameters(), r.trials().get(i).parameters(), "trial " + i);
                 assertEquals(ref.get(i).objective(), r.trials().get(i).objective(), "trial " + i);
+            }
+        }
+    }
+
+    /**
+     * With two seeds per trial, a SIGKILL in the second run of a trial: the first run's outcome is
+     * kept, and after the resume every run of every trial has been done exactly once, with the
+     * numbers of an uninterrupted study.
+     */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void sigkillBetweenReplicatesLosesNoneAndRepeatsNone() throws Exception {
+        Path run = tmp.resolve("replicated");
+        Path marker = tmp.resolve("second-run-started");
+        Path childLog = tmp.resolve("child-replicated.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp", System.getProperty("java.class.path"), KillChild.class.getName(),
+                run.toString(), Integer.toString(TRIALS), Integer.toString(KILLED_TRIAL), marker.toString(), "2")
+                .redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.exists(marker)) {
+                if (!child.isAlive() || System.nanoTime() > deadline) {
+                    fail("the second run of trial " + KILLED_TRIAL + " did not start:\n" + Files.readString(childLog));
+                }
+                Thread.sleep(20);
+            }
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        Path trial = Study.trialDirectory(run, KILLED_TRIAL);
+        assertTrue(Files.isRegularFile(trial.resolve("seed-0").resolve(Study.OUTCOME_FILE)));
+        assertFalse(Files.exists(trial.resolve("seed-1").resolve(Study.OUTCOME_FILE)));
+
+        StudyConfig config = config(TRIALS).withSeedsPerTrial(2);
+        List<String> runs = Collections.synchronizedList(new ArrayList<>());
+        Synthetic f = new Synthetic(config.componentIds(), StudyTest.TARGET3, 0.01, Set.of(), 1);
+        TrialObjective counting = (spec, listener) -> {
+            runs.add(spec.number() + "/" + spec.trialDirectory().getFileName());
+            return f.run(spec, listener);
+        };
+        Study.Result r;
+        try (Study study = Study.open(run, config, null)) {
+            r = study.run(counting);
+        }
+        List<String> expected = new ArrayList<>(List.of(KILLED_TRIAL + "/seed-1"));
+        for (int i = KILLED_TRIAL + 1; i < TRIALS; i++) {
+            expected.add(i + "/seed-0");
+            expected.add(i + "/seed-1");
+        }
+        assertEquals(expected, runs, "the kept run must not run again, every other one once");
+        try (Study study = Study.open(tmp.resolve("replicated-reference"), config, null)) {
+            List<TrialRecord> ref = study.run(Synthetic.of(config, StudyTest.TARGET3)).trials();
+            for (int i = 0; i < TRIALS; i++) {
+                assertEquals(ref.get(i).objective(), r.trials().get(i).objective(), "trial " + i);
+                assertEquals(ref.get(i).metrics(), r.trials().get(i).metrics(), "trial " + i);
             }
         }
     }
