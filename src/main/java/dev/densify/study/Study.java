@@ -132,6 +132,9 @@ public final class Study implements AutoCloseable {
     }
 
     /** The optimiser a study with this configuration uses (the study owns the initial design). */
+    /** Trials of a batch running side by side in {@link #run} (their replicates share the objective's concurrency). */
+    private volatile int trialWorkers = 1;
+
     static BayesianOptimizer optimizer(StudyConfig config) {
         return new BayesianOptimizer(config.searchSpace(),
                 BayesianOptimizerOptions.defaults().withSeed(Seeds.mix(config.seed(), 1)).withInitialDesignSize(1));
@@ -174,6 +177,7 @@ public final class Study implements AutoCloseable {
         List<Integer> requeued = store.requeueRunning();
         List<TrialRecord> before = store.trials();
         int workers = Math.max(1, Math.min(config.parallel(), objective.concurrency()));
+        trialWorkers = workers;
         logStart(config, before, requeued, workers);
         ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers, daemonThreads()) : null;
         try {
@@ -400,35 +404,52 @@ public final class Study implements AutoCloseable {
     private Aggregate runSeeds(TrialRecord trial, TrialObjective objective, StudyConfig config, Path dir,
                                String progressLabel) throws Exception {
         int seeds = config.seedsPerTrial();
+        TrialOutcome[] outcomes = new TrialOutcome[seeds];
+        List<Integer> toRun = new ArrayList<>();
+        for (int k = 0; k < seeds; k++) {
+            outcomes[k] = seeds == 1 ? null : readOutcome(dir.resolve("seed-" + k));
+            if (outcomes[k] == null) {
+                toRun.add(k);
+            } else {
+                say(String.format(Locale.ROOT, "trial %d seed %d: finished before the interruption, kept (objective "
+                        + "%.6g)", trial.number(), k, outcomes[k].objective()));
+            }
+        }
+        // Replicates side by side where the objective can run several at once and this trial has
+        // the share of it (the batch's trials may be running side by side too).
+        int side = Math.min(toRun.size(), Math.max(1, objective.concurrency() / trialWorkers));
+        if (side <= 1) {
+            for (int k : toRun) {
+                outcomes[k] = runReplicate(trial, objective, dir, k, seeds, progressLabel);
+            }
+        } else {
+            ExecutorService replicates = Executors.newFixedThreadPool(side, daemonThreads());
+            try {
+                List<Future<TrialOutcome>> futures = new ArrayList<>();
+                for (int k : toRun) {
+                    futures.add(replicates.submit(() -> runReplicate(trial, objective, dir, k, seeds, progressLabel)));
+                }
+                for (int i = 0; i < toRun.size(); i++) {
+                    try {
+                        outcomes[toRun.get(i)] = futures.get(i).get();
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof Exception cause) {
+                            throw cause;
+                        }
+                        throw (Error) e.getCause();
+                    }
+                }
+            } finally {
+                replicates.shutdownNow();
+            }
+        }
         double[] values = new double[seeds];
         List<List<Double>> curves = new ArrayList<>();
         List<Map<String, Double>> metrics = new ArrayList<>();
         for (int k = 0; k < seeds; k++) {
-            Path runDir = seeds == 1 ? dir : dir.resolve("seed-" + k);
-            TrialOutcome outcome = seeds == 1 ? null : readOutcome(runDir);
-            if (outcome == null) {
-                Files.createDirectories(runDir);
-                TrialSpec spec = new TrialSpec(trial.number(), trial.parameters(), runSeed(trial.seed(), k), runDir);
-                ProgressListener listener = new ProgressListener(progressLabel == null ? null : log,
-                        seeds == 1 || progressLabel == null ? progressLabel : progressLabel + " seed " + k);
-                try {
-                    outcome = objective.run(spec, listener);
-                } finally {
-                    listener.finish();
-                }
-                if (outcome == null) {
-                    throw new IllegalStateException("the objective returned no outcome");
-                }
-                if (seeds > 1) {
-                    writeOutcome(runDir, outcome);
-                }
-            } else {
-                say(String.format(Locale.ROOT, "trial %d seed %d: finished before the interruption, kept (objective "
-                        + "%.6g)", trial.number(), k, outcome.objective()));
-            }
-            values[k] = config.objectiveValue(outcome);
-            curves.add(outcome.learningCurve());
-            metrics.add(outcome.metrics());
+            values[k] = config.objectiveValue(outcomes[k]);
+            curves.add(outcomes[k].learningCurve());
+            metrics.add(outcomes[k].metrics());
         }
         double mean = 0;
         for (double v : values) {
@@ -464,6 +485,29 @@ public final class Study implements AutoCloseable {
             merged.put("objective_sd", Math.sqrt(ss / (seeds - 1)));
         }
         return new Aggregate(mean, curve, merged);
+    }
+
+    /** Runs replicate k of a trial into its directory; with replicates, records its outcome there. */
+    private TrialOutcome runReplicate(TrialRecord trial, TrialObjective objective, Path dir, int k, int seeds,
+                                      String progressLabel) throws Exception {
+        Path runDir = seeds == 1 ? dir : dir.resolve("seed-" + k);
+        Files.createDirectories(runDir);
+        TrialSpec spec = new TrialSpec(trial.number(), trial.parameters(), runSeed(trial.seed(), k), runDir);
+        ProgressListener listener = new ProgressListener(progressLabel == null ? null : log,
+                seeds == 1 || progressLabel == null ? progressLabel : progressLabel + " seed " + k);
+        TrialOutcome outcome;
+        try {
+            outcome = objective.run(spec, listener);
+        } finally {
+            listener.finish();
+        }
+        if (outcome == null) {
+            throw new IllegalStateException("the objective returned no outcome");
+        }
+        if (seeds > 1) {
+            writeOutcome(runDir, outcome);
+        }
+        return outcome;
     }
 
     /** A replicate's outcome, written once it finished; what a re-run of its trial keeps. */

@@ -193,4 +193,41 @@ class NoiseAwareStudyTest {
                 Study.describe(new java.nio.file.FileSystemException("/a", "/b", "Read-only file system")));
         assertTrue(Study.describe(new java.nio.file.FileSystemException("/a")).endsWith("(FileSystemException)"));
     }
+
+    /**
+     * An objective that can run two runs at once gets a trial's replicates side by side (each
+     * replicate waits for the other to have started), with the numbers of one after the other.
+     */
+    @Test
+    void replicatesRunSideBySideWithTheSameNumbers() throws Exception {
+        StudyConfig config = StudyTest.three(3).withSeedsPerTrial(2);
+        Synthetic f = new Synthetic(config.componentIds(), StudyTest.TARGET3, SIGMA, Set.of(), 1);
+        java.util.Map<Integer, java.util.concurrent.CountDownLatch> started = new java.util.concurrent.ConcurrentHashMap<>();
+        TrialObjective sideBySide = new TrialObjective() {
+            @Override
+            public TrialOutcome run(TrialSpec spec, TrialListener listener) throws Exception {
+                var latch = started.computeIfAbsent(spec.number(), n -> new java.util.concurrent.CountDownLatch(2));
+                latch.countDown();
+                assertTrue(latch.await(30, java.util.concurrent.TimeUnit.SECONDS), "the replicates ran one by one");
+                return f.run(spec, listener);
+            }
+
+            @Override
+            public int concurrency() {
+                return 2;
+            }
+        };
+        Study.Result together;
+        try (Study study = Study.open(tmp.resolve("together"), config, null)) {
+            together = study.run(sideBySide);
+        }
+        Study.Result apart;
+        try (Study study = Study.open(tmp.resolve("apart"), config, null)) {
+            apart = study.run(new Synthetic(config.componentIds(), StudyTest.TARGET3, SIGMA, Set.of(), 1));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(apart.trials().get(i).objective(), together.trials().get(i).objective(), "trial " + i);
+            assertEquals(apart.trials().get(i).metrics(), together.trials().get(i).metrics(), "trial " + i);
+        }
+    }
 }
