@@ -169,7 +169,11 @@ public final class BayesianOptimizer {
      * observation).
      */
     public Recommendation recommend(List<Observation> observations) {
-        GaussianProcess gp = fitModel(observations);
+        return recommend(fitModel(observations), observations);
+    }
+
+    /** As {@link #recommend(List)}, under a GP already fitted to {@code observations} ({@link #fitModel}). */
+    public Recommendation recommend(GaussianProcess gp, List<Observation> observations) {
         int best = -1;
         GaussianProcess.Prediction bestP = null;
         for (int i = 0; i < observations.size(); i++) {
@@ -186,11 +190,10 @@ public final class BayesianOptimizer {
 
     /**
      * The posterior probability that f at observation {@code i} exceeds f at observation
-     * {@code j}: Φ((μ_i − μ_j) / sd(f_i − f_j)) under the joint posterior of the GP this optimiser
-     * fits (0.5 when the two are the same point).
+     * {@code j}: Φ((μ_i − μ_j) / sd(f_i − f_j)) under the joint posterior of {@code gp}, the GP
+     * this optimiser fitted to them ({@link #fitModel}); 0.5 when the two are the same point.
      */
-    public double probabilityGreater(List<Observation> observations, int i, int j) {
-        GaussianProcess gp = fitModel(observations);
+    public double probabilityGreater(GaussianProcess gp, List<Observation> observations, int i, int j) {
         if (i < 0 || j < 0 || i >= observations.size() || j >= observations.size()) {
             throw new IllegalArgumentException("observations " + i + " and " + j + " of " + observations.size());
         }

@@ -81,9 +81,8 @@ final class AttributeCommand implements Callable<Integer> {
                     + "), a reward-model checkpoint (file or Hugging Face directory) or a TorchScript module (.pt).")
     Path rewardModel;
 
-    @Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
-            description = RewardLabel.DESCRIPTION)
-    Integer rewardLabel;
+    @Mixin
+    RewardLabel.Option rewardLabel;
 
     @Mixin
     Texts.TokenizerOption tokenizerOption;
@@ -235,7 +234,7 @@ final class AttributeCommand implements Callable<Integer> {
             }
             Path weights = task ? rewardModel.resolve(REWARD_FILE) : rewardModel;
             Map<AttributionMethod, List<Attribution>> results = new LinkedHashMap<>();
-            try (RewardModel model = RewardModel.load(weights, main.device(), RewardLabel.orOnlyRow(rewardLabel),
+            try (RewardModel model = RewardModel.load(weights, main.device(), rewardLabel.label(),
                     () -> torchScriptVocabulary(vocabulary))) {
                 List<Attributor> attributors = new ArrayList<>();
                 for (AttributionMethod m : methods) {

@@ -31,8 +31,15 @@ final class RewardLabel implements ITypeConverter<Integer> {
         throw new TypeConversionException("must be a label >= 0 or diff, got '" + value + "'");
     }
 
-    /** The label given, or {@link RewardModel#ONLY_ROW} when none was. */
-    static int orOnlyRow(Integer label) {
-        return label == null ? RewardModel.ONLY_ROW : label;
+    /** {@code --reward-label} of the commands that load a reward model. */
+    static final class Option {
+        @picocli.CommandLine.Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
+                description = DESCRIPTION)
+        Integer label;
+
+        /** The label given, or {@link RewardModel#ONLY_ROW} when none was. */
+        int label() {
+            return label == null ? RewardModel.ONLY_ROW : label;
+        }
     }
 }

@@ -31,9 +31,8 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Reward-model checkpoint (file or Hugging Face directory), or a TorchScript module (.pt).")
     Path rewardModel;
 
-    @Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
-            description = RewardLabel.DESCRIPTION)
-    Integer rewardLabel;
+    @Mixin
+    RewardLabel.Option rewardLabel;
 
     @Option(names = "--ids", paramLabel = "IDS", converter = TokenIds.class,
             description = "A sequence as comma-separated token ids; repeat for a batch.")
@@ -68,7 +67,7 @@ final class ScoreCommand implements Callable<Integer> {
             }
             main.configureEngine();
             // A TorchScript module declares no vocabulary: its tokenizer's bounds the ids.
-            try (RewardModel model = RewardModel.load(rewardModel, main.device(), RewardLabel.orOnlyRow(rewardLabel),
+            try (RewardModel model = RewardModel.load(rewardModel, main.device(), rewardLabel.label(),
                     () -> t.vocabularySize())) {
                 scores = model.score(batch);
             }

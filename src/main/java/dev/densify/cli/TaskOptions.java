@@ -3,6 +3,7 @@ package dev.densify.cli;
 import dev.densify.task.ExternalTask;
 import dev.densify.task.TaskSource;
 import dev.densify.task.reviews.ReviewsPpoTask;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -53,9 +54,8 @@ final class TaskOptions {
                     + "tokenizer.json): attributions go through text and back to the policy's tokens.")
     Path rewardTokenizer;
 
-    @Option(names = "--reward-label", paramLabel = "L", converter = RewardLabel.class,
-            description = RewardLabel.DESCRIPTION)
-    Integer rewardLabel;
+    @Mixin
+    RewardLabel.Option rewardLabel;
 
     @Option(names = "--reward-url", paramLabel = "URL",
             description = "A reward server: POST {\"query\": [texts]} -> {\"rewards\": [numbers]} (OpenRLHF's format).")
@@ -87,7 +87,7 @@ final class TaskOptions {
             }
             return new ExternalTask.Spec(policy, reference, tokenizer, prompts, evalPrompts, promptKey,
                     maxPromptTokens == null ? 0 : maxPromptTokens,
-                    new ExternalTask.Reward(rewardModel, rewardTokenizer, RewardLabel.orOnlyRow(rewardLabel), rewardUrl, rewardClass));
+                    new ExternalTask.Reward(rewardModel, rewardTokenizer, rewardLabel.label(), rewardUrl, rewardClass));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

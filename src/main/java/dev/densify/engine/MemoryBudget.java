@@ -14,6 +14,9 @@ import java.util.Locale;
  */
 public final class MemoryBudget {
 
+    /** Requests below this are not checked: any machine that runs the engine has that much. */
+    private static final long SMALL = 256L << 20;
+
     private MemoryBudget() {
     }
 
@@ -41,6 +44,9 @@ public final class MemoryBudget {
      * @param bytes    the estimate; negative: it overflowed a long
      */
     public static void require(String function, String what, long bytes) {
+        if (bytes >= 0 && bytes < SMALL) {
+            return;  // every rollout's generation and forward: no file read on the hot path
+        }
         long machine = machineBytes();
         if (bytes < 0 || bytes > machine) {
             throw new NativeOutOfMemoryException(function, String.format(Locale.ROOT,

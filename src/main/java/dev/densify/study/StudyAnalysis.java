@@ -55,8 +55,8 @@ record StudyAnalysis(Path run, StudyConfig config, SearchSpace space, List<Trial
                 Replicates replicates = Replicates.of(complete);
                 List<Observation> obs = replicates.observations(complete, space.names());
                 BayesianOptimizer bo = Study.optimizer(config);
-                Recommendation r = bo.recommend(obs);
                 gp = bo.fitModel(obs);
+                Recommendation r = bo.recommend(gp, obs);
                 bestTrial = complete.get(r.index());
                 best = new StudyReport.Best(bestTrial.number(), bestTrial.parameters(), r.posteriorMean(), r.posteriorStd(),
                         r.predictiveStd(), r.observedValue());
@@ -105,6 +105,6 @@ record StudyAnalysis(Path run, StudyConfig config, SearchSpace space, List<Trial
         }
         TrialRecord fixed = complete.get(best);
         return new StudyReport.VersusFixed(fixed.number(), fixed.parameters(), bestMean,
-                best == recommended ? 0.5 : bo.probabilityGreater(obs, recommended, best), best == recommended);
+                best == recommended ? 0.5 : bo.probabilityGreater(gp, obs, recommended, best), best == recommended);
     }
 }

@@ -30,19 +30,20 @@ class StudyKillTest {
         return StudyTest.three(trials).withSeed(21);
     }
 
-    @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    void sigkillMidTrialThenResume() throws Exception {
-        Path run = tmp.resolve("run");
-        Path marker = tmp.resolve("trial-started");
-        Path childLog = tmp.resolve("child.log");
+    /**
+     * Runs {@link KillChild} on {@code run} with {@code seeds} per trial until it writes
+     * {@code marker} (trial {@value #KILLED_TRIAL} has started, in its second run with replicates),
+     * then kills it with SIGKILL; returns it, dead.
+     */
+    private Process killMidTrial(Path run, Path marker, int seeds) throws Exception {
+        Path childLog = tmp.resolve(run.getFileName() + "-child.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp", System.getProperty("java.class.path"), KillChild.class.getName(),
-                run.toString(), Integer.toString(TRIALS), Integer.toString(KILLED_TRIAL), marker.toString());
-        pb.redirectErrorStream(true).redirectOutput(childLog.toFile());
-        Process child = pb.start();
+                run.toString(), Integer.toString(TRIALS), Integer.toString(KILLED_TRIAL), marker.toString(),
+                Integer.toString(seeds))
+                .redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.exists(marker)) {
@@ -59,6 +60,14 @@ class StudyKillTest {
             child.destroyForcibly(); // SIGKILL on Linux
             child.waitFor(30, TimeUnit.SECONDS);
         }
+        return child;
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void sigkillMidTrialThenResume() throws Exception {
+        Path run = tmp.resolve("run");
+        Process child = killMidTrial(run, tmp.resolve("trial-started"), 1);
         assertFalse(child.isAlive());
         assertEquals(137, child.exitValue(), "killed by SIGKILL");
 
@@ -128,26 +137,7 @@ class StudyKillTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void sigkillBetweenReplicatesLosesNoneAndRepeatsNone() throws Exception {
         Path run = tmp.resolve("replicated");
-        Path marker = tmp.resolve("second-run-started");
-        Path childLog = tmp.resolve("child-replicated.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"), KillChild.class.getName(),
-                run.toString(), Integer.toString(TRIALS), Integer.toString(KILLED_TRIAL), marker.toString(), "2")
-                .redirectErrorStream(true).redirectOutput(childLog.toFile()).start();
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!Files.exists(marker)) {
-                if (!child.isAlive() || System.nanoTime() > deadline) {
-                    fail("the second run of trial " + KILLED_TRIAL + " did not start:\n" + Files.readString(childLog));
-                }
-                Thread.sleep(20);
-            }
-        } finally {
-            child.destroyForcibly();
-            child.waitFor(30, TimeUnit.SECONDS);
-        }
+        killMidTrial(run, tmp.resolve("second-run-started"), 2);
         Path trial = Study.trialDirectory(run, KILLED_TRIAL);
         assertTrue(Files.isRegularFile(trial.resolve("seed-0").resolve(Study.OUTCOME_FILE)));
         assertFalse(Files.exists(trial.resolve("seed-1").resolve(Study.OUTCOME_FILE)));
