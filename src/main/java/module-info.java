@@ -12,6 +12,7 @@ module dev.densify {
     requires java.sql;
     requires jdk.management;
     requires org.apache.commons.csv;
+    requires org.postgresql.jdbc;
     requires org.xerial.sqlitejdbc;
 
     exports dev.densify.attribution;

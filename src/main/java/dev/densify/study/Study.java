@@ -19,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,6 +31,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -99,12 +103,12 @@ public final class Study implements AutoCloseable {
     static final double SAME_POINT = 1e-6;
 
     private final Path runDirectory;
-    private final StudyStore store;
+    private final StudyStorage store;
     private final PrintStream log;
     private final SearchSpace space;
     private final BayesianOptimizer optimizer;
 
-    private Study(Path runDirectory, StudyStore store, PrintStream log) {
+    private Study(Path runDirectory, StudyStorage store, PrintStream log) {
         this.runDirectory = runDirectory;
         this.store = store;
         this.log = log;
@@ -131,10 +135,51 @@ public final class Study implements AutoCloseable {
         return new Study(dir, store, log);
     }
 
-    /** The optimiser a study with this configuration uses (the study owns the initial design). */
+    /**
+     * A study over an opened storage (a {@link PostgresStudyStore} shared with other workers, or a
+     * {@link StudyStore}); trials write under {@code runDirectory}. The study closes the storage.
+     */
+    public static Study open(Path runDirectory, StudyStorage storage, PrintStream log) {
+        Path dir = runDirectory.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+            storage.config().write(dir.resolve(CONFIG_FILE));
+        } catch (IOException e) {
+            storage.close();
+            throw new StudyException("cannot write " + dir.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+        return new Study(dir, storage, log);
+    }
+
     /** Trials of a batch running side by side in {@link #run} (their replicates share the objective's concurrency). */
     private volatile int trialWorkers = 1;
+    /** A shared study's worker: heartbeat grace period and how long to wait when nothing can be claimed. */
+    private volatile Duration heartbeatGrace = DEFAULT_HEARTBEAT_GRACE;
+    private volatile Duration pollInterval = DEFAULT_POLL_INTERVAL;
 
+    /** How long a worker may be silent before its trial is given up (default). */
+    public static final Duration DEFAULT_HEARTBEAT_GRACE = Duration.ofSeconds(60);
+    /** How long a worker waits when every trial left is running elsewhere (default). */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+
+    /**
+     * Sets a shared study's worker timing: this worker beats every grace/4 and its trial is given
+     * up after {@code grace} of silence; it looks for work every {@code poll} while others run the
+     * last trials.
+     */
+    public Study withWorkerTiming(Duration grace, Duration poll) {
+        if (grace == null || grace.toMillis() < 400) {
+            throw new IllegalArgumentException("the heartbeat grace period must be at least 0.4 s, got " + grace);
+        }
+        if (poll == null || poll.toMillis() < 10) {
+            throw new IllegalArgumentException("the poll interval must be at least 10 ms, got " + poll);
+        }
+        heartbeatGrace = grace;
+        pollInterval = poll;
+        return this;
+    }
+
+    /** The optimiser a study with this configuration uses (the study owns the initial design). */
     static BayesianOptimizer optimizer(StudyConfig config) {
         return new BayesianOptimizer(config.searchSpace(),
                 BayesianOptimizerOptions.defaults().withSeed(Seeds.mix(config.seed(), 1)).withInitialDesignSize(1));
@@ -148,7 +193,7 @@ public final class Study implements AutoCloseable {
         return store.config();
     }
 
-    public StudyStore store() {
+    public StudyStorage store() {
         return store;
     }
 
@@ -172,6 +217,9 @@ public final class Study implements AutoCloseable {
     public Result run(TrialObjective objective) throws InterruptedException {
         if (objective == null) {
             throw new IllegalArgumentException("objective must not be null");
+        }
+        if (store instanceof SharedStudyStorage shared) {
+            return work(shared, objective);
         }
         StudyConfig config = store.config();
         List<Integer> requeued = store.requeueRunning();
@@ -201,11 +249,78 @@ public final class Study implements AutoCloseable {
                 pool.shutdownNow();
             }
         }
+        return done();
+    }
+
+    private Result done() {
         Result result = result();
         say(String.format(Locale.ROOT, "study done: %d complete, %d failed%s", result.complete(), result.failed(),
                 result.bestObserved().map(b -> String.format(Locale.ROOT, "; best observed: trial %d, objective %.6g, %s",
                         b.number(), b.objective(), formatParameters(b.parameters()))).orElse("")));
         return result;
+    }
+
+    /**
+     * A worker of a shared study: registers, beats its heart every grace/4 from a daemon thread,
+     * and claims and runs one trial at a time until the budget is finished, waiting while the last
+     * trials run elsewhere. Interrupted, it leaves its trial RUNNING: the other workers give it up
+     * after the grace period and retry it.
+     */
+    private Result work(SharedStudyStorage shared, TrialObjective objective) throws InterruptedException {
+        StudyConfig config = shared.config();
+        Duration grace = heartbeatGrace;
+        shared.register(grace);
+        trialWorkers = 1;
+        say(String.format(Locale.ROOT, "study %s: worker %s joins; %d trials over %s, objective %s, %d %s per trial, "
+                        + "heartbeat every %.1fs, given up after %.1fs of silence", shared.location(), shared.workerId(),
+                config.trials(), String.join(", ", space.names()), config.objective().id(), config.seedsPerTrial(),
+                config.seedsPerTrial() == 1 ? "seed" : "seeds", grace.toMillis() / 4000.0, grace.toMillis() / 1000.0));
+        ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "densify-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicBoolean failing = new AtomicBoolean();
+        beats.scheduleAtFixedRate(() -> {
+            try {
+                shared.heartbeat();
+                if (failing.getAndSet(false)) {
+                    say("heartbeat: the study database answers again");
+                }
+            } catch (RuntimeException e) {
+                if (!failing.getAndSet(true)) {
+                    say("warning: heartbeat failed (" + e.getMessage() + "); retrying; after "
+                            + grace.toMillis() / 1000.0 + "s other workers give this worker's trial up");
+                }
+            }
+        }, grace.toMillis() / 4, Math.max(25, grace.toMillis() / 4), TimeUnit.MILLISECONDS);
+        boolean bars = log != null && log == System.err && Progress.isTerminal();
+        boolean waiting = false;
+        try {
+            while (true) {
+                SharedStudyStorage.Claim claim = shared.claim(all -> propose(shared.config(), all, 1).get(0));
+                if (claim instanceof SharedStudyStorage.Claim.Trial t) {
+                    waiting = false;
+                    execute(t.trial(), objective, shared.config(), bars);
+                } else if (claim instanceof SharedStudyStorage.Claim.Wait) {
+                    if (!waiting) {
+                        say("every trial left is running on another worker; waiting for them (or for a lost one to retry)");
+                    }
+                    waiting = true;
+                    Thread.sleep(pollInterval.toMillis());
+                } else {
+                    break;
+                }
+            }
+        } finally {
+            beats.shutdownNow();
+            try {
+                shared.unregister();
+            } catch (RuntimeException e) {
+                say("warning: could not mark worker " + shared.workerId() + " stopped: " + e.getMessage());
+            }
+        }
+        return done();
     }
 
     /** The trials now, counted. */
@@ -231,11 +346,12 @@ public final class Study implements AutoCloseable {
 
     // ---- proposals ---------------------------------------------------------------------------
 
-    private List<StudyStore.NewTrial> propose(StudyConfig config, List<TrialRecord> all, int q) {
+    private List<StudyStorage.NewTrial> propose(StudyConfig config, List<TrialRecord> all, int q) {
         List<String> names = space.names();
         List<TrialRecord> complete = all.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
         List<Observation> observations = Replicates.of(complete).observations(complete, names);
-        int created = all.size();
+        // retries repeat lost trials: they take no fixed blend, Sobol index or seed of their own
+        int created = (int) all.stream().filter(t -> !TrialRecord.RETRY.equals(t.origin())).count();
         int fixed = config.fixedBlends().size();
         List<double[]> points;
         String origin;
@@ -278,14 +394,14 @@ public final class Study implements AutoCloseable {
                 origin = TrialRecord.SOBOL_FALLBACK;
             }
         }
-        List<StudyStore.NewTrial> out = new ArrayList<>();
+        List<StudyStorage.NewTrial> out = new ArrayList<>();
         for (int i = 0; i < points.size(); i++) {
             double[] p = points.get(i);
             LinkedHashMap<String, Double> params = new LinkedHashMap<>();
             for (int j = 0; j < names.size(); j++) {
                 params.put(names.get(j), p[j]);
             }
-            out.add(new StudyStore.NewTrial(origin, params, trialSeed(config, created + i)));
+            out.add(new StudyStorage.NewTrial(origin, params, trialSeed(config, created + i)));
         }
         return out;
     }
@@ -370,7 +486,12 @@ public final class Study implements AutoCloseable {
 
     private void runTrial(TrialRecord pending, TrialObjective objective, StudyConfig config, boolean showProgress)
             throws InterruptedException {
-        TrialRecord trial = store.markRunning(pending.number());
+        execute(store.markRunning(pending.number()), objective, config, showProgress);
+    }
+
+    /** Runs a RUNNING trial's seeds and records its end. */
+    private void execute(TrialRecord trial, TrialObjective objective, StudyConfig config, boolean showProgress)
+            throws InterruptedException {
         int n = trial.number();
         String label = String.format(Locale.ROOT, "trial %d (of %d)", n, config.trials());
         say(label + " start" + (trial.attempts() > 1 ? " (attempt " + trial.attempts() + ")" : "") + "  "
@@ -386,16 +507,38 @@ public final class Study implements AutoCloseable {
         } catch (Exception | LinkageError | AssertionError e) {
             String error = describe(e);
             writeError(dir, e);
-            store.markFailed(n, error);
+            if (!record(n, () -> store.markFailed(n, error))) {
+                return;
+            }
             say(String.format(Locale.ROOT, "%s FAILED after %.1fs: %s", label, (System.nanoTime() - t0) / 1e9, error));
             return;
         }
-        store.markComplete(n, aggregate.objective, aggregate.curve, aggregate.metrics);
+        if (!record(n, () -> store.markComplete(n, aggregate.objective, aggregate.curve, aggregate.metrics))) {
+            return;
+        }
         TrialRecord best = bestObserved(store.trials()).orElse(null);
         say(String.format(Locale.ROOT, "%s complete in %.1fs  objective %.6g%s", label,
                 (System.nanoTime() - t0) / 1e9, aggregate.objective,
                 best == null ? "" : String.format(Locale.ROOT, "  best %.6g (trial %d)", best.objective(),
                         best.number())));
+    }
+
+    /**
+     * Records a trial's end; false when a shared study gave the trial up meanwhile (this worker was
+     * silent for longer than its grace period): the result is discarded, the retry stands.
+     */
+    private boolean record(int number, Runnable write) {
+        try {
+            write.run();
+            return true;
+        } catch (IllegalStateException e) {
+            if (!(store instanceof SharedStudyStorage)) {
+                throw e;
+            }
+            say("trial " + number + ": given up as lost while this worker ran it (" + e.getMessage()
+                    + "); its result is discarded");
+            return false;
+        }
     }
 
     private record Aggregate(double objective, List<Double> curve, Map<String, Double> metrics) {

@@ -63,7 +63,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Read-only stores (reports) take no lock. Methods are synchronized; one store may serve the
  * threads of parallel trials.
  */
-public final class StudyStore implements AutoCloseable {
+public final class StudyStore implements StudyStorage {
 
     /** {@code PRAGMA application_id} of a densify study database: "DFYS". */
     public static final int APPLICATION_ID = 0x44465953;
@@ -77,10 +77,6 @@ public final class StudyStore implements AutoCloseable {
     /** Writable stores open in this JVM, by absolute path. */
     private static final Set<Path> OPEN_IN_THIS_PROCESS = ConcurrentHashMap.newKeySet();
     private static final Set<String> STUDY_COLUMNS = Set.of("id", "schema_version", "config", "created", "updated");
-
-    /** A trial to add: how it was proposed, its parameters (by name, in order) and its seed. */
-    public record NewTrial(String origin, Map<String, Double> parameters, long seed) {
-    }
 
     private final Path path;
     private final Connection connection;
@@ -216,18 +212,26 @@ public final class StudyStore implements AutoCloseable {
         return path;
     }
 
+    @Override
+    public String location() {
+        return "sqlite:" + path;
+    }
+
     /** The study's configuration (with the latest budget). */
+    @Override
     public synchronized StudyConfig config() {
         return config;
     }
 
     /** All trials, by number. */
+    @Override
     public synchronized List<TrialRecord> trials() {
         checkOpen();
         return query("SELECT * FROM trials ORDER BY number", null);
     }
 
     /** One trial. */
+    @Override
     public synchronized Optional<TrialRecord> trial(int number) {
         checkOpen();
         List<TrialRecord> r = query("SELECT * FROM trials WHERE number = ?", number);
@@ -240,6 +244,7 @@ public final class StudyStore implements AutoCloseable {
      *
      * @return their numbers
      */
+    @Override
     public synchronized List<Integer> requeueRunning() {
         checkWritable();
         return transaction(() -> {
@@ -258,6 +263,7 @@ public final class StudyStore implements AutoCloseable {
     }
 
     /** Records new PENDING trials, numbered after the last one; one transaction. */
+    @Override
     public synchronized List<TrialRecord> addPending(List<NewTrial> trials) {
         checkWritable();
         String now = Instant.now().toString();
@@ -292,6 +298,7 @@ public final class StudyStore implements AutoCloseable {
     }
 
     /** PENDING → RUNNING (attempts + 1, started = now, no error); one transaction. */
+    @Override
     public synchronized TrialRecord markRunning(int number) {
         checkWritable();
         String now = Instant.now().toString();
@@ -309,6 +316,7 @@ public final class StudyStore implements AutoCloseable {
     }
 
     /** RUNNING → COMPLETE with the results; one transaction. */
+    @Override
     public synchronized TrialRecord markComplete(int number, double objective, List<Double> learningCurve,
                                                  Map<String, Double> metrics) {
         checkWritable();
@@ -333,6 +341,7 @@ public final class StudyStore implements AutoCloseable {
     }
 
     /** RUNNING → FAILED with the error text; one transaction. */
+    @Override
     public synchronized TrialRecord markFailed(int number, String error) {
         checkWritable();
         String now = Instant.now().toString();

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One trial as stored in the {@link StudyStore}.
+ * One trial as stored in a {@link StudyStorage}.
  *
  * @param number        0, 1, … in the order the trials were proposed
  * @param state         where it is
  * @param origin        how it was proposed: {@value #FIXED} (one of the study's fixed blends, run
  *                      first), {@value #SOBOL} (initial design, or after the model failed:
- *                      {@value #SOBOL_FALLBACK}) or {@value #MODEL} (qLogNEI)
+ *                      {@value #SOBOL_FALLBACK}), {@value #MODEL} (qLogNEI) or {@value #RETRY}
+ *                      (a shared study's lost trial run again)
  * @param parameters    the candidate by name, in the search space's order (weights by
  *                      component id, then extras)
  * @param seed          the trial's seed (with several seeds per trial, the runs' seeds derive from it)
@@ -34,6 +35,8 @@ public record TrialRecord(int number, TrialState state, String origin, Map<Strin
     public static final String SOBOL_FALLBACK = "sobol-fallback";
     public static final String MODEL = "model";
     public static final String FIXED = "fixed";
+    /** A lost trial (its worker stopped beating) run again with the same parameters and seed. */
+    public static final String RETRY = "retry";
 
     public TrialRecord {
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
