@@ -3,11 +3,14 @@ package dev.densify.cli;
 import dev.densify.attribution.AttributionMethod;
 import dev.densify.shaping.ShapingWeights;
 import dev.densify.study.ObjectiveKind;
+import dev.densify.study.PostgresStudyStore;
 import dev.densify.study.PpoObjectiveFactory;
+import dev.densify.study.StorageUrl;
 import dev.densify.study.Study;
 import dev.densify.task.TaskSource;
 import dev.densify.study.StudyConfig;
 import dev.densify.study.StudyReport;
+import dev.densify.study.StudyStore;
 import dev.densify.study.TrialObjective;
 import dev.densify.study.TrialRecord;
 import dev.densify.study.TrialState;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -46,8 +50,9 @@ import java.util.concurrent.Callable;
  * {@code study.db}, a study with another configuration, or every trial failing are runtime errors
  * (exit 1). Failed trials alone are not: they are recorded and reported.
  */
-@Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Learn dense-reward blend weights by Bayesian optimisation around PPO trials (resumable).")
+@Command(name = "study", mixinStandardHelpOptions = true, sortOptions = false, subcommands = StudyStatusCommand.class,
+        description = "Learn dense-reward blend weights by Bayesian optimisation around PPO trials (resumable; "
+                + "with --storage postgresql://…, shared by worker processes on any machines).")
 final class StudyCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -62,14 +67,33 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--trials", paramLabel = "N", description = "Trials in the study (required unless in --study-config).")
     Integer trials;
 
-    @Option(names = "--steps-per-trial", required = true, paramLabel = "K", description = "PPO steps per trial.")
-    int stepsPerTrial;
+    // (checked in call(), not by picocli: `study status` needs neither)
+    @Option(names = "--steps-per-trial", paramLabel = "K", description = "PPO steps per trial (required).")
+    Integer stepsPerTrial;
 
     @Option(names = "--parallel", paramLabel = "Q", description = "Candidates per optimiser batch (default 1).")
     Integer parallel;
 
-    @Option(names = "--out", required = true, paramLabel = "RUN", description = "The run directory (resumed if it holds this study).")
+    @Option(names = "--out", paramLabel = "RUN", description = "The run directory (required; resumed if it holds "
+            + "this study; with a shared storage, where this process's trials write).")
     Path out;
+
+    @Option(names = "--storage", paramLabel = "URL", description = "Where the study persists: sqlite:PATH (default "
+            + "sqlite:RUN/study.db, one process) or postgresql://user@host:port/db (shared by workers; password from "
+            + "the URL or PGPASSWORD).")
+    String storage;
+
+    @Option(names = "--study-name", paramLabel = "NAME", description = "The study's name in a PostgreSQL storage "
+            + "(default: the name of --out).")
+    String studyName;
+
+    @Option(names = "--worker", description = "Join a study that exists in the PostgreSQL storage (refused if it does "
+            + "not), with the same settings; start it once without --worker.")
+    boolean worker;
+
+    @Option(names = "--heartbeat-grace", paramLabel = "SECONDS", description = "A shared study's worker that is silent "
+            + "this long has its trial given up and retried once (default 60; it beats every quarter of that).")
+    Double heartbeatGrace;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the optimiser and the trials (default 0).")
     Long seed;
@@ -115,8 +139,26 @@ final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (stepsPerTrial == null || out == null) {
+            throw new ParameterException(spec.commandLine(), "missing required option" + (stepsPerTrial == null
+                    && out == null ? "s '--steps-per-trial', '--out'" : stepsPerTrial == null
+                    ? " '--steps-per-trial'" : " '--out'") + " (or use 'densify study status')");
+        }
         if (stepsPerTrial < 1) {
             throw new ParameterException(spec.commandLine(), "--steps-per-trial must be >= 1, got " + stepsPerTrial);
+        }
+        StorageUrl url = storage(spec, storage, out);
+        if (!url.shared() && (worker || studyName != null || heartbeatGrace != null)) {
+            throw new ParameterException(spec.commandLine(), (worker ? "--worker" : studyName != null ? "--study-name"
+                    : "--heartbeat-grace") + " needs a shared storage (--storage postgresql://…)");
+        }
+        Duration grace = Study.DEFAULT_HEARTBEAT_GRACE;
+        if (heartbeatGrace != null) {
+            if (!(heartbeatGrace >= 1 && heartbeatGrace <= 86_400)) {
+                throw new ParameterException(spec.commandLine(), "--heartbeat-grace must be in [1, 86400] seconds, got "
+                        + heartbeatGrace);
+            }
+            grace = Duration.ofMillis(Math.round(heartbeatGrace * 1000));
         }
         TaskSource source = task.source(spec);
         StudyConfig config = config(source);
@@ -125,10 +167,11 @@ final class StudyCommand implements Callable<Integer> {
         main.configureEngineForLongWork();
         TrialObjective trialObjective = PpoObjectiveFactory.create(request);
         Study.Result result;
-        try (Study study = Study.open(out, config, main.err())) {
+        StudyReport.Summary summary;
+        try (Study study = open(url, config, grace)) {
             result = study.run(trialObjective);
+            summary = StudyReport.write(out, study.store());
         }
-        StudyReport.Summary summary = StudyReport.write(out);
         main.err().print(summary.text());
         if (json) {
             Json.print(main.out(), summary.toJson());
@@ -140,6 +183,31 @@ final class StudyCommand implements Callable<Integer> {
                     + first.error());
         }
         return 0;
+    }
+
+    private Study open(StorageUrl url, StudyConfig config, Duration grace) {
+        if (!url.shared()) {
+            Path db = url.sqlite().toAbsolutePath().normalize();
+            if (db.equals(out.toAbsolutePath().normalize().resolve(Study.DATABASE))) {
+                return Study.open(out, config, main.err());
+            }
+            return Study.open(out, StudyStore.openOrCreate(db, config), main.err());
+        }
+        String name = studyName != null ? studyName : out.toAbsolutePath().normalize().getFileName().toString();
+        PostgresStudyStore store = PostgresStudyStore.open(url, name, config, !worker);
+        return Study.open(out, store, main.err()).withWorkerTiming(grace, Study.DEFAULT_POLL_INTERVAL);
+    }
+
+    /** The storage of --storage, or of the run directory (null when neither is given). */
+    static StorageUrl storage(CommandSpec spec, String storage, Path out) {
+        if (storage == null) {
+            return out == null ? null : StorageUrl.sqliteIn(out.toAbsolutePath().normalize());
+        }
+        try {
+            return StorageUrl.parse(storage);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--storage: " + e.getMessage(), e);
+        }
     }
 
     /** The study configuration: the file's, overridden by the options; usage errors name the option. */

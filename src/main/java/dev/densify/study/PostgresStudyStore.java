@@ -83,11 +83,20 @@ public final class PostgresStudyStore implements SharedStudyStorage {
      * new budget is recorded).
      *
      * @param config the configuration (null: join the study as it is stored; it must exist)
+     * @param create whether a missing study is created (false: a worker joining; the study must exist)
      * @throws StudyException the server is unreachable or refuses the login, the database holds
      *                        another schema version, the study does not exist (joining) or holds
      *                        another configuration
      */
     public static PostgresStudyStore open(StorageUrl url, String name, StudyConfig config) {
+        return open(url, name, config, config != null);
+    }
+
+    /** {@link #open(StorageUrl, String, StudyConfig)}, creating a missing study only when {@code create}. */
+    public static PostgresStudyStore open(StorageUrl url, String name, StudyConfig config, boolean create) {
+        if (create && config == null) {
+            throw new IllegalArgumentException("creating a study needs its configuration");
+        }
         if (url == null || !url.shared()) {
             throw new IllegalArgumentException("not a PostgreSQL storage: " + url);
         }
@@ -113,7 +122,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
                 }
             }
             if (stored == null) {
-                if (config == null) {
+                if (!create) {
                     c.rollback();
                     throw new StudyException("there is no study '" + name + "' in " + url
                             + "; start it once without --worker (with its settings), then add workers");

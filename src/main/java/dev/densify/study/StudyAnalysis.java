@@ -33,12 +33,15 @@ record StudyAnalysis(Path run, StudyConfig config, SearchSpace space, List<Trial
 
     /** Reads {@code RUN/study.db} read-only and fits the GP on the complete trials, as the optimiser does. */
     static StudyAnalysis of(Path run) {
-        StudyConfig config;
-        List<TrialRecord> trials;
         try (StudyStore store = StudyStore.openReadOnly(run.resolve(Study.DATABASE))) {
-            config = store.config();
-            trials = store.trials();
+            return of(run, store);
         }
+    }
+
+    /** The same over any storage (a shared study's); trial files are read under {@code run}. */
+    static StudyAnalysis of(Path run, StudyStorage store) {
+        StudyConfig config = store.config();
+        List<TrialRecord> trials = store.trials();
         SearchSpace space = config.searchSpace();
         List<TrialRecord> complete = trials.stream().filter(t -> t.state() == TrialState.COMPLETE).toList();
         Optional<TrialRecord> bestObserved = Study.bestObserved(trials);

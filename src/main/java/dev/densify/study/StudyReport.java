@@ -262,8 +262,18 @@ public final class StudyReport {
      * @throws StudyException no study database, or a corrupt or foreign one
      */
     public static Summary write(Path runDirectory) throws IOException {
+        try (StudyStore store = StudyStore.openReadOnly(runDirectory.toAbsolutePath().normalize().resolve(Study.DATABASE))) {
+            return write(runDirectory, store);
+        }
+    }
+
+    /**
+     * Writes {@code RUN/report.html} for a study in any storage (a shared study's: the trials'
+     * files are those under this run directory, i.e. of the trials this machine ran).
+     */
+    public static Summary write(Path runDirectory, StudyStorage storage) throws IOException {
         Path run = runDirectory.toAbsolutePath().normalize();
-        StudyAnalysis a = StudyAnalysis.of(run);
+        StudyAnalysis a = StudyAnalysis.of(run, storage);
         Path file = run.resolve(FILE);
         AtomicFiles.write(file, StudyPage.html(a).getBytes(StandardCharsets.UTF_8));
         return a.summary(file);

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -275,6 +276,67 @@ class TrainOwnModelsTest {
         CliRun resumed = CliRun.of(changed);
         assertEquals(1, resumed.code(), resumed.out());
         assertTrue(resumed.err().contains("prompts"), resumed.err());
+    }
+
+    @Test
+    void aStudySharedOverPostgresqlRunsReportsItsStatusAndRefusesBadStorage() throws Exception {
+        try (dev.densify.study.PostgresServer server = dev.densify.study.PostgresServer.start()) {
+            String url = server.createDatabase("cli").toString();
+            Path out = tmp.resolve("shared-study");
+            String[] args = {"study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                    LikesE.class.getName(), "--config", config.toString(), "--trials", "2", "--steps-per-trial", "2",
+                    "--methods", "sparse,shap", "--out", out.toString(), "--storage", url, "--study-name", "cli-study"};
+            CliRun r = CliRun.of(args);
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("worker ") && r.err().contains("study done: 2 complete, 0 failed"), r.err());
+            assertTrue(Files.isRegularFile(out.resolve("report.html")));
+            assertFalse(Files.exists(out.resolve("study.db")), "the trials are in PostgreSQL");
+
+            CliRun status = CliRun.of("study", "status", "--storage", url, "--study-name", "cli-study", "--json");
+            assertEquals(0, status.code(), status.err());
+            var json = dev.densify.engine.Json.MAPPER.readTree(status.out());
+            assertEquals(2, json.get("budget").asInt());
+            assertEquals(2, json.get("complete").asInt());
+            assertEquals(1, json.get("workers").size());
+            assertEquals("stopped", json.get("workers").get(0).get("state").asText());
+            assertEquals(json.get("workers").get(0).get("id").asText(), json.get("trials").get(1).get("worker").asText());
+            CliRun text = CliRun.of("study", "status", "--storage", url, "--study-name", "cli-study");
+            assertTrue(text.out().contains("budget 2 trials; 2 complete, 0 failed, 0 running, 0 pending"), text.out());
+
+            // a worker joining the finished study has nothing to do
+            String[] joining = java.util.Arrays.copyOf(args, args.length + 1);
+            joining[args.length] = "--worker";
+            CliRun late = CliRun.of(joining);
+            assertEquals(0, late.code(), late.err());
+            assertTrue(late.err().contains("study done: 2 complete"), late.err());
+
+            String[] missing = joining.clone();
+            missing[missing.length - 2] = "no-such-study";
+            CliRun refused = CliRun.of(missing);
+            assertEquals(1, refused.code());
+            assertTrue(refused.err().contains("there is no study 'no-such-study'"), refused.err());
+
+            String[] other = args.clone();
+            other[14] = "sparse,lime";
+            CliRun conflict = CliRun.of(other);
+            assertEquals(1, conflict.code());
+            assertTrue(conflict.err().contains("another configuration (differs in components"), conflict.err());
+        }
+        String[] base = {"study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--trials", "2", "--steps-per-trial", "2", "--out", tmp.resolve("x").toString()};
+        CliRun bad = CliRun.of(concat(base, "--storage", "mysql://db"));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--storage: storage 'mysql://db' is neither sqlite:PATH nor postgresql://"), bad.err());
+        bad = CliRun.of(concat(base, "--worker"));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--worker needs a shared storage"), bad.err());
+        bad = CliRun.of(concat(base, "--storage", "postgresql://u@127.0.0.1:5/db", "--heartbeat-grace", "0"));
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("--heartbeat-grace must be in [1, 86400] seconds, got 0.0"), bad.err());
+        bad = CliRun.of("study", "status");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("give --storage URL"), bad.err());
+        assertFalse(Files.exists(tmp.resolve("x")));
     }
 
     @Test

@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  * run as root, so under root the server runs as {@code nobody} (through {@code setpriv}). Debian's
  * {@code postgresql} package provides the binaries ({@code ./densify test} installs it).
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-    static final String USER = "densify";
+    public static final String USER = "densify";
 
     private final Path directory;
     private final Path bin;
@@ -36,7 +36,7 @@ final class PostgresServer implements AutoCloseable {
         this.asNobody = asNobody;
     }
 
-    static PostgresServer start() throws IOException, InterruptedException {
+    public static PostgresServer start() throws IOException, InterruptedException {
         Path bin = binaries();
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("densify-pg-");
@@ -60,12 +60,12 @@ final class PostgresServer implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Creates an empty database and returns its storage URL. */
-    StorageUrl createDatabase(String name) throws SQLException {
+    public StorageUrl createDatabase(String name) throws SQLException {
         try (Connection c = connect("postgres");
              Statement s = c.createStatement()) {
             s.executeUpdate("CREATE DATABASE " + name);
@@ -73,12 +73,12 @@ final class PostgresServer implements AutoCloseable {
         return StorageUrl.parse(url(name));
     }
 
-    String url(String database) {
+    public String url(String database) {
         return "postgresql://" + USER + "@127.0.0.1:" + port + "/" + database;
     }
 
     /** Runs SQL in a database (for tests that tamper with it). */
-    void execute(String database, String sql) throws SQLException {
+    public void execute(String database, String sql) throws SQLException {
         try (Connection c = connect(database);
              Statement s = c.createStatement()) {
             s.execute(sql);
