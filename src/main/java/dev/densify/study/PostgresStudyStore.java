@@ -157,10 +157,10 @@ public final class PostgresStudyStore implements SharedStudyStorage {
             }
             return store;
         } catch (SQLException e) {
-            closeQuietly(c);
+            TrialRows.closeQuietly(c);
             throw failure(url, e);
         } catch (RuntimeException e) {
-            closeQuietly(c);
+            TrialRows.closeQuietly(c);
             throw e;
         }
     }
@@ -227,7 +227,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
     public synchronized TrialRecord markRunning(int number) {
         checkOpen();
         transaction(() -> {
-            expectOne(start(number), number, "PENDING");
+            TrialRows.expectOne(start(number), number, "PENDING");
             return null;
         });
         return trial(number).orElseThrow();
@@ -250,7 +250,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
                 ps.setInt(4, studyId);
                 ps.setInt(5, number);
                 ps.setString(6, workerId);
-                expectOne(ps.executeUpdate(), number, "RUNNING for worker " + workerId);
+                TrialRows.expectOne(ps.executeUpdate(), number, "RUNNING for worker " + workerId);
             }
             return null;
         });
@@ -268,7 +268,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
                 ps.setInt(2, studyId);
                 ps.setInt(3, number);
                 ps.setString(4, workerId);
-                expectOne(ps.executeUpdate(), number, "RUNNING for worker " + workerId);
+                TrialRows.expectOne(ps.executeUpdate(), number, "RUNNING for worker " + workerId);
             }
             return null;
         });
@@ -312,7 +312,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
                     ps.executeUpdate();
                 }
             } catch (SQLException e) {
-                closeQuietly(heartbeatConnection);
+                TrialRows.closeQuietly(heartbeatConnection);
                 heartbeatConnection = null; // reconnect on the next beat
                 throw failure(url, e);
             }
@@ -427,9 +427,9 @@ public final class PostgresStudyStore implements SharedStudyStorage {
             return;
         }
         closed = true;
-        closeQuietly(connection);
+        TrialRows.closeQuietly(connection);
         synchronized (heartbeatLock) {
-            closeQuietly(heartbeatConnection);
+            TrialRows.closeQuietly(heartbeatConnection);
             heartbeatConnection = null;
         }
     }
@@ -450,7 +450,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
         if (number == null) {
             return null;
         }
-        expectOne(start(number), number, "PENDING");
+        TrialRows.expectOne(start(number), number, "PENDING");
         return query("SELECT * FROM densify_trials WHERE study_id = ? AND number = ?", number).get(0);
     }
 
@@ -569,27 +569,8 @@ public final class PostgresStudyStore implements SharedStudyStorage {
         });
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T transaction(Work<T> work) {
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException r) {
-                e.addSuppressed(r);
-            }
-            if (e instanceof SQLException s) {
-                throw failure(url, s);
-            }
-            throw (RuntimeException) e;
-        }
+    private <T> T transaction(TrialRows.Work<T> work) {
+        return TrialRows.transaction(connection, work, e -> failure(url, e));
     }
 
     private List<TrialRecord> query(String sql, Integer number) throws SQLException {
@@ -609,31 +590,12 @@ public final class PostgresStudyStore implements SharedStudyStorage {
     }
 
     private TrialRecord record(ResultSet rs) throws SQLException {
-        int number = rs.getInt("number");
-        try {
-            double objective = rs.getDouble("objective");
-            if (rs.wasNull()) {
-                objective = Double.NaN;
-            }
-            return new TrialRecord(number, TrialState.valueOf(rs.getString("state")), rs.getString("origin"),
-                    StudyJson.readMap(rs.getString("parameters")), rs.getLong("seed"), objective,
-                    StudyJson.readList(rs.getString("learning_curve")), StudyJson.readMap(rs.getString("metrics")),
-                    rs.getString("error"), rs.getInt("attempts"), instant(rs, "created"), instant(rs, "started"),
-                    instant(rs, "finished"));
-        } catch (RuntimeException e) {
-            throw new StudyException(location() + ": trial " + number + " is malformed: " + e.getMessage(), e);
-        }
+        return TrialRows.read(rs, PostgresStudyStore::instant, location());
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
         return t == null ? null : t.toInstant();
-    }
-
-    private static void expectOne(int updated, int number, String state) {
-        if (updated != 1) {
-            throw new IllegalStateException("trial " + number + " is not " + state);
-        }
     }
 
     private void checkOpen() {
@@ -730,16 +692,6 @@ public final class PostgresStudyStore implements SharedStudyStorage {
 
     private static StudyException failure(StorageUrl url, SQLException e) {
         return new StudyException("study database " + url + ": " + e.getMessage(), e);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing: nothing to do
-            }
-        }
     }
 
     private static String hostName() {

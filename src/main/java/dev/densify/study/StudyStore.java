@@ -167,17 +167,17 @@ public final class StudyStore implements StudyStorage {
             }
             return store;
         } catch (SQLException e) {
-            closeQuietly(conn);
+            TrialRows.closeQuietly(conn);
             releaseQuietly(fileLock, channel);
             OPEN_IN_THIS_PROCESS.remove(file);
             throw unreadable(file, e);
         } catch (IOException e) {
-            closeQuietly(conn);
+            TrialRows.closeQuietly(conn);
             releaseQuietly(fileLock, channel);
             OPEN_IN_THIS_PROCESS.remove(file);
             throw new StudyException("cannot open the study " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(conn);
+            TrialRows.closeQuietly(conn);
             releaseQuietly(fileLock, channel);
             OPEN_IN_THIS_PROCESS.remove(file);
             throw e;
@@ -202,7 +202,7 @@ public final class StudyStore implements StudyStorage {
             StudyConfig stored = verify(file, conn);
             return new StudyStore(file, conn, true, null, null, stored); // auto-commit: no lingering read lock
         } catch (SQLException e) {
-            closeQuietly(conn);
+            TrialRows.closeQuietly(conn);
             throw unreadable(file, e);
         }
     }
@@ -308,7 +308,7 @@ public final class StudyStore implements StudyStorage {
                     + "WHERE number = ? AND state = 'PENDING'")) {
                 ps.setString(1, now);
                 ps.setInt(2, number);
-                expectOne(ps.executeUpdate(), number, "PENDING");
+                TrialRows.expectOne(ps.executeUpdate(), number, "PENDING");
             }
             return null;
         });
@@ -333,7 +333,7 @@ public final class StudyStore implements StudyStorage {
                 ps.setString(3, StudyJson.compact(StudyJson.map(metrics)));
                 ps.setString(4, now);
                 ps.setInt(5, number);
-                expectOne(ps.executeUpdate(), number, "RUNNING");
+                TrialRows.expectOne(ps.executeUpdate(), number, "RUNNING");
             }
             return null;
         });
@@ -351,7 +351,7 @@ public final class StudyStore implements StudyStorage {
                 ps.setString(1, error == null ? "unknown error" : error);
                 ps.setString(2, now);
                 ps.setInt(3, number);
-                expectOne(ps.executeUpdate(), number, "RUNNING");
+                TrialRows.expectOne(ps.executeUpdate(), number, "RUNNING");
             }
             return null;
         });
@@ -365,7 +365,7 @@ public final class StudyStore implements StudyStorage {
             return;
         }
         closed = true;
-        closeQuietly(connection);
+        TrialRows.closeQuietly(connection);
         releaseQuietly(lock, lockChannel);
         if (!readOnly) {
             OPEN_IN_THIS_PROCESS.remove(path);
@@ -388,33 +388,9 @@ public final class StudyStore implements StudyStorage {
         config = newConfig;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run() throws SQLException;
-    }
-
-    private <T> T transaction(Work<T> work) {
-        try {
-            T result = work.run();
-            connection.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                connection.rollback();
-            } catch (SQLException r) {
-                e.addSuppressed(r);
-            }
-            if (e instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new StudyException("study database " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void expectOne(int updated, int number, String state) {
-        if (updated != 1) {
-            throw new IllegalStateException("trial " + number + " is not " + state);
-        }
+    private <T> T transaction(TrialRows.Work<T> work) {
+        return TrialRows.transaction(connection, work,
+                e -> new StudyException("study database " + path + ": " + e.getMessage(), e));
     }
 
     private List<TrialRecord> query(String sql, Integer number) {
@@ -438,26 +414,10 @@ public final class StudyStore implements StudyStorage {
     }
 
     private TrialRecord record(ResultSet rs) throws SQLException {
-        int number = rs.getInt("number");
-        try {
-            TrialState state = TrialState.valueOf(rs.getString("state"));
-            double objective = rs.getDouble("objective");
-            if (rs.wasNull()) {
-                objective = Double.NaN;
-            }
-            return new TrialRecord(number, state, rs.getString("origin"), StudyJson.readMap(rs.getString("parameters")),
-                    rs.getLong("seed"), objective, StudyJson.readList(rs.getString("learning_curve")),
-                    StudyJson.readMap(rs.getString("metrics")), rs.getString("error"), rs.getInt("attempts"),
-                    instant(rs.getString("created")), instant(rs.getString("started")),
-                    instant(rs.getString("finished")));
-        } catch (RuntimeException e) {
-            throw new StudyException("study database " + path + ": trial " + number + " is malformed: "
-                    + e.getMessage(), e);
-        }
-    }
-
-    private static Instant instant(String text) {
-        return text == null ? null : Instant.parse(text);
+        return TrialRows.read(rs, (r, column) -> {
+            String text = r.getString(column);
+            return text == null ? null : Instant.parse(text);
+        }, "study database " + path);
     }
 
     private void checkOpen() {
@@ -645,16 +605,6 @@ public final class StudyStore implements StudyStorage {
     private static StudyException unreadable(Path file, SQLException e) {
         return new StudyException(file + " cannot be read as a densify study database (corrupt?): "
                 + e.getMessage() + " (left untouched)", e);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing: nothing to do
-            }
-        }
     }
 
     private static void releaseQuietly(FileLock lock, FileChannel channel) {
