@@ -306,7 +306,7 @@ public final class PostgresStudyStore implements SharedStudyStorage {
                     heartbeatConnection = connect(url);
                 }
                 try (PreparedStatement ps = heartbeatConnection.prepareStatement("UPDATE densify_workers "
-                        + "SET heartbeat = now(), state = 'alive' WHERE study_id = ? AND id = ?")) {
+                        + "SET heartbeat = now(), state = 'alive' WHERE study_id = ? AND id = ? AND state <> 'stopped'")) {
                     ps.setInt(1, studyId);
                     ps.setString(2, workerId);
                     ps.executeUpdate();

@@ -314,7 +314,17 @@ public final class Study implements AutoCloseable {
             }
         } finally {
             beats.shutdownNow();
+            // a beat in flight must not land after the worker is marked stopped
+            boolean quiet = false;
             try {
+                quiet = beats.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                if (!quiet) {
+                    say("warning: the heartbeat thread did not stop within 10 s");
+                }
                 shared.unregister();
             } catch (RuntimeException e) {
                 say("warning: could not mark worker " + shared.workerId() + " stopped: " + e.getMessage());

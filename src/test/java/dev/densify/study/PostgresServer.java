@@ -39,7 +39,8 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer start() throws IOException, InterruptedException {
         Path bin = binaries();
         boolean root = "root".equals(System.getProperty("user.name"));
-        Path dir = Files.createTempDirectory("densify-pg-");
+        // under root the server runs as nobody, who must reach its directory: /tmp, not a checkout under /root
+        Path dir = root ? Files.createTempDirectory(Path.of("/tmp"), "densify-pg-") : Files.createTempDirectory("densify-pg-");
         Path data = dir.resolve("data");
         if (root) {
             UserPrincipalLookupService users = dir.getFileSystem().getUserPrincipalLookupService();
