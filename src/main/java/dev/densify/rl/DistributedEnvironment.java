@@ -13,10 +13,10 @@ import java.util.Optional;
  * @param rank          this process, in [0, worldSize)
  * @param worldSize     the number of processes, ≥ 1
  * @param localRank     this process among those of its machine, in [0, worldSize)
- * @param masterAddress the host of rank 0, which hosts the rendezvous store
+ * @param masterHost the host of rank 0, which hosts the rendezvous store
  * @param masterPort    the rendezvous store's port, in [1, 65535]
  */
-public record DistributedEnvironment(int rank, int worldSize, int localRank, String masterAddress, int masterPort) {
+public record DistributedEnvironment(int rank, int worldSize, int localRank, String masterHost, int masterPort) {
 
     public static final String RANK = "RANK";
     public static final String WORLD_SIZE = "WORLD_SIZE";
@@ -25,7 +25,7 @@ public record DistributedEnvironment(int rank, int worldSize, int localRank, Str
     public static final String MASTER_PORT = "MASTER_PORT";
 
     public DistributedEnvironment {
-        Objects.requireNonNull(masterAddress, "masterAddress");
+        Objects.requireNonNull(masterHost, "masterHost");
         if (worldSize < 1) {
             throw new IllegalArgumentException(WORLD_SIZE + " must be >= 1, got " + worldSize);
         }
@@ -37,8 +37,8 @@ public record DistributedEnvironment(int rank, int worldSize, int localRank, Str
             throw new IllegalArgumentException(LOCAL_RANK + " must be in [0, " + WORLD_SIZE + " = " + worldSize
                     + "), got " + localRank);
         }
-        if (masterAddress.isBlank() || masterAddress.length() > 255 || masterAddress.chars().anyMatch(c -> c <= ' ')) {
-            throw new IllegalArgumentException(MASTER_ADDR + " must be a host name or address, got '" + masterAddress
+        if (masterHost.isBlank() || masterHost.length() > 255 || masterHost.chars().anyMatch(c -> c <= ' ')) {
+            throw new IllegalArgumentException(MASTER_ADDR + " must be a host name or address, got '" + masterHost
                     + "'");
         }
         if (masterPort < 1 || masterPort > 65535) {
@@ -90,6 +90,6 @@ public record DistributedEnvironment(int rank, int worldSize, int localRank, Str
     /** The variables that describe this process, for a child process's environment. */
     public Map<String, String> variables() {
         return Map.of(RANK, Integer.toString(rank), WORLD_SIZE, Integer.toString(worldSize), LOCAL_RANK,
-                Integer.toString(localRank), MASTER_ADDR, masterAddress, MASTER_PORT, Integer.toString(masterPort));
+                Integer.toString(localRank), MASTER_ADDR, masterHost, MASTER_PORT, Integer.toString(masterPort));
     }
 }

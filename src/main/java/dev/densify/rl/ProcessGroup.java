@@ -41,7 +41,7 @@ public final class ProcessGroup implements AutoCloseable {
         Objects.requireNonNull(env, "env");
         long connect = millis(connectTimeout, "connectTimeout");
         long each = millis(timeout, "timeout");
-        long address = GroupCalls.create(env.masterAddress(), env.masterPort(), env.rank(), env.worldSize(), connect,
+        long address = GroupCalls.create(env.masterHost(), env.masterPort(), env.rank(), env.worldSize(), connect,
                 each);
         return new ProcessGroup(new NativeHandle("ProcessGroup", address, GroupCalls::free), env.rank(),
                 env.worldSize());

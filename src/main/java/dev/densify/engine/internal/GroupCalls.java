@@ -18,12 +18,12 @@ public final class GroupCalls {
     }
 
     /** Joins the group (blocks until every rank has joined or the connect timeout passes); the new handle's address. */
-    public static long create(String masterAddress, int masterPort, int rank, int worldSize, long connectTimeoutMs,
+    public static long create(String masterHost, int masterPort, int rank, int worldSize, long connectTimeoutMs,
                               long timeoutMs) {
         Native.load();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ValueLayout.ADDRESS);
-            Native.check("dfy_group_create", densify_h.dfy_group_create(arena.allocateFrom(masterAddress), masterPort,
+            Native.check("dfy_group_create", densify_h.dfy_group_create(arena.allocateFrom(masterHost), masterPort,
                     rank, worldSize, connectTimeoutMs, timeoutMs, out));
             return Native.address(out);
         }
