@@ -93,6 +93,8 @@ DFY_API dfy_status dfy_ppo_step_group(dfy_group group, dfy_model policy, dfy_mod
     const Group* g = nullptr;
     const dfy_status status = guarded([&] { g = &group_of(group); });
     if (status != DFY_OK) return status;
+    // A group of one is one process: the plain step, bit for bit.
+    if (g->size() == 1) g = nullptr;
     return ppo_step(g, policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length, rewards,
                     options, out_stats);
 }

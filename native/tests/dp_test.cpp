@@ -227,6 +227,32 @@ void test_bad_groups() {
     double v = 1;
     CHECK(dfy_group_allreduce_sum(nullptr, &v, 1) == DFY_ERR_INVALID_ARGUMENT, "NULL group accepted");
     dfy_group_free(nullptr);
+    // A model handle passed as a group is refused by its magic number.
+    Trainer t(1);
+    dfy_group wrong = reinterpret_cast<dfy_group>(t.policy);
+    CHECK(dfy_group_allreduce_sum(wrong, &v, 1) == DFY_ERR_INVALID_ARGUMENT, "a model accepted as a group");
+    CHECK(std::strstr(dfy_last_error(), "not live") != nullptr, "message: %s", dfy_last_error());
+    CHECK(dfy_group_broadcast_model(nullptr, t.policy, 0) == DFY_ERR_INVALID_ARGUMENT, "NULL group accepted");
+    const Batch batch = make_batch(2, 8, 1);
+    const dfy_ppo_options o = options(1);
+    dfy_ppo_stats s;
+    CHECK(dfy_ppo_step_group(nullptr, t.policy, t.reference, t.opt, batch.ids.data(), batch.mask.data(), batch.rows,
+                             batch.width, batch.start.data(), batch.length.data(), batch.rewards.data(), &o, &s) ==
+              DFY_ERR_INVALID_ARGUMENT,
+          "NULL group accepted by the PPO step");
+    // A group of one is one process: the step is the plain one.
+    dfy_group one = nullptr;
+    OK(dfy_group_create("127.0.0.1", free_port(), 0, 1, 5000, 5000, &one));
+    Trainer a(2), b(2);
+    dfy_ppo_stats sa, sb;
+    OK(dfy_ppo_step(a.policy, a.reference, a.opt, batch.ids.data(), batch.mask.data(), batch.rows, batch.width,
+                    batch.start.data(), batch.length.data(), batch.rewards.data(), &o, &sa));
+    OK(dfy_ppo_step_group(one, b.policy, b.reference, b.opt, batch.ids.data(), batch.mask.data(), batch.rows,
+                          batch.width, batch.start.data(), batch.length.data(), batch.rewards.data(), &o, &sb));
+    compare_stats(sa, sb, "a group of one");
+    CHECK(a.weights() == b.weights(), "a group of one moved the weights differently");
+    CHECK(std::memcmp(&sa, &sb, sizeof sa) == 0, "a group of one: other statistics");
+    dfy_group_free(one);
 }
 
 // Collectives that disagree fail on every rank instead of silently diverging.
