@@ -128,6 +128,13 @@ int main(int argc, char** argv) {
     std::printf("weights %lld, rollouts %lld, action tokens %lld, Adam steps per PPO step %lld\n", (long long)params,
                 (long long)s.rows, (long long)tokens, (long long)updates);
     std::printf("1 process x 2 threads: %.4f s/step, %.0f PPO tokens/s\n", alone, double(tokens) / alone);
+    must(dfy_set_num_threads(1), "threads");
+    const double single = time_steps(s, nullptr, 0, 1, steps, &tokens);
+    std::printf("1 process x 1 thread: %.4f s/step, %.0f PPO tokens/s\n", single, double(tokens) / single);
+    // One rank's share computed alone: what a rank of two would take without communicating.
+    int64_t half_tokens = 0;
+    const double half = time_steps(s, nullptr, 0, 2, steps, &half_tokens);
+    std::printf("half the batch, 1 process x 1 thread (a rank's compute): %.4f s/step\n", half);
     std::fflush(stdout);
     const int port = free_port();
     int pipefd[2];
