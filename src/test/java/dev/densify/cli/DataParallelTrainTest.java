@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.densify.engine.DirectoryLock;
 import dev.densify.testing.TestTasks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,6 +98,24 @@ class DataParallelTrainTest {
         CliRun alone = train(Map.of(), "alone", 10);
         assertEquals(0, alone.code(), alone.err());
         assertFalse(expected.equals(metrics("alone")), "two ranks drew the same rollouts as one process");
+    }
+
+    /**
+     * Rank 0 fails (another process holds the run's lock) after both ranks joined the group: the
+     * launcher stops rank 1, which waits in a collective of two hours' timeout, and exits with 1.
+     */
+    @Test
+    void whenOneRankFailsTheOthersAreStoppedAndItsStatusIsReturned() throws IOException {
+        Path run = Files.createDirectories(tmp.resolve("locked"));
+        try (DirectoryLock held = DirectoryLock.acquire(run, "run.lock", "the test's run")) {
+            long t0 = System.nanoTime();
+            CliRun r = train(Map.of(), "locked", 2, "--nproc", "2");
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("[rank 0] densify: error:"), r.err());
+            assertTrue(r.err().contains("densify: rank 0 exited with status 1; stopped the other 1 rank(s)"), r.err());
+            assertTrue(seconds < 60, "took " + seconds + " s");
+        }
     }
 
     private static int freePort() {
