@@ -81,10 +81,6 @@ Losses losses(const Outputs& now, const Targets& t, double count, const dfy_ppo_
     return l;
 }
 
-// One clipped update on the rows `index` of the batch; adds its statistics to `sums`. On CPU
-// with several threads the rows are split into pieces whose forwards and backwards run
-// concurrently; their gradients are summed in piece order, so a run is reproducible for a
-// given thread count.
 // Sums the gradients over the group's ranks in one collective: every gradient flattened into one
 // buffer, with a flag per weight saying whether this rank has its gradient (a rank without rows
 // in a minibatch has none), so that a weight no rank reached stays without one, as alone.
@@ -118,8 +114,10 @@ void reduce_gradients(const Group& group, const std::vector<at::Tensor>& params)
 }
 
 // One clipped update on the rows `index` of this process's batch, `count` the action tokens of
-// the whole minibatch (over every rank); adds its statistics to `sums`. A rank holding no row
-// of the minibatch still joins the gradient sum.
+// the whole minibatch (over every rank); adds its statistics to `sums`. On CPU with several
+// threads the rows are split into pieces whose forwards and backwards run concurrently; their
+// gradients are summed in piece order, so a run is reproducible for a given thread count. A rank
+// holding no row of the minibatch still joins the gradient sum.
 void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor& ids, const at::Tensor& mask,
             const Targets& targets, const at::Tensor& index, double count, const dfy_ppo_options& o,
             const Group* group, dfy_ppo_stats& sums) {
@@ -322,8 +320,8 @@ Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_o
     out.advantages = adv.to(at::kFloat).to(dev);
     out.returns = ret.to(at::kFloat).to(dev);
     if (group != nullptr) {
-        // The same statistics over every rank's action tokens, summed in double.
-        // Explained variance from float returns and residuals, as alone.
+        // The same statistics over every rank's action tokens, summed in double (two passes);
+        // explained variance from float returns and residuals, as alone.
         at::Tensor ret_f = ret.to(at::kFloat), res_f = (ret_f - values_cpu.to(at::kFloat)).to(at::kDouble);
         ret_f = ret_f.to(at::kDouble);
         std::vector<double> sums{in.act_cpu.sum().item<double>(), (adv * in.act_cpu).sum().item<double>(),
