@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change of this header; Java refuses a library that differs. */
-#define DFY_ABI_VERSION 5
+#define DFY_ABI_VERSION 6
 
 typedef int32_t dfy_status;
 
@@ -159,6 +159,7 @@ typedef struct dfy_ppo_stats {
 
 typedef struct dfy_model_s* dfy_model;
 typedef struct dfy_optimizer_s* dfy_optimizer;
+typedef struct dfy_group_s* dfy_group;
 
 /* ---- library ---------------------------------------------------------------------- */
 
@@ -347,6 +348,42 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy, dfy_model reference, dfy_optim
                                 int64_t seq_len, const int64_t* response_start,
                                 const int64_t* response_length, const float* rewards,
                                 const dfy_ppo_options* options, dfy_ppo_stats* out_stats);
+
+/* ---- data-parallel groups ------------------------------------------------------------ */
+
+/* 1 when this build has a distributed backend (libtorch's c10d with Gloo), else 0: then
+ * dfy_group_create fails with DFY_ERR_DEVICE. */
+DFY_API int32_t dfy_distributed_compiled(void);
+
+/* Joins rank `rank` of world_size processes (torchrun's RANK, WORLD_SIZE, MASTER_ADDR,
+ * MASTER_PORT): rank 0 hosts a c10d TCPStore on master_port, every rank connects to it and
+ * the ranks form a Gloo process group (host tensors; on one machine over the loopback, else
+ * over GLOO_SOCKET_IFNAME or the host name's address). Every rank must call it.
+ * connect_timeout_ms bounds the rendezvous (a rank that never comes, an unreachable master:
+ * DFY_ERR_DEVICE naming the master); timeout_ms bounds each collective afterwards. Both in
+ * [1, 86400000]. A failed collective (a peer gone, a timeout) is DFY_ERR_DEVICE. */
+DFY_API dfy_status dfy_group_create(const char* master_addr, int32_t master_port, int32_t rank, int32_t world_size,
+                                    int64_t connect_timeout_ms, int64_t timeout_ms, dfy_group* out);
+DFY_API void dfy_group_free(dfy_group group);
+
+/* values[0..n) summed over the ranks, in place on every rank. Collective: every rank calls it. */
+DFY_API dfy_status dfy_group_allreduce_sum(dfy_group group, double* values, int64_t n);
+
+/* Every rank's model gets root's weights (one collective); the configurations must agree. */
+DFY_API dfy_status dfy_group_broadcast_model(dfy_group group, dfy_model model, int32_t root);
+
+/* dfy_ppo_step over a batch split between the group's ranks: each rank passes its own rows
+ * (rank r's after rank r-1's in the whole batch; any split with >= 1 row per rank). The result
+ * is the step one process would take on the whole batch: options (minibatch_size divides the
+ * whole batch) and the optimizer's step count must agree on every rank; whitening, statistics
+ * and each minibatch's token count are over every rank's rows; every rank draws the same order
+ * of the whole batch and updates on its own rows of each minibatch, and the gradients are
+ * summed over the ranks (one collective) before each Adam step, clipping included, so the
+ * weights stay identical. Statistics are the whole batch's on every rank. Collective. */
+DFY_API dfy_status dfy_ppo_step_group(dfy_group group, dfy_model policy, dfy_model reference, dfy_optimizer optimizer,
+                                      const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
+                                      const int64_t* response_start, const int64_t* response_length,
+                                      const float* rewards, const dfy_ppo_options* options, dfy_ppo_stats* out_stats);
 
 /* Generalised advantage estimation exactly as dfy_ppo_step computes it: rewards and values
  * [batch, max_length], row b using its first lengths[b] entries (the value after the last

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <vector>
 
+#include "group.hpp"
 #include "handle.hpp"
 #include "parallel.hpp"
 #include "ppo.hpp"
@@ -29,14 +30,10 @@ void validate_ppo_options(const dfy_ppo_options& o, int64_t batch) {
             ") must be >= 1 and divide the batch (", batch, ")");
 }
 
-}  // namespace
-
-extern "C" {
-
-DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_handle, dfy_optimizer optimizer,
-                                const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
-                                const int64_t* response_start, const int64_t* response_length, const float* rewards,
-                                const dfy_ppo_options* options, dfy_ppo_stats* out_stats) {
+dfy_status ppo_step(const Group* group, dfy_model policy_handle, dfy_model reference_handle, dfy_optimizer optimizer,
+                    const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
+                    const int64_t* response_start, const int64_t* response_length, const float* rewards,
+                    const dfy_ppo_options* options, dfy_ppo_stats* out_stats) {
     return guarded([&] {
         Gpt2& policy = model_of(policy_handle, DFY_MODEL_POLICY, "policy");
         require_pointer(options, "options");
@@ -46,7 +43,7 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         require_pointer(rewards, "rewards");
         Adam& adam = adam_of(optimizer, policy);
         const dfy_ppo_options& o = *options;
-        validate_ppo_options(o, batch);
+        if (group == nullptr) validate_ppo_options(o, batch);
         const Gpt2* reference = nullptr;
         if (reference_handle != nullptr) {
             reference = &model_of(reference_handle, DFY_MODEL_POLICY, "reference policy");
@@ -61,10 +58,45 @@ DFY_API dfy_status dfy_ppo_step(dfy_model policy_handle, dfy_model reference_han
         const InterOp parallel(policy.device());
         const ppo::Rollouts in = ppo::prepare_rollouts(policy, ids, mask, batch, seq_len, response_start, response_length,
                                                        rewards);
+        const ppo::Layout layout = ppo::layout(in, group);
+        if (group != nullptr) {
+            validate_ppo_options(o, layout.global_batch);
+            // Every rank must draw the same minibatch order and apply the same update.
+            require_same(*group,
+                         {double(o.seed >> 32), double(o.seed & 0xffffffffULL), double(o.epochs), double(o.minibatch_size),
+                          double(o.whiten_advantages), double(o.kl_estimator), o.kl_coef, o.gamma, o.lam, o.clip_range,
+                          o.clip_range_value, o.value_coef, o.entropy_coef, double(adam.steps())},
+                         "the PPO options or the optimizer's step count");
+        }
         const ppo::OldOutputs old = ppo::score_rollouts(parallel, policy, reference, in, o);
-        const ppo::Advantages advantages = ppo::advantages(in, old, o);
-        *out_stats = ppo::optimise(parallel, policy, adam, in, old, advantages, o);
+        const ppo::Advantages advantages = ppo::advantages(in, old, o, group);
+        *out_stats = ppo::optimise(parallel, policy, adam, in, old, advantages, o, layout);
     });
+}
+
+}  // namespace
+
+extern "C" {
+
+DFY_API dfy_status dfy_ppo_step(dfy_model policy, dfy_model reference, dfy_optimizer optimizer, const int64_t* ids,
+                                const int64_t* mask, int64_t batch, int64_t seq_len, const int64_t* response_start,
+                                const int64_t* response_length, const float* rewards, const dfy_ppo_options* options,
+                                dfy_ppo_stats* out_stats) {
+    return ppo_step(nullptr, policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length,
+                    rewards, options, out_stats);
+}
+
+DFY_API dfy_status dfy_ppo_step_group(dfy_group group, dfy_model policy, dfy_model reference, dfy_optimizer optimizer,
+                                      const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
+                                      const int64_t* response_start, const int64_t* response_length,
+                                      const float* rewards, const dfy_ppo_options* options, dfy_ppo_stats* out_stats) {
+    const Group* g = nullptr;
+    const dfy_status status = guarded([&] { g = &group_of(group); });
+    if (status != DFY_OK) return status;
+    // A group of one is one process: the plain step, bit for bit.
+    if (g->size() == 1) g = nullptr;
+    return ppo_step(g, policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length, rewards,
+                    options, out_stats);
 }
 
 DFY_API dfy_status dfy_gae(const float* rewards, const float* values, const int64_t* lengths, int64_t batch,

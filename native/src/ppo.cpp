@@ -81,20 +81,53 @@ Losses losses(const Outputs& now, const Targets& t, double count, const dfy_ppo_
     return l;
 }
 
-// One clipped update on the rows `index` of the batch; adds its statistics to `sums`. On CPU
-// with several threads the rows are split into pieces whose forwards and backwards run
-// concurrently; their gradients are summed in piece order, so a run is reproducible for a
-// given thread count.
+// Sums the gradients over the group's ranks in one collective: every gradient flattened into one
+// buffer, with a flag per weight saying whether this rank has its gradient (a rank without rows
+// in a minibatch has none), so that a weight no rank reached stays without one, as alone.
+void reduce_gradients(const Group& group, const std::vector<at::Tensor>& params) {
+    c10::NoGradGuard no_grad;
+    std::vector<at::Tensor> parts;
+    std::vector<float> flags(params.size(), 0.0f);
+    for (size_t i = 0; i < params.size(); ++i) {
+        const at::Tensor& g = params[i].grad();
+        flags[i] = g.defined() ? 1.0f : 0.0f;
+        parts.push_back(g.defined() ? g.reshape(-1) : at::zeros({params[i].numel()}, params[i].options()));
+    }
+    parts.push_back(at::from_blob(flags.data(), {int64_t(flags.size())}, at::kFloat).to(params[0].device()));
+    at::Tensor flat = at::cat(parts);
+    group.allreduce_sum(flat);
+    at::Tensor reached = flat.narrow(0, flat.size(0) - int64_t(params.size()), int64_t(params.size())).to(at::kCPU);
+    int64_t at = 0;
+    for (size_t i = 0; i < params.size(); ++i) {
+        const int64_t n = params[i].numel();
+        if (reached[int64_t(i)].item<float>() > 0) {
+            at::Tensor sum = flat.narrow(0, at, n).view(params[i].sizes());
+            at::Tensor g = params[i].mutable_grad();
+            if (g.defined()) {
+                g.copy_(sum);
+            } else {
+                params[i].mutable_grad() = sum.clone();
+            }
+        }
+        at += n;
+    }
+}
+
+// One clipped update on the rows `index` of this process's batch, `count` the action tokens of
+// the whole minibatch (over every rank); adds its statistics to `sums`. On CPU with several
+// threads the rows are split into pieces whose forwards and backwards run concurrently; their
+// gradients are summed in piece order, so a run is reproducible for a given thread count. A rank
+// holding no row of the minibatch still joins the gradient sum.
 void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor& ids, const at::Tensor& mask,
-            const Targets& targets, const at::Tensor& index, const dfy_ppo_options& o, dfy_ppo_stats& sums) {
+            const Targets& targets, const at::Tensor& index, double count, const dfy_ppo_options& o,
+            const Group* group, dfy_ppo_stats& sums) {
     const int64_t rows = index.size(0);
-    const double count = targets.act.index_select(0, index).sum().item<double>();
-    const int64_t pieces = parallel.pieces(rows);
+    const int64_t pieces = rows == 0 ? 0 : parallel.pieces(rows);
     std::vector<Losses> piece_losses(static_cast<size_t>(pieces));
     std::vector<std::vector<at::Tensor>> grads(static_cast<size_t>(pieces));
     const std::vector<at::Tensor>& params = adam.parameters();
     adam.zero_grad();
-    parallel.run(pieces, [&](int64_t p) {
+    if (pieces > 0) parallel.run(pieces, [&](int64_t p) {
         const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
         at::Tensor part = index.narrow(0, begin, end - begin);
         Outputs now = run(policy, ids.index_select(0, part), mask.index_select(0, part), true);
@@ -115,6 +148,7 @@ void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor&
             params[i].mutable_grad() = g;
         }
     }
+    if (group != nullptr) reduce_gradients(*group, params);
     sums.grad_norm += adam.step();
     for (const Losses& l : piece_losses) {
         sums.policy_loss += l.policy.item<double>();
@@ -228,7 +262,29 @@ OldOutputs score_rollouts(const InterOp& parallel, const Gpt2& policy, const Gpt
     return old;
 }
 
-Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_options& o) {
+Layout layout(const Rollouts& in, const Group* group) {
+    Layout l;
+    l.group = group;
+    at::Tensor tokens = in.act_cpu.sum(1).to(at::kDouble).contiguous();
+    if (group == nullptr) {
+        l.global_batch = in.batch;
+        l.row_tokens.assign(tokens.data_ptr<double>(), tokens.data_ptr<double>() + in.batch);
+        return l;
+    }
+    std::vector<double> rows(size_t(group->size()), 0.0);
+    rows[size_t(group->rank())] = double(in.batch);
+    allreduce_sum(group, rows);
+    for (int r = 0; r < group->size(); ++r) {
+        if (r < group->rank()) l.offset += int64_t(rows[size_t(r)]);
+        l.global_batch += int64_t(rows[size_t(r)]);
+    }
+    l.row_tokens.assign(size_t(l.global_batch), 0.0);
+    std::copy(tokens.data_ptr<double>(), tokens.data_ptr<double>() + in.batch, l.row_tokens.begin() + l.offset);
+    allreduce_sum(group, l.row_tokens);
+    return l;
+}
+
+Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_options& o, const Group* group) {
     // Per-token rewards and GAE, in double on the CPU (B x T is small next to the forwards).
     at::Tensor values_cpu = old.values.to(at::kCPU, at::kDouble).contiguous();
     at::Tensor kl_cpu = old.kl.to(at::kCPU, at::kDouble).contiguous();
@@ -263,6 +319,30 @@ Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_o
     const at::Device dev = in.act.device();
     out.advantages = adv.to(at::kFloat).to(dev);
     out.returns = ret.to(at::kFloat).to(dev);
+    if (group != nullptr) {
+        // The same statistics over every rank's action tokens, summed in double (two passes);
+        // explained variance from float returns and residuals, as alone.
+        at::Tensor ret_f = ret.to(at::kFloat), res_f = (ret_f - values_cpu.to(at::kFloat)).to(at::kDouble);
+        ret_f = ret_f.to(at::kDouble);
+        std::vector<double> sums{in.act_cpu.sum().item<double>(), (adv * in.act_cpu).sum().item<double>(),
+                                 (ret_f * in.act_cpu).sum().item<double>(), (res_f * in.act_cpu).sum().item<double>(),
+                                 out.kl_total, out.reward_total};
+        allreduce_sum(group, sums);
+        const double count = sums[0], adv_mean = sums[1] / count, ret_mean = sums[2] / count, res_mean = sums[3] / count;
+        out.kl_total = sums[4];
+        out.reward_total = sums[5];
+        std::vector<double> squares{((adv - adv_mean).pow(2) * in.act_cpu).sum().item<double>(),
+                                    ((ret_f - ret_mean).pow(2) * in.act_cpu).sum().item<double>(),
+                                    ((res_f - res_mean).pow(2) * in.act_cpu).sum().item<double>()};
+        allreduce_sum(group, squares);
+        if (o.whiten_advantages) {
+            const double var = squares[0] / std::max(count - 1, 1.0);
+            out.advantages = ((adv - adv_mean) * (1.0 / std::sqrt(var + 1e-8)) * in.act_cpu).to(at::kFloat).to(dev);
+        }
+        const double total = squares[1] / count;
+        out.explained_variance = total > 0 ? 1.0 - (squares[2] / count) / total : 0.0;
+        return out;
+    }
     if (o.whiten_advantages) {
         const at::Tensor count = in.act.sum();
         at::Tensor mean = (out.advantages * in.act).sum() / count;
@@ -281,9 +361,12 @@ Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_o
 }
 
 dfy_ppo_stats optimise(const InterOp& parallel, Gpt2& policy, Adam& adam, const Rollouts& in, const OldOutputs& old,
-                       const Advantages& a, const dfy_ppo_options& o) {
+                       const Advantages& a, const dfy_ppo_options& o, const Layout& layout) {
     const Targets targets{old.logprobs, old.values, a.advantages, a.returns, in.act};
-    const double action_count = in.act.sum().item<double>();
+    const Group* group = layout.group;
+    const double action_count =
+        group == nullptr ? in.act.sum().item<double>()
+                         : std::accumulate(layout.row_tokens.begin(), layout.row_tokens.end(), 0.0);
     dfy_ppo_stats stats{};
     const bool with_entropy = o.entropy_coef > 0;
     // Before any update the policy is the old policy: its whole-batch loss needs no forward.
@@ -292,18 +375,42 @@ dfy_ppo_stats optimise(const InterOp& parallel, Gpt2& policy, Adam& adam, const 
         if (with_entropy) rows.entropy = old.entropy.index_select(0, part);
         return rows;
     });
+    stats.loss_before = allreduce_sum(group, stats.loss_before);
     std::mt19937_64 rng(o.seed);
-    const int64_t batch = in.batch;
+    // The order is over the whole batch's rows (the same draws on every rank); each rank updates
+    // on the rows of each minibatch that it holds.
+    const int64_t batch = layout.global_batch;
     std::vector<int64_t> order(static_cast<size_t>(batch));
+    std::vector<int64_t> mine;
     int64_t updates = 0;
     for (int64_t epoch = 0; epoch < o.epochs; ++epoch) {
         std::iota(order.begin(), order.end(), 0);
         for (int64_t i = batch - 1; i > 0; --i) std::swap(order[size_t(i)], order[size_t(rng() % uint64_t(i + 1))]);
         for (int64_t start = 0; start < batch; start += o.minibatch_size) {
-            at::Tensor rows = at::from_blob(order.data() + start, {o.minibatch_size}, at::kLong).clone().to(in.ids.device());
-            update(parallel, policy, adam, in.ids, in.mask, targets, rows, o, stats);
+            double count = 0;
+            mine.clear();
+            for (int64_t j = start; j < start + o.minibatch_size; ++j) {
+                const int64_t row = order[size_t(j)];
+                count += layout.row_tokens[size_t(row)];
+                if (row >= layout.offset && row < layout.offset + in.batch) mine.push_back(row - layout.offset);
+            }
+            at::Tensor rows =
+                at::from_blob(mine.data(), {int64_t(mine.size())}, at::kLong).clone().to(in.ids.device());
+            update(parallel, policy, adam, in.ids, in.mask, targets, rows, count, o, group, stats);
             ++updates;
         }
+    }
+    if (group != nullptr) {
+        // Each rank's loss pieces are shares of the minibatch's means: their sum over ranks is it.
+        std::vector<double> sums{stats.policy_loss,   stats.value_loss,    stats.entropy,
+                                 stats.approx_kl,     stats.clip_fraction, stats.value_clip_fraction};
+        allreduce_sum(group, sums);
+        stats.policy_loss = sums[0];
+        stats.value_loss = sums[1];
+        stats.entropy = sums[2];
+        stats.approx_kl = sums[3];
+        stats.clip_fraction = sums[4];
+        stats.value_clip_fraction = sums[5];
     }
     for (double* field : {&stats.grad_norm, &stats.policy_loss, &stats.value_loss, &stats.entropy, &stats.approx_kl,
                           &stats.clip_fraction, &stats.value_clip_fraction})
@@ -311,6 +418,7 @@ dfy_ppo_stats optimise(const InterOp& parallel, Gpt2& policy, Adam& adam, const 
     stats.loss_after = batch_loss(parallel, targets, action_count, o, [&](const at::Tensor& part) {
         return run(policy, in.ids.index_select(0, part), in.mask.index_select(0, part), with_entropy);
     });
+    stats.loss_after = allreduce_sum(group, stats.loss_after);
     stats.explained_variance = a.explained_variance;
     stats.kl_reference = a.kl_total / double(batch);
     stats.reward = a.reward_total / double(batch);

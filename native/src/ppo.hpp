@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include <ATen/ATen.h>
 
 #include "densify.h"
 #include "gpt2.hpp"
+#include "group.hpp"
 #include "parallel.hpp"
 #include "train.hpp"
 
@@ -37,14 +39,29 @@ struct Advantages {
     double kl_total = 0, reward_total = 0, explained_variance = 0;
 };
 
+// Where this rank's rows sit in the batch of a data-parallel step (rank r holds a contiguous
+// block, in rank order), and the action-token count of every row of the whole batch. Without a
+// group the whole batch is this process's.
+struct Layout {
+    const Group* group = nullptr;
+    int64_t global_batch = 0, offset = 0;
+    std::vector<double> row_tokens;
+};
+Layout layout(const Rollouts& in, const Group* group);
+
 Rollouts prepare_rollouts(const Gpt2& policy, const int64_t* ids, const int64_t* mask, int64_t batch, int64_t seq_len,
                           const int64_t* response_start, const int64_t* response_length, const float* rewards);
 OldOutputs score_rollouts(const InterOp& parallel, const Gpt2& policy, const Gpt2* reference, const Rollouts& in,
                           const dfy_ppo_options& o);
-Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_options& o);
+// With a group, whitening and the statistics use the sums over every rank's rows.
+Advantages advantages(const Rollouts& in, const OldOutputs& old, const dfy_ppo_options& o, const Group* group);
 // The epochs of minibatch updates; the returned statistics have the losses before and after.
+// With a group every rank draws the same order of the whole batch's rows and updates on its own
+// rows of each minibatch, each loss divided by the minibatch's token count over all ranks; the
+// gradients are summed over the ranks before each Adam step, so every rank takes the step one
+// process would take on the whole batch.
 dfy_ppo_stats optimise(const InterOp& parallel, Gpt2& policy, Adam& adam, const Rollouts& in, const OldOutputs& old,
-                       const Advantages& a, const dfy_ppo_options& o);
+                       const Advantages& a, const dfy_ppo_options& o, const Layout& layout);
 
 // Generalised advantage estimation over one response of n tokens; the value after the last
 // token is 0 (the episode ends with the response).

@@ -61,11 +61,11 @@ public class densify_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
-    private static final int DFY_ABI_VERSION = (int)5L;
+    private static final int DFY_ABI_VERSION = (int)6L;
 
     /**
      * {@snippet lang=c :
-     * #define DFY_ABI_VERSION 5
+     * #define DFY_ABI_VERSION 6
      * }
      */
     public static int DFY_ABI_VERSION() {
@@ -2929,6 +2929,210 @@ public class densify_h {
                 traceDowncall("dfy_gae", rewards, values, lengths, batch, max_length, gamma, lam, out_advantages, out_returns);
             }
             return (int) mh$.invokeExact(rewards, values, lengths, batch, max_length, gamma, lam, out_advantages, out_returns);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_distributed_compiled {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_distributed_compiled");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_distributed_compiled$descriptor() {
+        return dfy_distributed_compiled.DESC;
+    }
+
+    public static MethodHandle dfy_distributed_compiled$handle() {
+        return dfy_distributed_compiled.HANDLE;
+    }
+
+    public static MemorySegment dfy_distributed_compiled$address() {
+        return dfy_distributed_compiled.ADDR;
+    }
+
+    public static int dfy_distributed_compiled() {
+        var mh$ = dfy_distributed_compiled.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_distributed_compiled");
+            }
+            return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_group_create {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_INT, densify_h.C_INT, densify_h.C_INT, densify_h.C_LONG, densify_h.C_LONG, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_group_create");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_group_create$descriptor() {
+        return dfy_group_create.DESC;
+    }
+
+    public static MethodHandle dfy_group_create$handle() {
+        return dfy_group_create.HANDLE;
+    }
+
+    public static MemorySegment dfy_group_create$address() {
+        return dfy_group_create.ADDR;
+    }
+
+    public static int dfy_group_create(MemorySegment master_addr, int master_port, int rank, int world_size, long connect_timeout_ms, long timeout_ms, MemorySegment out) {
+        var mh$ = dfy_group_create.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_group_create", master_addr, master_port, rank, world_size, connect_timeout_ms, timeout_ms, out);
+            }
+            return (int) mh$.invokeExact(master_addr, master_port, rank, world_size, connect_timeout_ms, timeout_ms, out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_group_free {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.ofVoid(densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_group_free");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_group_free$descriptor() {
+        return dfy_group_free.DESC;
+    }
+
+    public static MethodHandle dfy_group_free$handle() {
+        return dfy_group_free.HANDLE;
+    }
+
+    public static MemorySegment dfy_group_free$address() {
+        return dfy_group_free.ADDR;
+    }
+
+    public static void dfy_group_free(MemorySegment group) {
+        var mh$ = dfy_group_free.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_group_free", group);
+            }
+            mh$.invokeExact(group);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_group_allreduce_sum {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_group_allreduce_sum");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_group_allreduce_sum$descriptor() {
+        return dfy_group_allreduce_sum.DESC;
+    }
+
+    public static MethodHandle dfy_group_allreduce_sum$handle() {
+        return dfy_group_allreduce_sum.HANDLE;
+    }
+
+    public static MemorySegment dfy_group_allreduce_sum$address() {
+        return dfy_group_allreduce_sum.ADDR;
+    }
+
+    public static int dfy_group_allreduce_sum(MemorySegment group, MemorySegment values, long n) {
+        var mh$ = dfy_group_allreduce_sum.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_group_allreduce_sum", group, values, n);
+            }
+            return (int) mh$.invokeExact(group, values, n);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_group_broadcast_model {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_group_broadcast_model");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_group_broadcast_model$descriptor() {
+        return dfy_group_broadcast_model.DESC;
+    }
+
+    public static MethodHandle dfy_group_broadcast_model$handle() {
+        return dfy_group_broadcast_model.HANDLE;
+    }
+
+    public static MemorySegment dfy_group_broadcast_model$address() {
+        return dfy_group_broadcast_model.ADDR;
+    }
+
+    public static int dfy_group_broadcast_model(MemorySegment group, MemorySegment model, int root) {
+        var mh$ = dfy_group_broadcast_model.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_group_broadcast_model", group, model, root);
+            }
+            return (int) mh$.invokeExact(group, model, root);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_ppo_step_group {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_LONG, densify_h.C_LONG, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_ppo_step_group");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_ppo_step_group$descriptor() {
+        return dfy_ppo_step_group.DESC;
+    }
+
+    public static MethodHandle dfy_ppo_step_group$handle() {
+        return dfy_ppo_step_group.HANDLE;
+    }
+
+    public static MemorySegment dfy_ppo_step_group$address() {
+        return dfy_ppo_step_group.ADDR;
+    }
+
+    public static int dfy_ppo_step_group(MemorySegment group, MemorySegment policy, MemorySegment reference, MemorySegment optimizer, MemorySegment ids, MemorySegment mask, long batch, long seq_len, MemorySegment response_start, MemorySegment response_length, MemorySegment rewards, MemorySegment options, MemorySegment out_stats) {
+        var mh$ = dfy_ppo_step_group.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_ppo_step_group", group, policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length, rewards, options, out_stats);
+            }
+            return (int) mh$.invokeExact(group, policy, reference, optimizer, ids, mask, batch, seq_len, response_start, response_length, rewards, options, out_stats);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

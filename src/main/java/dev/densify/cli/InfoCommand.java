@@ -3,6 +3,7 @@ package dev.densify.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.engine.Densify;
+import dev.densify.rl.ProcessGroup;
 import dev.densify.engine.DeviceInfo;
 import dev.densify.engine.RuntimeInfo;
 import picocli.CommandLine.Command;
@@ -31,6 +32,7 @@ final class InfoCommand implements Callable<Integer> {
         String library = Densify.libraryPath().toString();
         String torch = Densify.torchVersion();
         boolean cuda = Densify.cudaCompiled();
+        boolean distributed = ProcessGroup.available();
         int threads = Densify.threads();
         List<DeviceInfo> devices = Densify.devices();
         RuntimeInfo runtime = Densify.runtime();
@@ -44,6 +46,7 @@ final class InfoCommand implements Callable<Integer> {
             node.put("libraryPath", library);
             node.put("torchVersion", torch);
             node.put("cudaCompiled", cuda);
+            node.put("distributedCompiled", distributed);
             node.put("threads", threads);
             node.put("interOpThreads", runtime.interOpThreads());
             ObjectNode blas = node.putObject("blas");
@@ -73,6 +76,8 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("native         %s (%s)%n", Densify.version(), library);
         out.printf("libtorch       %s%n", torch);
         out.printf("cuda compiled  %s%n", cuda ? "yes" : "no");
+        out.printf("data-parallel  %s%n", distributed ? "c10d/Gloo (train --nproc, torchrun's environment)"
+                : "unavailable (built without c10d's Gloo headers: libgloo-dev)");
         out.printf("threads        %d intra-op, %d inter-op%n", threads, runtime.interOpThreads());
         RuntimeInfo.Blas blas = runtime.blas();
         out.printf("blas           %s%s%s%n", blas.vendor().displayName(),

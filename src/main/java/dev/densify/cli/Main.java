@@ -36,6 +36,7 @@ public final class Main implements Runnable {
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
+    private String[] args = new String[0];
 
     @Spec
     CommandSpec spec;
@@ -82,6 +83,7 @@ public final class Main implements Runnable {
 
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env) {
         Main main = new Main(out, err, env);
+        main.args = args.clone();
         CommandLine cl = new CommandLine(main);
         cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
@@ -123,6 +125,16 @@ public final class Main implements Runnable {
 
     PrintStream out() {
         return out;
+    }
+
+    /** The environment of this invocation (the process's, or a test's). */
+    Map<String, String> env() {
+        return env;
+    }
+
+    /** This invocation's arguments, as given. */
+    String[] args() {
+        return args.clone();
     }
 
     PrintStream err() {

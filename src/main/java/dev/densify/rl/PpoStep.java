@@ -26,6 +26,18 @@ public final class PpoStep {
      */
     public static PpoStats run(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
                                int[] responseStart, float[][] rewards, PpoOptions options) {
+        return run(null, policy, reference, optimizer, sequences, responseStart, rewards, options);
+    }
+
+    /**
+     * The update of a data-parallel group ({@code dfy_ppo_step_group}): this rank passes its own
+     * rollouts (rank r's follow rank r-1's in the whole batch) and every rank takes the step one
+     * process would take on the whole batch; the statistics are the whole batch's. Collective.
+     *
+     * @param group null for one process (as {@link #run(Policy, Policy, Optimizer, int[][], int[], float[][], PpoOptions)})
+     */
+    public static PpoStats run(ProcessGroup group, Policy policy, Policy reference, Optimizer optimizer,
+                               int[][] sequences, int[] responseStart, float[][] rewards, PpoOptions options) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(sequences, "sequences");
@@ -51,6 +63,6 @@ public final class PpoStep {
             width = Math.max(width, sequences[b].length);
             packed += rewards[b].length;
         }
-        return PpoCalls.step(policy, reference, optimizer, sequences, responseStart, rewards, options, width, packed);
+        return PpoCalls.step(group == null ? null : group.handle(), policy, reference, optimizer, sequences, responseStart, rewards, options, width, packed);
     }
 }

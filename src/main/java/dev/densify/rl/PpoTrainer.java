@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,6 +36,13 @@ import java.util.SplittableRandom;
  * <p>Every random choice of step s derives from (seed, s), and a checkpoint holds the policy,
  * the Adam state and β, so a resumed run continues exactly as an uninterrupted one.
  * Not thread-safe; one trainer per run.
+ *
+ * <p>Data-parallel (with a {@link ProcessGroup}): every rank draws the step's whole batch of
+ * prompts and generates, scores and attributes its own contiguous share with sampling seeds of
+ * its own; the update is {@link PpoStep}'s group step, so the weights stay identical on every
+ * rank. Rank 0 alone validates, writes the run directory (metrics, checkpoints, lock) and reports;
+ * the other ranks only read its checkpoint when they start, so a resume continues as an
+ * uninterrupted run of the same number of processes.
  */
 public final class PpoTrainer implements AutoCloseable {
 
@@ -89,6 +97,7 @@ public final class PpoTrainer implements AutoCloseable {
     private final Optimizer optimizer;
     private final KlController kl;
     private final DirectoryLock lock;
+    private final ProcessGroup group;
     private long step;
 
     /**
@@ -96,17 +105,36 @@ public final class PpoTrainer implements AutoCloseable {
      * configuration the run resumes from it.
      */
     public PpoTrainer(PpoTask task, ShapingWeights weights, PpoConfig config, Path runDirectory, String device) {
+        this(task, weights, config, runDirectory, device, null);
+    }
+
+    /**
+     * A trainer that is one rank of a data-parallel group (null: a single process). Every rank
+     * must be given the same task, weights, configuration and run directory; the configuration's
+     * batch size must be a multiple of the group's size. Collective.
+     */
+    public PpoTrainer(PpoTask task, ShapingWeights weights, PpoConfig config, Path runDirectory, String device,
+                      ProcessGroup group) {
         this.task = Objects.requireNonNull(task, "task");
         this.weights = Objects.requireNonNull(weights, "weights");
         this.config = Objects.requireNonNull(config, "config");
-        this.run = new TrainingRun(Objects.requireNonNull(runDirectory, "runDirectory"));
-        this.lock = DirectoryLock.acquire(runDirectory, LOCK_FILE, "the training run " + runDirectory);
+        Objects.requireNonNull(runDirectory, "runDirectory");
+        this.group = group != null && group.worldSize() > 1 ? group : null;
+        if (this.group != null && config.batchSize() % this.group.worldSize() != 0) {
+            throw new IllegalArgumentException("batchSize (" + config.batchSize() + ") must be a multiple of the "
+                    + this.group.worldSize() + " processes: each generates an equal share of the rollouts");
+        }
+        // Only rank 0 writes the run directory; the others read its checkpoint.
+        boolean writer = this.group == null || this.group.rank() == 0;
+        this.run = writer ? new TrainingRun(runDirectory) : TrainingRun.readOnly(runDirectory);
+        this.lock = writer ? DirectoryLock.acquire(runDirectory, LOCK_FILE, "the training run " + runDirectory) : null;
         try {
             ObjectNode resolved = Json.MAPPER.createObjectNode();
             resolved.set("ppo", config.toJson());
             resolved.put("weights", weights.toString());
             resolved.put("device", device);
-            if (run.exists("config.json") && !withoutSteps(run.readJson("config.json")).equals(withoutSteps(resolved))) {
+            if (writer && run.exists("config.json")
+                    && !withoutSteps(run.readJson("config.json")).equals(withoutSteps(resolved))) {
                 throw new IllegalArgumentException("run directory " + runDirectory
                         + " holds a run with another configuration (only the number of steps may change on resume);"
                         + " choose a new --out");
@@ -123,20 +151,35 @@ public final class PpoTrainer implements AutoCloseable {
                 optimizer.load(checkpoint.resolve(OPTIMIZER));
                 this.step = state.path("step").asLong();
                 kl.set(state.path("klCoef").asDouble());
-                run.truncate(TrainingRun.Table.METRICS, step);
-                run.truncate(TrainingRun.Table.VALIDATION, step);
-                run.writeJson("config.json", resolved);
+                if (writer) {
+                    run.truncate(TrainingRun.Table.METRICS, step);
+                    run.truncate(TrainingRun.Table.VALIDATION, step);
+                    run.writeJson("config.json", resolved);
+                }
             } else {
                 this.policy = task.policy().copy(device);
                 this.optimizer = Optimizer.adam(policy, adam(config));
                 this.step = 0;
-                // Rows a killed process wrote before its first checkpoint are not this run's.
-                run.truncate(TrainingRun.Table.METRICS, 0);
-                run.truncate(TrainingRun.Table.VALIDATION, 0);
-                run.writeJson("config.json", resolved);
+                if (writer) {
+                    // Rows a killed process wrote before its first checkpoint are not this run's.
+                    run.truncate(TrainingRun.Table.METRICS, 0);
+                    run.truncate(TrainingRun.Table.VALIDATION, 0);
+                    run.writeJson("config.json", resolved);
+                }
+            }
+            if (this.group != null) {
+                // Every rank must run the same configuration from the same checkpoint; the weights
+                // are rank 0's from here on (the Adam state and beta came from the same files).
+                this.group.requireSame(withoutSteps(resolved).toString().hashCode() * 1_000_003L + config.steps(),
+                        "the training configuration");
+                this.group.requireSame(step, "the checkpoint's step");
+                this.group.requireSame(Double.doubleToLongBits(kl.value()), "the checkpoint's KL coefficient");
+                this.group.broadcast(policy, 0);
             }
         } catch (RuntimeException e) {
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
     }
@@ -144,6 +187,14 @@ public final class PpoTrainer implements AutoCloseable {
     /** Steps done so far (after a resume: those of the checkpoint). */
     public long step() {
         return step;
+    }
+
+    /**
+     * Whether this trainer writes the run (a single process, or rank 0 of a group); the others'
+     * {@link #run} results have no validation (an empty curve, a null last validation).
+     */
+    public boolean isWriter() {
+        return group == null || group.rank() == 0;
     }
 
     /** The policy being trained. */
@@ -154,16 +205,20 @@ public final class PpoTrainer implements AutoCloseable {
     /** Runs to {@code config.steps()}, checkpointing after every validation. */
     public Result run(Listener listener) {
         Objects.requireNonNull(listener, "listener");
-        if (step == 0 && run.rows(TrainingRun.Table.VALIDATION).isEmpty()) {
+        boolean writer = isWriter();
+        if (writer && step == 0 && run.rows(TrainingRun.Table.VALIDATION).isEmpty()) {
             validate(listener);
         }
         while (step < config.steps()) {
             step++;
             trainStep(listener);
-            if (step % config.validationEvery() == 0 || step == config.steps()) {
+            if (writer && (step % config.validationEvery() == 0 || step == config.steps())) {
                 validate(listener);
                 checkpoint();
             }
+        }
+        if (!writer) {
+            return new Result(List.of(), null, run.dir());
         }
         List<JsonNode> validations = run.rows(TrainingRun.Table.VALIDATION);
         List<double[]> curve = new ArrayList<>();
@@ -180,16 +235,33 @@ public final class PpoTrainer implements AutoCloseable {
         for (int i = 0; i < prompts.length; i++) {
             prompts[i] = task.trainPrompts().get(rng.nextInt(task.trainPrompts().size()));
         }
-        Rollouts.Batch batch = rollouts.collect(policy, prompts, rng.nextLong());
+        long sampling = rng.nextLong();
+        if (group != null) {
+            // This rank's contiguous share, sampled from streams of its own.
+            int share = prompts.length / group.worldSize();
+            prompts = Arrays.copyOfRange(prompts, group.rank() * share, (group.rank() + 1) * share);
+            sampling = group.rank() == 0 ? sampling : mix(sampling, group.rank());
+        }
+        Rollouts.Batch batch = rollouts.collect(policy, prompts, sampling);
         long t1 = System.nanoTime();
         double beta = kl.value();
-        PpoStats stats = PpoStep.run(policy, beta > 0 ? task.reference() : null, optimizer, batch.sequences(),
+        PpoStats stats = PpoStep.run(group, policy, beta > 0 ? task.reference() : null, optimizer, batch.sequences(),
                 batch.responseStarts(), batch.rewards(), config.options(beta, rng.nextLong()));
         long t2 = System.nanoTime();
         kl.update(stats.klReference(), config.batchSize());
+        double scoreSum = sum(batch.scores());
+        double responseTokens = batch.responseTokens();
+        if (group != null) {
+            double[] sums = group.allReduceSum(scoreSum, responseTokens);
+            scoreSum = sums[0];
+            responseTokens = sums[1];
+        }
+        if (!isWriter()) {
+            return;
+        }
         ObjectNode row = Json.MAPPER.createObjectNode();
         row.put("step", step);
-        row.put("score", mean(batch.scores()));
+        row.put("score", group == null ? mean(batch.scores()) : scoreSum / config.batchSize());
         row.put("shaped_reward", stats.reward());
         row.put("kl", stats.klReference());
         row.put("kl_coef", beta);
@@ -200,7 +272,7 @@ public final class PpoTrainer implements AutoCloseable {
         row.put("clip_fraction", stats.clipFraction());
         row.put("explained_variance", stats.explainedVariance());
         row.put("grad_norm", stats.gradNorm());
-        row.put("response_length", (double) batch.responseTokens() / config.batchSize());
+        row.put("response_length", responseTokens / config.batchSize());
         row.put("generate_s", batch.generateSeconds());
         row.put("score_s", batch.scoreSeconds());
         row.put("attribute_s", batch.attributeSeconds());
@@ -315,6 +387,14 @@ public final class PpoTrainer implements AutoCloseable {
                 .withEps(c.adamEps()).withMaxGradNorm(c.maxGradNorm());
     }
 
+    private static double sum(float[] xs) {
+        double s = 0;
+        for (float x : xs) {
+            s += x;
+        }
+        return s;
+    }
+
     private static double mean(float[] xs) {
         double s = 0;
         for (float x : xs) {
@@ -336,7 +416,9 @@ public final class PpoTrainer implements AutoCloseable {
             optimizer.close();
             policy.close();
         } finally {
-            lock.close();
+            if (lock != null) {
+                lock.close();
+            }
         }
     }
 }

@@ -58,7 +58,19 @@ final class TrainingRun {
     private final Path dir;
 
     TrainingRun(Path dir) {
+        this(dir, true);
+    }
+
+    /** A run another process writes (rank 0 of a group): nothing is created; only reads are meant. */
+    static TrainingRun readOnly(Path dir) {
+        return new TrainingRun(dir, false);
+    }
+
+    private TrainingRun(Path dir, boolean create) {
         this.dir = dir;
+        if (!create) {
+            return;
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {

@@ -22,12 +22,14 @@ public final class PpoCalls {
      * One PPO update on checked rollouts; holds the policy's, the reference's and the optimizer's
      * locks in that order.
      *
+     * @param group     a data-parallel group ({@code dfy_ppo_step_group}, its lock held first), or null
      * @param reference null when the KL coefficient is 0
      * @param width     the longest sequence
      * @param packed    the number of response tokens over all rollouts
      */
-    public static PpoStats step(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
-                                int[] responseStart, float[][] rewards, PpoOptions options, int width, long packed) {
+    public static PpoStats step(NativeHandle group, Policy policy, Policy reference, Optimizer optimizer,
+                                int[][] sequences, int[] responseStart, float[][] rewards, PpoOptions options,
+                                int width, long packed) {
         int batch = sequences.length;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, (long) batch * width);
@@ -50,11 +52,20 @@ public final class PpoCalls {
             MemorySegment o = options(arena, options);
             MemorySegment stats = dfy_ppo_stats.allocate(arena);
             NativeHandle optimizerHandle = Handles.of(optimizer);
-            Handles.of(policy).call(p -> withReference(reference, ref -> optimizerHandle.call(opt -> {
-                Native.check("dfy_ppo_step", densify_h.dfy_ppo_step(Native.pointer(p), ref, Native.pointer(opt), ids,
-                        mask, batch, width, start, length, r, o, stats));
-                return null;
-            })));
+            if (group == null) {
+                Handles.of(policy).call(p -> withReference(reference, ref -> optimizerHandle.call(opt -> {
+                    Native.check("dfy_ppo_step", densify_h.dfy_ppo_step(Native.pointer(p), ref, Native.pointer(opt),
+                            ids, mask, batch, width, start, length, r, o, stats));
+                    return null;
+                })));
+            } else {
+                group.call(g -> Handles.of(policy).call(p -> withReference(reference, ref -> optimizerHandle.call(opt -> {
+                    Native.check("dfy_ppo_step_group", densify_h.dfy_ppo_step_group(Native.pointer(g),
+                            Native.pointer(p), ref, Native.pointer(opt), ids, mask, batch, width, start, length, r, o,
+                            stats));
+                    return null;
+                }))));
+            }
             return new PpoStats(dfy_ppo_stats.policy_loss(stats), dfy_ppo_stats.value_loss(stats),
                     dfy_ppo_stats.entropy(stats), dfy_ppo_stats.approx_kl(stats), dfy_ppo_stats.clip_fraction(stats),
                     dfy_ppo_stats.value_clip_fraction(stats), dfy_ppo_stats.explained_variance(stats),
