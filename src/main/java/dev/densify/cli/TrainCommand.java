@@ -139,16 +139,17 @@ final class TrainCommand implements Callable<Integer> {
                 .map(d -> ProcessGroup.connect(d, Duration.ofMillis(Math.round(connectTimeout * 1000)),
                         COLLECTIVE_TIMEOUT))
                 .orElse(null)) {
-            return train(w, c, source, group);
+            return train(w, c, source, group, distributed.map(d -> d.device(main.device())).orElse(main.device()));
         }
     }
 
-    private int train(ShapingWeights w, PpoConfig resolved, TaskSource source, ProcessGroup group) throws Exception {
+    private int train(ShapingWeights w, PpoConfig resolved, TaskSource source, ProcessGroup group, String device)
+            throws Exception {
         // Ranks other than 0 train silently: rank 0 reports for the run.
         boolean writer = group == null || group.rank() == 0;
         PrintStream log = writer ? main.err() : new PrintStream(OutputStream.nullOutputStream());
-        try (TaskSource.Opened opened = source.open(main.device(), resolved.maxNewTokens(), log);
-             PpoTrainer trainer = new PpoTrainer(opened.ppo(), w, resolved, out, main.device(), group);
+        try (TaskSource.Opened opened = source.open(device, resolved.maxNewTokens(), log);
+             PpoTrainer trainer = new PpoTrainer(opened.ppo(), w, resolved, out, device, group);
              Progress progress = new Progress(log, "ppo", resolved.steps(), "steps", writer && Progress.isTerminal())) {
             if (trainer.step() >= resolved.steps()) {
                 log.printf(Locale.ROOT, "%s has done %d steps already (--steps %d): nothing to train%n", out,

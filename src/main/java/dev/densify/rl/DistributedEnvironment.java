@@ -87,6 +87,14 @@ public record DistributedEnvironment(int rank, int worldSize, int localRank, Str
         }
     }
 
+    /**
+     * The device this rank trains on: a bare {@code cuda} is {@code cuda:LOCAL_RANK} (one GPU a
+     * rank on a node, as torchrun launches); {@code cpu} or an explicit {@code cuda:N} as given.
+     */
+    public String device(String requested) {
+        return "cuda".equals(requested) ? "cuda:" + localRank : requested;
+    }
+
     /** The variables that describe this process, for a child process's environment. */
     public Map<String, String> variables() {
         return Map.of(RANK, Integer.toString(rank), WORLD_SIZE, Integer.toString(worldSize), LOCAL_RANK,

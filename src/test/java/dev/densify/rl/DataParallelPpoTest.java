@@ -173,6 +173,10 @@ class DataParallelPpoTest {
                 "MASTER_ADDR", "10.0.0.5", "MASTER_PORT", "29500"));
         assertEquals(new DistributedEnvironment(1, 4, 1, "10.0.0.5", 29500), DistributedEnvironment.from(env).get());
         assertEquals(env, new HashMap<>(DistributedEnvironment.from(env).get().variables()));
+        DistributedEnvironment rank1 = DistributedEnvironment.from(env).get();
+        assertEquals("cuda:1", rank1.device("cuda"), "one GPU a rank: cuda is cuda:LOCAL_RANK");
+        assertEquals("cuda:0", rank1.device("cuda:0"), "an explicit device stands");
+        assertEquals("cpu", rank1.device("cpu"));
         Map<String, String> missing = new HashMap<>(env);
         missing.remove("MASTER_ADDR");
         assertMessage(missing, "MASTER_ADDR is not set");
