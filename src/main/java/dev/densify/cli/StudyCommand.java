@@ -2,6 +2,7 @@ package dev.densify.cli;
 
 import dev.densify.attribution.AttributionMethod;
 import dev.densify.shaping.ShapingWeights;
+import dev.densify.rl.ProcessGroup;
 import dev.densify.study.ObjectiveKind;
 import dev.densify.study.PostgresStudyStore;
 import dev.densify.study.PpoObjectiveFactory;
@@ -17,6 +18,8 @@ import dev.densify.study.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
@@ -137,6 +140,10 @@ final class StudyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the study summary as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--nproc", paramLabel = "N", description = "Run each trial data-parallel in N local processes "
+            + "(as train --nproc; the batch size must be a multiple of N).")
+    Integer nproc;
+
     @Override
     public Integer call() throws Exception {
         if (stepsPerTrial == null || out == null) {
@@ -160,10 +167,19 @@ final class StudyCommand implements Callable<Integer> {
             }
             grace = Duration.ofMillis(Math.round(heartbeatGrace * 1000));
         }
+        if (nproc != null && nproc < 1) {
+            throw new ParameterException(spec.commandLine(), "--nproc must be >= 1, got " + nproc);
+        }
+        int processes = nproc == null ? 1 : nproc;
+        if (processes > 1 && !ProcessGroup.available()) {
+            throw new IllegalStateException("--nproc " + processes + ": this build of densify has no distributed "
+                    + "backend (c10d with Gloo; install libgloo-dev and rebuild)");
+        }
         TaskSource source = task.source(spec);
         StudyConfig config = config(source);
         PpoObjectiveFactory.Request request = new PpoObjectiveFactory.Request(source,
-                stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device(), main.err());
+                stepsPerTrial, trainConfig == null ? null : trainConfig.toAbsolutePath().normalize(), main.device(), main.err(),
+                processes, processes > 1 ? this::trainDataParallel : null);
         main.configureEngineForLongWork();
         TrialObjective trialObjective = PpoObjectiveFactory.create(request);
         Study.Result result;
@@ -183,6 +199,41 @@ final class StudyCommand implements Callable<Integer> {
                     + first.error());
         }
         return 0;
+    }
+
+    /** A trial as {@code train --nproc}: the global options, the task's options, the trial's settings. */
+    private void trainDataParallel(int processes, Path trialConfig, ShapingWeights weights, Path trialOut)
+            throws Exception {
+        List<String> args = new ArrayList<>();
+        String[] all = main.args();
+        for (int i = 0; i < all.length && !all[i].equals(spec.name()); i++) {
+            args.add(all[i]); // global options (--threads, --device, --debug)
+        }
+        args.add("train");
+        args.addAll(matchedOptions(spec.mixins().get("task")));
+        args.addAll(List.of("--config", trialConfig.toString(), "--weights", weights.toString(),
+                "--out", trialOut.toString()));
+        int status = LocalLauncher.run(processes, args, main.env(), main.threadsOption() > 0, main.err(), main.err());
+        if (status != 0) {
+            throw new IllegalStateException("the trial's data-parallel training (" + processes + " processes) exited with "
+                    + status);
+        }
+    }
+
+    /** The options of a mixin (and its mixins) given on this command line, as they were written. */
+    private List<String> matchedOptions(CommandSpec mixin) {
+        List<String> out = new ArrayList<>();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (OptionSpec option : mixin.options()) {
+            OptionSpec matched = parsed.matchedOption(option.longestName());
+            if (matched != null) {
+                for (String value : matched.originalStringValues()) {
+                    out.add(option.longestName());
+                    out.add(value);
+                }
+            }
+        }
+        return out;
     }
 
     private Study open(StorageUrl url, StudyConfig config, Duration grace) {

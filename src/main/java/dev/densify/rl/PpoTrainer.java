@@ -58,6 +58,28 @@ public final class PpoTrainer implements AutoCloseable {
 
     /** The end of a run: the validation curve and the last validation's metrics. */
     public record Result(List<double[]> validationCurve, ObjectNode lastValidation, Path runDirectory) {
+        /**
+         * The result a finished run left in its directory (another process's, e.g. rank 0 of a
+         * data-parallel run).
+         *
+         * @throws IllegalStateException the directory holds no validation
+         */
+        public static Result read(Path runDirectory) {
+            return of(TrainingRun.readOnly(runDirectory));
+        }
+
+        static Result of(TrainingRun run) {
+            List<JsonNode> validations = run.rows(TrainingRun.Table.VALIDATION);
+            if (validations.isEmpty()) {
+                throw new IllegalStateException(run.dir() + " holds no validation: the run did not finish a step");
+            }
+            List<double[]> curve = new ArrayList<>();
+            for (JsonNode v : validations) {
+                curve.add(new double[] {v.path("step").asDouble(), v.path("reward").asDouble()});
+            }
+            return new Result(curve, (ObjectNode) validations.get(validations.size() - 1), run.dir());
+        }
+
         /** Mean validation reward of the last validation. */
         public double finalReward() {
             return lastValidation.path("reward").asDouble();
@@ -220,12 +242,7 @@ public final class PpoTrainer implements AutoCloseable {
         if (!writer) {
             return new Result(List.of(), null, run.dir());
         }
-        List<JsonNode> validations = run.rows(TrainingRun.Table.VALIDATION);
-        List<double[]> curve = new ArrayList<>();
-        for (JsonNode v : validations) {
-            curve.add(new double[] {v.path("step").asDouble(), v.path("reward").asDouble()});
-        }
-        return new Result(curve, (ObjectNode) validations.get(validations.size() - 1), run.dir());
+        return Result.of(run);
     }
 
     private void trainStep(Listener listener) {

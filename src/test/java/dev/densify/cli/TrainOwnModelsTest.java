@@ -340,6 +340,50 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void aStudyTrialRunsDataParallelAsTrainNprocDoes() throws Exception {
+        Path out = tmp.resolve("dp-study");
+        CliRun r = CliRun.of("study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--config", config.toString(), "--trials", "1", "--steps-per-trial", "2",
+                "--methods", "sparse,shap", "--fixed", "sparse=0.25,shap=0.75", "--nproc", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path trial = out.resolve("trials").resolve("0000");
+        Path trialConfig = trial.resolve(dev.densify.study.PpoObjectiveFactory.TRIAL_CONFIG);
+        assertTrue(Files.isRegularFile(trialConfig));
+        List<String> validation = Files.readAllLines(trial.resolve("validation.jsonl"));
+        double last = dev.densify.engine.Json.MAPPER.readTree(validation.get(validation.size() - 1)).get("reward").asDouble();
+        double objective;
+        try (dev.densify.study.StudyStore store = dev.densify.study.StudyStore.openReadOnly(out.resolve("study.db"))) {
+            objective = store.trials().get(0).objective();
+        }
+        assertEquals(last, objective, 0.0, "the trial's objective is rank 0's last validation");
+        // the same training by hand: train --nproc 2 with the trial's configuration and weights
+        Path again = tmp.resolve("dp-by-hand");
+        CliRun t = CliRun.of("train", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--config", trialConfig.toString(), "--weights", "sparse=0.25,shap=0.75",
+                "--nproc", "2", "--out", again.toString());
+        assertEquals(0, t.code(), t.err());
+        assertEquals(validation, Files.readAllLines(again.resolve("validation.jsonl")));
+        // and not what one process trains (the ranks sample with seeds of their own)
+        Path alone = tmp.resolve("one-process");
+        CliRun one = CliRun.of("train", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--config", trialConfig.toString(), "--weights", "sparse=0.25,shap=0.75",
+                "--out", alone.toString());
+        assertEquals(0, one.code(), one.err());
+        assertFalse(validation.equals(Files.readAllLines(alone.resolve("validation.jsonl"))));
+        CliRun zero = CliRun.of("study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--trials", "1", "--steps-per-trial", "2", "--nproc", "0", "--out",
+                tmp.resolve("dp-zero").toString());
+        assertEquals(2, zero.code());
+        assertTrue(zero.err().contains("--nproc must be >= 1, got 0"), zero.err());
+        CliRun odd = CliRun.of("study", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--reward-class",
+                LikesE.class.getName(), "--config", config.toString(), "--trials", "1", "--steps-per-trial", "2",
+                "--nproc", "3", "--out", tmp.resolve("dp-odd").toString());
+        assertEquals(1, odd.code());
+        assertTrue(odd.err().contains("the batch size (4) must be a multiple of the 3 processes"), odd.err());
+        assertFalse(Files.exists(tmp.resolve("dp-odd")));
+    }
+
+    @Test
     void generateAndScoreTakeText() throws Exception {
         CliRun g = CliRun.of("generate", "--policy", policyDir.toString(), "--prompt", "the weather", "--prompt", "we",
                 "--max-new-tokens", "4", "--seed", "2", "--json");
