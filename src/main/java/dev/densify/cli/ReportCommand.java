@@ -1,10 +1,17 @@
 package dev.densify.cli;
 
+import dev.densify.study.PostgresStudyStore;
+import dev.densify.study.StorageUrl;
 import dev.densify.study.StudyReport;
+import dev.densify.study.StudyStorage;
+import dev.densify.study.StudyStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,9 +34,34 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON on stdout.")
     boolean json;
 
+    @Option(names = "--storage", paramLabel = "URL", description = "The study's storage when it is not RUN/study.db: "
+            + "sqlite:PATH or postgresql://user@host:port/db (read-only; the trials' files are those under RUN).")
+    String storage;
+
+    @Option(names = "--study-name", paramLabel = "NAME", description = "The study in a PostgreSQL storage (default: "
+            + "the name of RUN).")
+    String studyName;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        StudyReport.Summary summary = StudyReport.write(run);
+        StudyReport.Summary summary;
+        if (storage == null) {
+            if (studyName != null) {
+                throw new ParameterException(spec.commandLine(), "--study-name needs --storage postgresql://…");
+            }
+            summary = StudyReport.write(run);
+        } else {
+            StorageUrl url = StudyCommand.storage(spec, storage, run);
+            String name = studyName != null ? studyName : run.toAbsolutePath().normalize().getFileName().toString();
+            try (StudyStorage store = url.shared() ? PostgresStudyStore.open(url, name, null, false)
+                    : StudyStore.openReadOnly(url.sqlite())) {
+                java.nio.file.Files.createDirectories(run);
+                summary = StudyReport.write(run, store);
+            }
+        }
         main.err().print(summary.text());
         if (json) {
             Json.print(main.out(), summary.toJson());

@@ -300,6 +300,11 @@ class TrainOwnModelsTest {
             assertEquals(1, json.get("workers").size());
             assertEquals("stopped", json.get("workers").get(0).get("state").asText());
             assertEquals(json.get("workers").get(0).get("id").asText(), json.get("trials").get(1).get("worker").asText());
+            Path elsewhere = tmp.resolve("report-elsewhere");
+            CliRun report = CliRun.of("report", elsewhere.toString(), "--storage", url, "--study-name", "cli-study", "--json");
+            assertEquals(0, report.code(), report.err());
+            assertTrue(Files.isRegularFile(elsewhere.resolve("report.html")));
+            assertEquals(2, dev.densify.engine.Json.MAPPER.readTree(report.out()).path("trials").size(), report.out());
             CliRun text = CliRun.of("study", "status", "--storage", url, "--study-name", "cli-study");
             assertTrue(text.out().contains("budget 2 trials; 2 complete, 0 failed, 0 running, 0 pending"), text.out());
 
