@@ -61,11 +61,11 @@ public class densify_h {
     public static final ValueLayout.OfDouble C_DOUBLE = ValueLayout.JAVA_DOUBLE;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS;
 
-    private static final int DFY_ABI_VERSION = (int)5L;
+    private static final int DFY_ABI_VERSION = (int)6L;
 
     /**
      * {@snippet lang=c :
-     * #define DFY_ABI_VERSION 5
+     * #define DFY_ABI_VERSION 6
      * }
      */
     public static int DFY_ABI_VERSION() {
@@ -268,6 +268,28 @@ public class densify_h {
      */
     public static int DFY_KL_K3() {
         return DFY_KL_K3;
+    }
+
+    private static final int DFY_ATTENTION_PLAIN = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTENTION_PLAIN 1
+     * }
+     */
+    public static int DFY_ATTENTION_PLAIN() {
+        return DFY_ATTENTION_PLAIN;
+    }
+
+    private static final int DFY_ATTENTION_FUSED = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTENTION_FUSED 2
+     * }
+     */
+    public static int DFY_ATTENTION_FUSED() {
+        return DFY_ATTENTION_FUSED;
     }
 
     private static final int DFY_MODEL_POLICY = (int)1L;
@@ -2044,6 +2066,108 @@ public class densify_h {
                 traceDowncall("dfy_runtime_info", buffer, capacity, length);
             }
             return (int) mh$.invokeExact(buffer, capacity, length);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_fused_attention_compiled {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_fused_attention_compiled");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_fused_attention_compiled$descriptor() {
+        return dfy_fused_attention_compiled.DESC;
+    }
+
+    public static MethodHandle dfy_fused_attention_compiled$handle() {
+        return dfy_fused_attention_compiled.HANDLE;
+    }
+
+    public static MemorySegment dfy_fused_attention_compiled$address() {
+        return dfy_fused_attention_compiled.ADDR;
+    }
+
+    public static int dfy_fused_attention_compiled() {
+        var mh$ = dfy_fused_attention_compiled.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_fused_attention_compiled");
+            }
+            return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_set_attention {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_set_attention");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_set_attention$descriptor() {
+        return dfy_set_attention.DESC;
+    }
+
+    public static MethodHandle dfy_set_attention$handle() {
+        return dfy_set_attention.HANDLE;
+    }
+
+    public static MemorySegment dfy_set_attention$address() {
+        return dfy_set_attention.ADDR;
+    }
+
+    public static int dfy_set_attention(int kernel) {
+        var mh$ = dfy_set_attention.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_set_attention", kernel);
+            }
+            return (int) mh$.invokeExact(kernel);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_get_attention {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_get_attention");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_get_attention$descriptor() {
+        return dfy_get_attention.DESC;
+    }
+
+    public static MethodHandle dfy_get_attention$handle() {
+        return dfy_get_attention.HANDLE;
+    }
+
+    public static MemorySegment dfy_get_attention$address() {
+        return dfy_get_attention.ADDR;
+    }
+
+    public static int dfy_get_attention(MemorySegment out) {
+        var mh$ = dfy_get_attention.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_get_attention", out);
+            }
+            return (int) mh$.invokeExact(out);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

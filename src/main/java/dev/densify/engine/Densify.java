@@ -45,6 +45,28 @@ public final class Densify {
         return EngineCalls.cudaCompiled();
     }
 
+    /** Whether the native library has the fused attention kernel (built against libtorch 2.0 or later). */
+    public static boolean fusedAttentionCompiled() {
+        return EngineCalls.fusedAttentionCompiled();
+    }
+
+    /** The attention kernel every forward runs (process-wide). */
+    public static AttentionKernel attentionKernel() {
+        return AttentionKernel.of(EngineCalls.attention());
+    }
+
+    /**
+     * Selects the attention kernel of every forward (process-wide; set it between calls). The two
+     * agree within float32 rounding; attention attribution always runs the plain kernel, which
+     * exposes the probabilities.
+     *
+     * @throws InvalidArgumentException for {@link AttentionKernel#FUSED} in a build without it
+     */
+    public static void setAttentionKernel(AttentionKernel kernel) {
+        Objects.requireNonNull(kernel, "kernel");
+        EngineCalls.setAttention(kernel.code());
+    }
+
     /** libtorch's intra-op thread count (process-wide). */
     public static int threads() {
         return EngineCalls.threads();
