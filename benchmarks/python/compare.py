@@ -87,6 +87,36 @@ ATTRIBUTION = ("shap", "lime", "attention", "shap_to_error", "gpt2_vocab_shap")
 WORKER_WORKLOAD = {"shap_to_error": "shap", "gpt2_vocab_score": "score", "gpt2_vocab_shap": "shap"}
 
 
+# --size: the model and the timed shapes. "default" is the table above. "gpt2-small" is GPT-2
+# small (12 layers, width 768, 12 heads, 50,257 ids; random weights, the same checkpoint on both
+# sides) at an RLHF step's shapes: 64 prompts of 64 tokens and 128 new tokens; scores of 64 rows of
+# 64 + 128 tokens; SHAP and LIME at S = 256 over 128 response tokens after a 64-token prompt (the
+# first --attr-sequences of 64). "tiny" is the same proportions on the default model, for a dry
+# run on a CPU.
+SIZES = {
+    "default": None,
+    "gpt2-small": {"model": dict(MODEL, vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12),
+                   "score": (64, 192), "generate": (64, 64, 128), "attribution": (64, 128, 256, 64)},
+    "tiny": {"model": dict(MODEL), "score": (16, 48), "generate": (8, 8, 16), "attribution": (8, 16, 256, 8)},
+}
+
+
+def apply_size(name, attr_sequences=None):
+    """Sets the module's model and shapes to the --size profile (before any input is written)."""
+    global SCORE_BATCH, SCORE_LEN, GEN_BATCH, GEN_PROMPT, GEN_NEW, ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES
+    size = SIZES[name]
+    if size is not None:
+        MODEL.clear()
+        MODEL.update(size["model"])  # in place: make_checkpoints and the FLOP counts hold this dict
+        SCORE_BATCH, SCORE_LEN = size["score"]
+        GEN_BATCH, GEN_PROMPT, GEN_NEW = size["generate"]
+        ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES, full = size["attribution"]
+        ATTR_SEQUENCES["full"] = full
+        ATTR_SEQUENCES["quick"] = min(ATTR_SEQUENCES["quick"], full)
+    if attr_sequences is not None:
+        ATTR_SEQUENCES["full"] = ATTR_SEQUENCES["quick"] = attr_sequences
+
+
 def worker_workload(w):
     return WORKER_WORKLOAD.get(w, w)
 
@@ -175,6 +205,10 @@ def newest_mtime(paths):
 
 
 def m2_repository():
+    """Maven's local repository: -Dmaven.repo.local in MAVEN_OPTS (as Maven reads it), else ~/.m2/repository."""
+    for opt in os.environ.get("MAVEN_OPTS", "").split():
+        if opt.startswith("-Dmaven.repo.local="):
+            return os.path.expanduser(opt.split("=", 1)[1])
     return os.path.join(os.path.expanduser("~"), ".m2", "repository")
 
 
@@ -341,8 +375,10 @@ def score_inputs(ids, row):
             "check": {"ids": check_ids, "mask": check_mask}}
 
 
-def sequences(name, shapes, vocab=MODEL["vocab_size"]):
-    """Seeded (prompt, response) id lists of the given lengths, ids uniform in [1, vocab)."""
+def sequences(name, shapes, vocab=None):
+    """Seeded (prompt, response) id lists of the given lengths, ids uniform in [1, vocab) (the model's
+    vocabulary unless given)."""
+    vocab = MODEL["vocab_size"] if vocab is None else vocab
     rng = random.Random(f"{INPUT_SEED}-{name}")
     rows = [([rng.randrange(1, vocab) for _ in range(p)], [rng.randrange(1, vocab) for _ in range(m)]) for p, m in shapes]
     return {"prompts": [p for p, _ in rows], "responses": [r for _, r in rows]}
@@ -972,6 +1008,12 @@ def main(argv=None):
                     help=f"shap_to_error: the mean relative error to reach (default {ERROR_TARGET})")
     ap.add_argument("--allow-reference-blas", action="store_true",
                     help="time even when a side runs on the reference BLAS (several times slower; recorded in the JSON)")
+    ap.add_argument("--size", choices=tuple(SIZES), default="default",
+                    help="model and shapes: default (the tables in the README), gpt2-small (GPT-2 small at an RLHF "
+                         "step's shapes) or tiny (those proportions on the default model)")
+    ap.add_argument("--attr-sequences", type=int,
+                    help="attributed sequences of the shap, lime and attention workloads (default: the size's)")
+    ap.add_argument("--results", help="directory for latest.json and latest.md (default benchmarks/results)")
     ap.add_argument("--python", help="interpreter for the PyTorch worker (default: one that imports torch)")
     ap.add_argument("--no-build", action="store_true",
                     help="use the built jars and existing checkpoints as they are (no Maven, no CLI)")
@@ -980,6 +1022,12 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.threads < 1:
         ap.error("--threads must be >= 1")
+    if args.attr_sequences is not None and args.attr_sequences < 1:
+        ap.error("--attr-sequences must be >= 1")
+    apply_size(args.size, args.attr_sequences)
+    if args.results:
+        global RESULTS
+        RESULTS = os.path.abspath(args.results)
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     for w in workloads:
         if w not in WORKLOADS:
@@ -1166,6 +1214,7 @@ def main(argv=None):
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "benchmarks/compare " + " ".join(argv if argv is not None else sys.argv[1:]),
         "mode": "quick" if args.quick else "full",
+        "size": args.size,
         "device": args.device,
         "threads": args.threads,
         "machine": cpu,
@@ -1174,7 +1223,7 @@ def main(argv=None):
         "versions": {"densify": d_info.get("densify"), "densify_torch": d_info.get("torch"),
                      "densify_library": d_info.get("library"),
                      "java": d_info.get("java"), "pytorch": p_info.get("torch"), "python": p_info.get("python"),
-                     "attention": p_info.get("attention")},
+                     "attention": p_info.get("attention"), "densify_attention": d_info.get("attention")},
         "blas": {"densify": d_info.get("blas"), "pytorch": p_info.get("blas")},
         "model": MODEL,
         "gpt2_vocab_model": VOCAB_MODEL if any(w in VOCAB_WORKLOADS for w in workloads) else None,

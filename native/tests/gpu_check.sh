@@ -1,16 +1,233 @@
 #!/usr/bin/env bash
-# GPU check, run on a machine with a CUDA GPU and a CUDA-enabled PyTorch (see README):
-# builds the CUDA variant against the libtorch inside PyTorch, runs the C ABI tests (which
-# compare CUDA with CPU on the same weights) and the parity check against transformers.
-set -euo pipefail
+# The GPU check: one prepared script for a lent GPU (one command of at most 10 minutes; the
+# phases together stay within DFY_GPU_BUDGET_S, 540 s by default). On a machine with a CUDA GPU
+# and a CUDA PyTorch 2.x it
+#   env      records the GPU, PyTorch and the tools found;
+#   build    builds the CUDA variant against the libtorch inside PyTorch (fused attention compiled);
+#   ctest    runs the C ABI tests: CUDA against CPU, the fused attention kernel against the plain one;
+#   parity   compares densify with transformers on the same weights (hf_parity.py, cpu and cuda:0)
+#            and times scoring and greedy generation at GPT-2-small size (64 x 64 + 128 tokens);
+#   compare  runs benchmarks/compare --device cuda --size gpt2-small (densify against the PyTorch
+#            baseline: scores, cached generation, SHAP/LIME at S = 256 over 128 response tokens,
+#            attention); it needs a JDK 22+ and Maven's local repository, and is recorded as
+#            skipped where the machine has none.
+# Each phase runs under its own timeout and writes <phase>.json (status, exit code, seconds, the
+# log's tail) and <phase>.log into native/tests/results/gpu-check-<stamp>/, with summary.json
+# last; compare's latest.json lands there too. Where $OUT is set (the device machine), the
+# directory is also copied under it. Exit status: 0 when every phase that ran passed.
+#
+#   native/tests/gpu_check.sh              on the GPU machine
+#   native/tests/gpu_check.sh --dry-run    this CPU machine, tiny size: Debian's libtorch, device
+#                                          cpu, compare --size tiny; the same phases end to end
+# Environment: DFY_GPU_BUDGET_S (540), DFY_GPU_ATTR_SEQUENCES (16 of the 64 sequences on the GPU),
+# DFY_GPU_BUILD (build/cuda), CMAKE_CUDA_ARCHITECTURES (default 90 on the GPU: Hopper).
+set -uo pipefail
 cd "$(dirname "$0")/../.."
-build=${DFY_GPU_BUILD:-build/cuda}
-prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
-python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, torch.cuda.get_device_name(0))'
-cmake -S native -B "$build" -DDFY_CUDA=ON -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
-  ${CMAKE_CUDA_ARCHITECTURES:+-DCMAKE_CUDA_ARCHITECTURES=$CMAKE_CUDA_ARCHITECTURES} $( command -v ninja >/dev/null && echo -G Ninja )
-cmake --build "$build" -j "$(nproc)"
-ctest --test-dir "$build" --output-on-failure -V
-for device in cpu cuda:0; do
-  python3 native/tests/hf_parity.py "$build/libdensify.so" "$device" --bench
+root=$PWD
+
+dry=0
+for a in "$@"; do
+  case "$a" in
+    --dry-run) dry=1 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    *) echo "gpu_check: unknown argument $a" >&2; exit 2 ;;
+  esac
 done
+
+budget=${DFY_GPU_BUDGET_S:-540}
+start=$(date +%s)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+if [ "$dry" = 1 ]; then
+  tag=dry-run
+  build=${DFY_GPU_BUILD:-target/native}   # Maven's CPU build dir: configured already, rebuilt if stale
+  device=cpu
+  size=tiny
+  attr=${DFY_GPU_ATTR_SEQUENCES:-8}
+  py=/usr/bin/python3
+  # Timeouts for 2 shared cores: the dry run checks the script, its numbers mean little.
+  t_env=30 t_build=900 t_ctest=120 t_parity=120 t_compare=900
+  budget=${DFY_GPU_BUDGET_S:-2400}
+else
+  tag=gpu
+  build=${DFY_GPU_BUILD:-build/cuda}
+  device=cuda
+  size=gpt2-small
+  attr=${DFY_GPU_ATTR_SEQUENCES:-16}
+  py=python3
+  t_env=20 t_build=210 t_ctest=60 t_parity=60 t_compare=300
+fi
+results=native/tests/results/gpu-check-$tag-$stamp
+mkdir -p "$results"
+failed=0
+phases=()
+
+# The library the build wrote: DFY_OUTPUT_DIR where the build names one (Maven's), else the build dir.
+library() {
+  local out
+  out=$(sed -n 's/^DFY_OUTPUT_DIR:PATH=//p' "$build/CMakeCache.txt" 2>/dev/null)
+  if [ -n "$out" ]; then echo "$out/libdensify.so"; else echo "$root/$build/libdensify.so"; fi
+}
+
+# phase NAME TIMEOUT_S COMMAND...: runs COMMAND under the smaller of its timeout and what is left
+# of the budget; a phase with under 10 s left is skipped.
+phase() {
+  local name=$1 limit=$2
+  shift 2
+  local now left status rc t0 t1
+  now=$(date +%s)
+  left=$((budget - (now - start)))
+  [ "$limit" -gt "$left" ] && limit=$left
+  phases+=("$name")
+  if [ "$limit" -lt 10 ]; then
+    write_phase "$name" skipped -1 0 "no time left in the ${budget} s budget"
+    return
+  fi
+  echo "== gpu_check: $name (limit ${limit} s)" >&2
+  t0=$(date +%s.%N)
+  # The phase functions run in a child bash (exported below) so that timeout can end them.
+  timeout --kill-after=10 "$limit" bash -c "$*" >"$results/$name.log" 2>&1
+  rc=$?
+  t1=$(date +%s.%N)
+  if [ $rc = 0 ]; then status=passed
+  elif [ $rc = 124 ] || [ $rc = 137 ]; then status=timed_out; failed=1
+  elif [ $rc = 77 ]; then status=skipped
+  else status=failed; failed=1
+  fi
+  tail -n 15 "$results/$name.log" >&2
+  write_phase "$name" "$status" "$rc" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')" ""
+}
+
+write_phase() {
+  "$py" - "$results" "$@" <<'EOF'
+import json, os, sys
+results, name, status, rc, seconds, note = sys.argv[1:7]
+log = os.path.join(results, name + ".log")
+tail = open(log, errors="replace").read().splitlines()[-40:] if os.path.exists(log) else []
+with open(os.path.join(results, name + ".json"), "w") as f:
+    json.dump({"phase": name, "status": status, "exit_code": int(rc), "seconds": round(float(seconds), 2),
+               "note": note, "log_tail": tail}, f, indent=1)
+EOF
+}
+
+# 77 = skipped (the convention of automake's test drivers).
+env_phase() {
+  echo "mode: $tag, device: $device, size: $size, budget: ${budget} s"
+  uname -a
+  command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,memory.free,driver_version --format=csv
+  "$py" -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())'
+  cmake --version | head -1
+  command -v nvcc >/dev/null && nvcc --version | tail -1
+  command -v ninja >/dev/null && echo "ninja $(ninja --version)"
+  java_home && echo "java: $(java_home)/bin/java" || echo "java: none (compare will be skipped)"
+  return 0
+}
+
+# A JDK 22+ for compare: JAVA_HOME, java on PATH, or Temurin 25 where this project installs it.
+java_home() {
+  local c
+  for c in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java 2>/dev/null || echo /nonexistent)")")")" \
+           /usr/lib/jvm/temurin-25-jdk-amd64; do
+    [ -n "$c" ] && [ -x "$c/bin/java" ] || continue
+    v=$("$c/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = //p')
+    [ "${v%%.*}" -ge 22 ] 2>/dev/null && { echo "$c"; return 0; }
+  done
+  return 1
+}
+
+build_phase() {
+  if [ "$dry" = 1 ]; then
+    cmake -S native -B "$build" -DCMAKE_BUILD_TYPE=Release || return 1
+  else
+    local prefix
+    prefix=$("$py" -c 'import torch; print(torch.utils.cmake_prefix_path)') || return 1
+    cmake -S native -B "$build" -DDFY_CUDA=ON -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CUDA_ARCHITECTURES="${CMAKE_CUDA_ARCHITECTURES:-90}" $(command -v ninja >/dev/null && echo -G Ninja) || return 1
+  fi
+  nice -n 10 cmake --build "$build" -j "$(nproc)" || return 1
+  native/tests/fused_syntax_check.sh
+}
+
+ctest_phase() {
+  ctest --test-dir "$build" --output-on-failure -V
+}
+
+parity_phase() {
+  if ! "$py" -c 'import transformers, safetensors' 2>/dev/null; then
+    echo "transformers or safetensors missing for $py: parity skipped"
+    return 77
+  fi
+  local d
+  for d in cpu $([ "$device" = cuda ] && echo cuda:0); do
+    "$py" native/tests/hf_parity.py "$(library)" "$d" --bench || return 1
+  done
+  if [ "$device" = cuda ]; then
+    "$py" native/tests/hf_parity.py "$(library)" cuda:0 --bench --size gpt2-small \
+      --json "$results/parity-gpt2-small.json" || return 1
+  fi
+}
+
+compare_phase() {
+  local jh
+  if ! jh=$(java_home); then
+    echo "no JDK 22+ on this machine: benchmarks/compare (its densify worker is Java) skipped"
+    return 77
+  fi
+  if ! command -v mvn >/dev/null; then
+    echo "no Maven on this machine: benchmarks/compare skipped"
+    return 77
+  fi
+  # A private copy of the local repository (hard links), so that installing this tree's engine
+  # does not replace the one other checkouts on this machine benchmark against.
+  local repo=$root/build/m2-gpu-check
+  if [ ! -d "$repo" ] && [ -d "$HOME/.m2/repository" ]; then
+    mkdir -p "$root/build" && cp -al "$HOME/.m2/repository" "$repo"
+  fi
+  # compare installs this tree's engine there (the copied one may be another checkout's).
+  [ -d "$repo" ] && rm -rf "$repo/dev/densify" && export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$repo"
+  local lib=()
+  [ "$device" = cuda ] && lib=(env DENSIFY_LIBRARY="$(library)")
+  JAVA_HOME=$jh PATH="$jh/bin:$PATH" "${lib[@]}" benchmarks/compare --quick --device "$device" --size "$size" \
+    --attr-sequences "$attr" --workloads score,generate_cache,shap,lime,attention --results "$results"
+}
+
+export root dry build device size attr py results
+export -f library env_phase java_home build_phase ctest_phase parity_phase compare_phase
+phase env "$t_env" env_phase
+phase build "$t_build" build_phase
+if [ -f "$(library)" ]; then
+  phase ctest "$t_ctest" ctest_phase
+  phase parity "$t_parity" parity_phase
+  phase compare "$t_compare" compare_phase
+else
+  failed=1
+fi
+
+"$py" - "$results" "$tag" "$budget" "$(($(date +%s) - start))" "${phases[@]}" <<'EOF'
+import json, os, sys
+results, tag, budget, total = sys.argv[1:5]
+phases = [json.load(open(os.path.join(results, p + ".json"))) for p in sys.argv[5:]]
+summary = {"mode": tag, "budget_s": int(budget), "total_s": int(total),
+           "phases": [{k: p[k] for k in ("phase", "status", "exit_code", "seconds", "note")} for p in phases]}
+latest = os.path.join(results, "latest.json")
+if os.path.exists(latest):
+    c = json.load(open(latest))
+    summary["compare"] = {"device": c.get("device"), "size": c.get("size"), "model": c.get("model"),
+                          "gpu": c.get("gpu"), "versions": c.get("versions"),
+                          "workloads": [{"workload": w["workload"], "what": w.get("what"), "unit": w["unit"],
+                                         "densify_median_s": w["densify"]["median_s"],
+                                         "pytorch_median_s": w["pytorch"]["median_s"],
+                                         "densify_throughput": w["densify"]["throughput"],
+                                         "pytorch_throughput": w["pytorch"]["throughput"],
+                                         "speedup": w["ratio"]} for w in c.get("workloads", [])]}
+parity = os.path.join(results, "parity-gpt2-small.json")
+if os.path.exists(parity):
+    summary["parity_gpt2_small"] = json.load(open(parity))
+json.dump(summary, open(os.path.join(results, "summary.json"), "w"), indent=1)
+print(json.dumps(summary, indent=1))
+EOF
+if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ]; then
+  mkdir -p "$OUT/gpu-check" && cp "$results"/*.json "$OUT/gpu-check/" 2>/dev/null
+  tar -C "$results" -czf "$OUT/gpu-check-logs.tar.gz" . 2>/dev/null
+fi
+echo "gpu_check: results in $results" >&2
+exit $failed

@@ -142,6 +142,7 @@ public final class Worker {
                 reply.put("cuda_devices", Densify.cudaDeviceCount());
                 reply.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
                 reply.put("library", Densify.libraryPath().toString());
+                reply.put("attention", Densify.attentionKernel().name().toLowerCase(java.util.Locale.ROOT));
                 RuntimeInfo.Blas blas = Densify.runtime().blas();
                 var blasNode = reply.putObject("blas");
                 blasNode.put("vendor", blas.vendor().name().toLowerCase(java.util.Locale.ROOT));
