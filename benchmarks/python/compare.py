@@ -96,14 +96,17 @@ WORKER_WORKLOAD = {"shap_to_error": "shap", "gpt2_vocab_score": "score", "gpt2_v
 SIZES = {
     "default": None,
     "gpt2-small": {"model": dict(MODEL, vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12),
-                   "score": (64, 192), "generate": (64, 64, 128), "attribution": (64, 128, 256, 64)},
-    "tiny": {"model": dict(MODEL), "score": (16, 48), "generate": (8, 8, 16), "attribution": (8, 16, 256, 8)},
+                   "score": (64, 192), "generate": (64, 64, 128), "attribution": (64, 128, 256, 64),
+                   "logits": (2, 8)},
+    "tiny": {"model": dict(MODEL), "score": (16, 48), "generate": (8, 8, 16), "attribution": (8, 16, 256, 8),
+             "logits": (2, 8)},
 }
 
 
 def apply_size(name, attr_sequences=None):
     """Sets the module's model and shapes to the --size profile (before any input is written)."""
     global SCORE_BATCH, SCORE_LEN, GEN_BATCH, GEN_PROMPT, GEN_NEW, ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES
+    global LOGITS_CHECKED
     size = SIZES[name]
     if size is not None:
         MODEL.clear()
@@ -113,8 +116,18 @@ def apply_size(name, attr_sequences=None):
         ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES, full = size["attribution"]
         ATTR_SEQUENCES["full"] = full
         ATTR_SEQUENCES["quick"] = min(ATTR_SEQUENCES["quick"], full)
+        LOGITS_CHECKED = size.get("logits")
     if attr_sequences is not None:
         ATTR_SEQUENCES["full"] = ATTR_SEQUENCES["quick"] = attr_sequences
+
+
+# "java" (dev.densify.bench.Worker over the engine's Java API) or "python" (densify_worker.py over
+# the C ABI through ctypes, for machines with no JDK, such as the lent GPU machines; it needs
+# DENSIFY_LIBRARY and creates the checkpoints itself, as `densify init-model` would).
+DENSIFY_WORKER = "java"
+# (rows, last positions) of the greedy sequences whose logits generation's agreement compares; None:
+# all (a 50,257-id vocabulary makes them gigabytes of JSON).
+LOGITS_CHECKED = None
 
 
 def worker_workload(w):
@@ -318,6 +331,15 @@ def make_checkpoints(env, allow_create, notes, model=MODEL, seeds=(("reward", RE
         return paths
     if not allow_create:
         raise CompareError(f"--no-build: checkpoints missing under {WORK}")
+    if DENSIFY_WORKER == "python":
+        from densify_ctypes import Library
+        library = Library()
+        for kind, seed in seeds:
+            say("creating " + os.path.relpath(paths[kind], ROOT) + " (ctypes)")
+            library.create_checkpoint(kind, model, seed, paths[kind])
+        with open(stamp_path, "w") as f:
+            json.dump(stamp, f)
+        return paths
     cli, note = cli_command(env)
     if note:
         say("note: " + note)
@@ -346,6 +368,8 @@ def make_inputs(mode):
     generate = {"prompts": [row(GEN_PROMPT) for _ in range(GEN_BATCH)], "max_new_tokens": GEN_NEW,
                 "temperature": 1.0, "seed": SAMPLER_SEED,
                 "check": {"prompts": [row(n) for n in (16, 11, 7, 3, 1, 13)]}}
+    if LOGITS_CHECKED:
+        generate["logits_rows"], generate["logits_positions"] = LOGITS_CHECKED
     paths = {"score": os.path.join(WORK, "inputs-score.json"), "generate": os.path.join(WORK, "inputs-generate.json")}
     for key, value in (("score", score), ("generate", generate)):
         with open(paths[key], "w") as f:
@@ -1014,6 +1038,9 @@ def main(argv=None):
     ap.add_argument("--attr-sequences", type=int,
                     help="attributed sequences of the shap, lime and attention workloads (default: the size's)")
     ap.add_argument("--results", help="directory for latest.json and latest.md (default benchmarks/results)")
+    ap.add_argument("--densify-worker", choices=("auto", "java", "python"), default="auto",
+                    help="the densify side: java (the engine's Java API; needs a JDK 22+ and Maven), python (the C ABI "
+                         "through ctypes; needs DENSIFY_LIBRARY) or auto (java when a JDK is found, else python)")
     ap.add_argument("--python", help="interpreter for the PyTorch worker (default: one that imports torch)")
     ap.add_argument("--no-build", action="store_true",
                     help="use the built jars and existing checkpoints as they are (no Maven, no CLI)")
@@ -1056,10 +1083,29 @@ def main(argv=None):
     notes = []
     load_before = os.getloadavg()
 
-    jdk = find_jdk()
-    env = dict(os.environ, JAVA_HOME=jdk, PATH=os.path.join(jdk, "bin") + os.pathsep + os.environ.get("PATH", ""))
+    global DENSIFY_WORKER
+    jdk = None
+    if args.densify_worker != "python":
+        try:
+            jdk = find_jdk()
+        except CompareError:
+            if args.densify_worker == "java":
+                raise
+    DENSIFY_WORKER = "java" if jdk else "python"
+    if jdk:
+        env = dict(os.environ, JAVA_HOME=jdk, PATH=os.path.join(jdk, "bin") + os.pathsep + os.environ.get("PATH", ""))
+    else:
+        env = dict(os.environ)
+        if not env.get("DENSIFY_LIBRARY"):
+            raise CompareError("no JDK: the Python densify worker needs DENSIFY_LIBRARY naming libdensify.so")
+        say("no JDK: the densify side runs densify_worker.py (the C ABI through ctypes) on " + env["DENSIFY_LIBRARY"])
+        notes.append("densify side: the Python ctypes worker (no JDK on this machine), not the Java API")
+        if any(w in compare_ppo.WORKLOADS for w in workloads):
+            raise CompareError("the Python densify worker has no PPO workloads: drop them from --workloads")
     python = find_baseline_python(args.python)
-    if not args.no_build:
+    if not jdk:
+        pass
+    elif not args.no_build:
         build(env, args.mvn_arg)
     elif not os.path.isfile(BENCH_JAR):
         raise CompareError(f"--no-build: {BENCH_JAR} is missing")
@@ -1072,13 +1118,15 @@ def main(argv=None):
     info_of = workload_info(mode)
     build_done = time.monotonic()
 
-    java = os.path.join(jdk, "bin", "java")
     # Intra-op threads are set per setup request on both sides; OpenBLAS's own thread pool (the BLAS under
     # Debian's libtorch) reads its size once, at load, so both workers also get it from the environment.
     worker_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
-    densify = WorkerProcess("densify", [java, "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-cp", BENCH_JAR,
-                                        "dev.densify.bench.Worker"], worker_env,
-                            os.path.join(WORK, "densify-worker.log"))
+    if jdk:
+        command = [os.path.join(jdk, "bin", "java"), "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-cp", BENCH_JAR,
+                   "dev.densify.bench.Worker"]
+    else:
+        command = [sys.executable, "-u", os.path.join(HERE, "densify_worker.py")]
+    densify = WorkerProcess("densify", command, worker_env, os.path.join(WORK, "densify-worker.log"))
     pytorch = WorkerProcess("pytorch", [python, "-u", os.path.join(HERE, "worker.py")], worker_env,
                             os.path.join(WORK, "pytorch-worker.log"))
     try:

@@ -9,8 +9,8 @@
 #            and times scoring and greedy generation at GPT-2-small size (64 x 64 + 128 tokens);
 #   compare  runs benchmarks/compare --device cuda --size gpt2-small (densify against the PyTorch
 #            baseline: scores, cached generation, SHAP/LIME at S = 256 over 128 response tokens,
-#            attention); it needs a JDK 22+ and Maven's local repository, and is recorded as
-#            skipped where the machine has none.
+#            attention), its densify side the Python ctypes worker over the library built here
+#            (the GPU machines have no JDK; DFY_GPU_DENSIFY_WORKER=java for the Java API).
 # Each phase runs under its own timeout and writes <phase>.json (status, exit code, seconds, the
 # log's tail) and <phase>.log into native/tests/results/gpu-check-<stamp>/, with summary.json
 # last; compare's latest.json lands there too. Where $OUT is set (the device machine), the
@@ -20,6 +20,7 @@
 #   native/tests/gpu_check.sh --dry-run    this CPU machine, tiny size: Debian's libtorch, device
 #                                          cpu, compare --size tiny; the same phases end to end
 # Environment: DFY_GPU_BUDGET_S (540), DFY_GPU_ATTR_SEQUENCES (16 of the 64 sequences on the GPU),
+# DFY_GPU_DENSIFY_WORKER (python),
 # DFY_GPU_BUILD (build/cuda), CMAKE_CUDA_ARCHITECTURES (default 90 on the GPU: Hopper).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,7 +30,7 @@ dry=0
 for a in "$@"; do
   case "$a" in
     --dry-run) dry=1 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "gpu_check: unknown argument $a" >&2; exit 2 ;;
   esac
 done
@@ -118,7 +119,7 @@ env_phase() {
   cmake --version | head -1
   command -v nvcc >/dev/null && nvcc --version | tail -1
   command -v ninja >/dev/null && echo "ninja $(ninja --version)"
-  java_home && echo "java: $(java_home)/bin/java" || echo "java: none (compare will be skipped)"
+  java_home && echo "java: $(java_home)/bin/java" || echo "java: none (compare's densify side is the ctypes worker)"
   return 0
 }
 
@@ -167,26 +168,23 @@ parity_phase() {
 }
 
 compare_phase() {
-  local jh
-  if ! jh=$(java_home); then
-    echo "no JDK 22+ on this machine: benchmarks/compare (its densify worker is Java) skipped"
-    return 77
+  # The densify side speaks to the library built above: through ctypes (the Python worker: the GPU
+  # machines have no JDK), or through the Java API with DFY_GPU_DENSIFY_WORKER=java (JDK 22+ and Maven).
+  local worker=${DFY_GPU_DENSIFY_WORKER:-python} jh=""
+  if [ "$worker" = java ]; then
+    jh=$(java_home) || { echo "no JDK 22+: the Java densify worker cannot run"; return 1; }
+    command -v mvn >/dev/null || { echo "no Maven: the Java densify worker cannot be built"; return 1; }
+    # A private copy of the local repository (hard links), so that installing this tree's engine
+    # does not replace the one other checkouts on this machine benchmark against; compare
+    # installs this tree's engine there (the copied one may be another checkout's).
+    local repo=$root/build/m2-gpu-check
+    if [ ! -d "$repo" ] && [ -d "$HOME/.m2/repository" ]; then
+      mkdir -p "$root/build" && cp -al "$HOME/.m2/repository" "$repo"
+    fi
+    [ -d "$repo" ] && rm -rf "$repo/dev/densify" && export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$repo"
+    export JAVA_HOME=$jh PATH="$jh/bin:$PATH"
   fi
-  if ! command -v mvn >/dev/null; then
-    echo "no Maven on this machine: benchmarks/compare skipped"
-    return 77
-  fi
-  # A private copy of the local repository (hard links), so that installing this tree's engine
-  # does not replace the one other checkouts on this machine benchmark against.
-  local repo=$root/build/m2-gpu-check
-  if [ ! -d "$repo" ] && [ -d "$HOME/.m2/repository" ]; then
-    mkdir -p "$root/build" && cp -al "$HOME/.m2/repository" "$repo"
-  fi
-  # compare installs this tree's engine there (the copied one may be another checkout's).
-  [ -d "$repo" ] && rm -rf "$repo/dev/densify" && export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$repo"
-  local lib=()
-  [ "$device" = cuda ] && lib=(env DENSIFY_LIBRARY="$(library)")
-  JAVA_HOME=$jh PATH="$jh/bin:$PATH" "${lib[@]}" benchmarks/compare --quick --device "$device" --size "$size" \
+  DENSIFY_LIBRARY=$(library) benchmarks/compare --densify-worker "$worker" --quick --device "$device" --size "$size" \
     --attr-sequences "$attr" --workloads score,generate_cache,shap,lime,attention --results "$results"
 }
 
