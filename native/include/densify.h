@@ -142,6 +142,10 @@ typedef struct dfy_ppo_options {
     int64_t epochs;          /* >= 1 */
     int64_t minibatch_size;  /* >= 1 and divides the batch */
     uint64_t seed;           /* minibatch order */
+    int64_t max_batch_tokens; /* memory budget of one forward and backward in rows x positions
+                                 (ABI 6); 0 = each minibatch (each thread's piece on CPU) at once.
+                                 Smaller: micro-batches whose gradients are accumulated, the same
+                                 update up to float rounding. >= 0 */
 } dfy_ppo_options;
 
 /* Means over the minibatch updates of a step unless stated otherwise. */

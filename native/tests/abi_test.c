@@ -217,6 +217,55 @@ static void test_attention_kernels(const char* device) {
     dfy_model_free(reward);
 }
 
+/* PPO micro-batches (max_batch_tokens): the same update as whole minibatches, up to rounding,
+ * with one thread (gradients accumulated by backward) and with two (per-piece sums). */
+static void test_ppo_micro_batches(void) {
+    dfy_model_config c = small_config();
+    enum { B = 4, T = 8 };
+    int64_t ids[B * T], mask[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
+    float rewards[18];
+    for (int i = 0; i < B * T; ++i) {
+        ids[i] = 1 + (i * 17) % 90;
+        mask[i] = 1;
+    }
+    mask[2 * T + 7] = 0;
+    for (int i = 0; i < 18; ++i) rewards[i] = (i % 4 == 0) ? 1.0f : -0.2f;
+    for (int threads = 1; threads <= 2; ++threads) {
+        OK(dfy_set_num_threads(threads));
+        float values[2][B * T];
+        dfy_ppo_stats stats[2];
+        for (int k = 0; k < 2; ++k) {
+            dfy_model policy = NULL, reference = NULL;
+            OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 41, &policy));
+            OK(dfy_model_clone(policy, "cpu", &reference));
+            dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+            dfy_optimizer opt = NULL;
+            OK(dfy_optimizer_create(policy, &a, &opt));
+            dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.05, DFY_KL_K3, 1, 2, 4, 5, k == 0 ? 0 : T};
+            OK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &stats[k]));
+            OK(dfy_policy_forward(policy, ids, mask, B, T, NULL, values[k], NULL));
+            if (k == 1) {
+                o.max_batch_tokens = -1;
+                CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &stats[k]) ==
+                          DFY_ERR_INVALID_ARGUMENT, "max_batch_tokens -1 accepted");
+            }
+            dfy_optimizer_free(opt);
+            dfy_model_free(policy);
+            dfy_model_free(reference);
+        }
+        double worst = 0;
+        for (int i = 0; i < B * T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
+        const double d[] = {stats[0].policy_loss - stats[1].policy_loss, stats[0].value_loss - stats[1].value_loss,
+                            stats[0].entropy - stats[1].entropy, stats[0].grad_norm - stats[1].grad_norm,
+                            stats[0].clip_fraction - stats[1].clip_fraction, stats[0].loss_after - stats[1].loss_after};
+        for (size_t i = 0; i < sizeof d / sizeof d[0]; ++i) worst = fmax(worst, fabs(d[i]));
+        CHECK(worst < 1e-5, "%d thread(s): micro-batches of one row change the update by %g", threads, worst);
+        printf("abi_test: PPO micro-batches vs whole minibatches (%d thread(s)): max abs difference %.3g\n", threads,
+               worst);
+    }
+    OK(dfy_set_num_threads(2));
+}
+
 /* Efficiency at every budget, and prefix reuse changes no number. */
 static void test_attribution(void) {
     dfy_model_config c = small_config();
@@ -434,6 +483,7 @@ int main(void) {
     test_training();
     test_attribution();
     test_ppo();
+    test_ppo_micro_batches();
     test_attention_kernels("cpu");
     {
         int32_t devices = 0;

@@ -910,6 +910,7 @@ public class densify_h {
      *     int64_t epochs;
      *     int64_t minibatch_size;
      *     uint64_t seed;
+     *     int64_t max_batch_tokens;
      * } dfy_ppo_options;
      * }
      */
@@ -931,7 +932,8 @@ public class densify_h {
             densify_h.C_INT.withName("whiten_advantages"),
             densify_h.C_LONG.withName("epochs"),
             densify_h.C_LONG.withName("minibatch_size"),
-            densify_h.C_LONG.withName("seed")
+            densify_h.C_LONG.withName("seed"),
+            densify_h.C_LONG.withName("max_batch_tokens")
         ).withName("dfy_ppo_options");
 
         /** The layout of this struct. */
@@ -1189,6 +1191,26 @@ public class densify_h {
             struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
         }
 
+
+        private static final ValueLayout.OfLong max_batch_tokens$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("max_batch_tokens"));
+
+        public static ValueLayout.OfLong max_batch_tokens$layout() {
+            return max_batch_tokens$LAYOUT;
+        }
+
+        private static final long max_batch_tokens$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("max_batch_tokens"));
+
+        public static long max_batch_tokens$offset() {
+            return max_batch_tokens$OFFSET;
+        }
+
+        public static long max_batch_tokens(MemorySegment struct) {
+            return struct.get(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET);
+        }
+
+        public static void max_batch_tokens(MemorySegment struct, long fieldValue) {
+            struct.set(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET, fieldValue);
+        }
     }
 
     /**

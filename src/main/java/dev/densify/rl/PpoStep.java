@@ -26,6 +26,19 @@ public final class PpoStep {
      */
     public static PpoStats run(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
                                int[] responseStart, float[][] rewards, PpoOptions options) {
+        return run(policy, reference, optimizer, sequences, responseStart, rewards, options, 0);
+    }
+
+    /**
+     * Runs the update with each forward and backward within {@code maxBatchTokens} rows × positions:
+     * a minibatch larger than that runs in micro-batches whose gradients are accumulated (the same
+     * update up to float rounding); 0 runs each minibatch at once.
+     */
+    public static PpoStats run(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
+                               int[] responseStart, float[][] rewards, PpoOptions options, long maxBatchTokens) {
+        if (maxBatchTokens < 0) {
+            throw new IllegalArgumentException("maxBatchTokens must be >= 0 (0 = off), got " + maxBatchTokens);
+        }
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(sequences, "sequences");
@@ -51,6 +64,7 @@ public final class PpoStep {
             width = Math.max(width, sequences[b].length);
             packed += rewards[b].length;
         }
-        return PpoCalls.step(policy, reference, optimizer, sequences, responseStart, rewards, options, width, packed);
+        return PpoCalls.step(policy, reference, optimizer, sequences, responseStart, rewards, options, width, packed,
+                maxBatchTokens);
     }
 }

@@ -28,6 +28,13 @@ public final class PpoCalls {
      */
     public static PpoStats step(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
                                 int[] responseStart, float[][] rewards, PpoOptions options, int width, long packed) {
+        return step(policy, reference, optimizer, sequences, responseStart, rewards, options, width, packed, 0);
+    }
+
+    /** As above, with {@code dfy_ppo_options.max_batch_tokens} (0: each minibatch at once). */
+    public static PpoStats step(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
+                                int[] responseStart, float[][] rewards, PpoOptions options, int width, long packed,
+                                long maxBatchTokens) {
         int batch = sequences.length;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, (long) batch * width);
@@ -48,6 +55,7 @@ public final class PpoCalls {
                 }
             }
             MemorySegment o = options(arena, options);
+            dfy_ppo_options.max_batch_tokens(o, maxBatchTokens);
             MemorySegment stats = dfy_ppo_stats.allocate(arena);
             NativeHandle optimizerHandle = Handles.of(optimizer);
             Handles.of(policy).call(p -> withReference(reference, ref -> optimizerHandle.call(opt -> {
