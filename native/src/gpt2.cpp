@@ -10,8 +10,9 @@
 
 #include "common.hpp"
 
-// at::scaled_dot_product_attention exists from libtorch 2.0 on. (Predefining the macro is only
-// for a syntax check of the fused branch against a declared 2.x signature.)
+// at::scaled_dot_product_attention exists from libtorch 2.0 on. Predefining the macro overrides
+// the choice: 1 for a syntax check of the fused branch against a declared 2.x signature
+// (native/tests/fused_syntax_check.sh), 0 for a 2.x build with the plain kernel only.
 #ifdef DFY_FUSED_ATTENTION
 #elif defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
 #define DFY_FUSED_ATTENTION 1

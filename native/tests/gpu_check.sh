@@ -55,7 +55,7 @@ else
   size=gpt2-small
   attr=${DFY_GPU_ATTR_SEQUENCES:-16}
   py=python3
-  t_env=20 t_build=210 t_ctest=60 t_parity=60 t_compare=300
+  t_env=15 t_build=200 t_ctest=45 t_parity=90 t_compare=300  # compare takes what is left of the budget
 fi
 results=native/tests/results/gpu-check-$tag-$stamp
 mkdir -p "$results"
@@ -138,14 +138,25 @@ java_home() {
 build_phase() {
   if [ "$dry" = 1 ]; then
     cmake -S native -B "$build" -DCMAKE_BUILD_TYPE=Release || return 1
-  else
-    local prefix
-    prefix=$("$py" -c 'import torch; print(torch.utils.cmake_prefix_path)') || return 1
-    cmake -S native -B "$build" -DDFY_CUDA=ON -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_CUDA_ARCHITECTURES="${CMAKE_CUDA_ARCHITECTURES:-90}" $(command -v ninja >/dev/null && echo -G Ninja) || return 1
+    nice -n 10 cmake --build "$build" -j "$(nproc)" || return 1
+    native/tests/fused_syntax_check.sh
+    return
   fi
-  nice -n 10 cmake --build "$build" -j "$(nproc)" || return 1
-  native/tests/fused_syntax_check.sh
+  local prefix
+  prefix=$("$py" -c 'import torch; print(torch.utils.cmake_prefix_path)') || return 1
+  configure() {
+    cmake -S native -B "$build" -DDFY_CUDA=ON -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_CUDA_ARCHITECTURES="${CMAKE_CUDA_ARCHITECTURES:-90}" -DCMAKE_CXX_FLAGS="$1" \
+      $(command -v ninja >/dev/null && echo -G Ninja)
+  }
+  configure "" || return 1
+  cmake --build "$build" -j "$(nproc)" && return 0
+  # The fused branch has never been compiled against a real libtorch 2.x before this run: if the
+  # build fails, build the plain kernel only, so that the other phases still measure something,
+  # and fail the phase.
+  echo "gpu_check: BUILD FAILED; rebuilding with the plain attention kernel only (-DDFY_FUSED_ATTENTION=0)"
+  configure "-DDFY_FUSED_ATTENTION=0" && cmake --build "$build" -j "$(nproc)"
+  return 1
 }
 
 ctest_phase() {
