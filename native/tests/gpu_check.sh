@@ -12,9 +12,10 @@
 #            attention), its densify side the Python ctypes worker over the library built here
 #            (the GPU machines have no JDK; DFY_GPU_DENSIFY_WORKER=java for the Java API).
 # Each phase runs under its own timeout and writes <phase>.json (status, exit code, seconds, the
-# log's tail) and <phase>.log into native/tests/results/gpu-check-<stamp>/, with summary.json
-# last; compare's latest.json lands there too. Where $OUT is set (the device machine), the
-# directory is also copied under it. Exit status: 0 when every phase that ran passed.
+# log's tail) and <phase>.log into native/tests/results/gpu-check-<mode>-<stamp>/, with
+# summary.json last; compare's latest.json lands there too. Where $OUT is set (the device
+# machine), summary.json, latest.json/md and parity-gpt2-small.json are copied to $OUT with the
+# whole directory as gpu-check.tar.gz. Exit status: 0 when every phase that ran passed.
 #
 #   native/tests/gpu_check.sh              on the GPU machine
 #   native/tests/gpu_check.sh --dry-run    this CPU machine, tiny size: Debian's libtorch, device
@@ -234,9 +235,13 @@ if os.path.exists(parity):
 json.dump(summary, open(os.path.join(results, "summary.json"), "w"), indent=1)
 print(json.dumps(summary, indent=1))
 EOF
+# The device machine returns at most 8 files from $OUT: the summary, compare's and parity's JSON,
+# and everything (per-phase JSON and logs) in one archive.
 if [ -n "${OUT:-}" ] && [ -d "${OUT:-}" ]; then
-  mkdir -p "$OUT/gpu-check" && cp "$results"/*.json "$OUT/gpu-check/" 2>/dev/null
-  tar -C "$results" -czf "$OUT/gpu-check-logs.tar.gz" . 2>/dev/null
+  for f in summary.json latest.json latest.md parity-gpt2-small.json; do
+    [ -f "$results/$f" ] && cp "$results/$f" "$OUT/"
+  done
+  tar -C "$(dirname "$results")" -czf "$OUT/gpu-check.tar.gz" "$(basename "$results")"
 fi
 echo "gpu_check: results in $results" >&2
 exit $failed
