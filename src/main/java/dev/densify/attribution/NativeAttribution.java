@@ -102,6 +102,9 @@ final class NativeAttribution {
                 }
                 long start = attribution.maxBatchTokens() == AttributionOptions.AUTO_MAX_BATCH_TOKENS
                         ? budget(m.model(), keys) : attribution.maxBatchTokens();
+                if (start < 1) {  // unchecked here (see Struct): the engine's own validation refuses it
+                    yield AttributionCalls.attribute(m.model(), attribution.forEngine(), batch);
+                }
                 yield OomRetry.run("dfy_attribute", start, Math.min(start, keys), tokens -> {
                     if (tokens > failAboveTokensForTest) {
                         throw new NativeOutOfMemoryException("dfy_attribute", "injected by a test at " + tokens + " tokens");
