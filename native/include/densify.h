@@ -63,6 +63,10 @@ typedef int32_t dfy_status;
 #define DFY_ATTENTION_PLAIN 1 /* matmul, mask, softmax, matmul: every libtorch */
 #define DFY_ATTENTION_FUSED 2 /* at::scaled_dot_product_attention: builds against libtorch >= 2.0 */
 
+#define DFY_DTYPE_FLOAT32 1  /* every matrix product in float32 (the default) */
+#define DFY_DTYPE_BFLOAT16 2 /* inference matrix products in bfloat16 (CPU and CUDA) */
+#define DFY_DTYPE_FLOAT16 3  /* inference matrix products in float16 (CUDA devices only) */
+
 #define DFY_MODEL_POLICY 1 /* GPT-2 LM head (tied) + scalar value head (v_head.summary.*) */
 #define DFY_MODEL_REWARD 2 /* GPT-2 backbone + scalar score head (score.weight) */
 
@@ -192,7 +196,8 @@ DFY_API dfy_status dfy_get_num_threads(int32_t* out);
  * "blis" 0 or 1), "lapack" (the object defining dgesv_), "openmp" (the object defining
  * omp_get_max_threads, "built_with" as libtorch reports it, "max_threads" of the calling
  * thread), "intra_op_threads", "inter_op_threads", "attention" (the kernel forwards use:
- * "plain" or "fused"), "fused_attention_compiled" (0 or 1). A path is "" where no object defines the
+ * "plain" or "fused"), "fused_attention_compiled" (0 or 1), "compute_dtype" ("float32",
+ * "bfloat16" or "float16"). A path is "" where no object defines the
  * symbol. *length receives the length in bytes without the terminating NUL. With buffer NULL
  * and capacity 0 nothing else is written; otherwise the call fails with
  * DFY_ERR_INVALID_ARGUMENT unless capacity > *length. */
@@ -207,6 +212,15 @@ DFY_API int32_t dfy_fused_attention_compiled(void);
  * another thread runs a forward. */
 DFY_API dfy_status dfy_set_attention(int32_t kernel);
 DFY_API dfy_status dfy_get_attention(int32_t* out);
+
+/* The element type of the matrix products of inference forwards (dfy_policy_forward,
+ * dfy_policy_generate, dfy_reward_score, dfy_attribute), process-wide: DFY_DTYPE_*. The weights
+ * stay float32 (cast per product); LayerNorm, softmax, the residual stream, log-softmax and the
+ * value and score heads stay float32, and so do training and dfy_ppo_step (whose old log-probs
+ * must match its update's). A forward on the CPU with DFY_DTYPE_FLOAT16 fails with
+ * DFY_ERR_INVALID_ARGUMENT. Set it between calls. */
+DFY_API dfy_status dfy_set_compute_dtype(int32_t dtype);
+DFY_API dfy_status dfy_get_compute_dtype(int32_t* out);
 
 /* Number of usable CUDA devices (0 in a CPU build or without a GPU). */
 DFY_API dfy_status dfy_cuda_device_count(int32_t* out);

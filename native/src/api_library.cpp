@@ -54,6 +54,17 @@ DFY_API dfy_status dfy_get_attention(int32_t* out) {
     });
 }
 
+DFY_API dfy_status dfy_set_compute_dtype(int32_t dtype) {
+    return guarded([&] { set_compute_dtype(dtype); });
+}
+
+DFY_API dfy_status dfy_get_compute_dtype(int32_t* out) {
+    return guarded([&] {
+        require_pointer(out, "out");
+        *out = compute_dtype();
+    });
+}
+
 DFY_API dfy_status dfy_set_num_threads(int32_t n) {
     return guarded([&] {
         require(n >= 1 && n <= 4096, "thread count must be in [1, 4096], got ", n);

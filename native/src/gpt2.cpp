@@ -28,9 +28,19 @@
 namespace dfy {
 namespace {
 
+// The element type of this thread's matrix products (ComputeScope); float32 outside a scope.
+thread_local at::ScalarType t_compute = at::kFloat;
+std::atomic<int32_t> g_compute_dtype{DFY_DTYPE_FLOAT32};
+
+// t in the compute type (a copy unless float32).
+at::Tensor low(const at::Tensor& t) { return t_compute == at::kFloat ? t : t.to(t_compute); }
+at::Tensor high(const at::Tensor& t) { return t.scalar_type() == at::kFloat ? t : t.to(at::kFloat); }
+
 at::Tensor conv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
     auto sizes = x.sizes().vec();
     sizes.back() = w.size(1);
+    if (t_compute != at::kFloat)
+        return high(at::addmm(low(b), low(x.reshape({-1, x.size(-1)})), low(w))).view(sizes);
     return at::addmm(b, x.reshape({-1, x.size(-1)}), w).view(sizes);
 }
 
@@ -65,6 +75,27 @@ void set_attention_kernel(int32_t kernel) {
 }
 
 int32_t attention_kernel() { return g_attention_kernel.load(); }
+
+void set_compute_dtype(int32_t dtype) {
+    require(dtype == DFY_DTYPE_FLOAT32 || dtype == DFY_DTYPE_BFLOAT16 || dtype == DFY_DTYPE_FLOAT16,
+            "compute dtype must be ", DFY_DTYPE_FLOAT32, " (float32), ", DFY_DTYPE_BFLOAT16, " (bfloat16) or ",
+            DFY_DTYPE_FLOAT16, " (float16), got ", dtype);
+    g_compute_dtype.store(dtype);
+}
+
+int32_t compute_dtype() { return g_compute_dtype.load(); }
+
+void check_compute_dtype(const at::Device& device) {
+    // libtorch 1.13 has no float16 matrix product on the CPU.
+    require(compute_dtype() != DFY_DTYPE_FLOAT16 || device.is_cuda(),
+            "float16 forwards need a CUDA device; on the CPU use bfloat16 or float32");
+}
+
+ComputeScope::ComputeScope(int32_t dtype) : saved_(t_compute) {
+    t_compute = dtype == DFY_DTYPE_BFLOAT16 ? at::kBFloat16 : dtype == DFY_DTYPE_FLOAT16 ? at::kHalf : at::kFloat;
+}
+
+ComputeScope::~ComputeScope() { t_compute = saved_; }
 
 void validate_config(const dfy_model_config& c) {
     require(c.vocab_size >= 1 && c.vocab_size <= (int64_t(1) << 31), "config: vocab_size must be in [1, 2^31], got ", c.vocab_size);
@@ -197,18 +228,18 @@ at::Tensor Gpt2::attention(const Block& block, const at::Tensor& x, const at::Te
     if (probabilities == nullptr && attention_kernel() == DFY_ATTENTION_FUSED) {
         // Boolean attn_mask: true takes part. is_causal is top-left aligned, so it is used only
         // when the mask is exactly causal (T == K, nothing padded).
-        context = causal_only ? at::scaled_dot_product_attention(q, k, v, {}, 0.0, true)
-                              : at::scaled_dot_product_attention(q, k, v, allowed, 0.0, false);
+        context = high(causal_only ? at::scaled_dot_product_attention(low(q), low(k), low(v), {}, 0.0, true)
+                                   : at::scaled_dot_product_attention(low(q), low(k), low(v), allowed, 0.0, false));
     }
 #else
     (void)causal_only;
 #endif
     if (!context.defined()) {
-        at::Tensor scores = at::matmul(q, k.transpose(-1, -2)).mul_(1.0 / std::sqrt(double(D)));  // [B, H, T, K]
+        at::Tensor scores = high(at::matmul(low(q), low(k).transpose(-1, -2))).mul_(1.0 / std::sqrt(double(D)));  // [B, H, T, K]
         scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
         at::Tensor weights = at::softmax(scores, -1);
         if (probabilities != nullptr) *probabilities = weights;
-        context = at::matmul(weights, v);
+        context = high(at::matmul(low(weights), low(v)));
     }
     context = context.transpose(1, 2).reshape({B, T, E});
     return conv1d(context, block.attn_proj_w, block.attn_proj_b);
@@ -249,7 +280,7 @@ at::Tensor Gpt2::hidden(const at::Tensor& ids, const at::Tensor& positions, cons
     return at::layer_norm(x, {E}, ln_f_w_, ln_f_b_, eps);
 }
 
-at::Tensor Gpt2::lm_logits(const at::Tensor& hidden) const { return at::matmul(hidden, wte_.t()); }
+at::Tensor Gpt2::lm_logits(const at::Tensor& hidden) const { return high(at::matmul(low(hidden), low(wte_).t())); }
 
 at::Tensor Gpt2::value(const at::Tensor& hidden) const {
     return at::matmul(hidden, v_head_w_.t()).add_(v_head_b_).squeeze(-1);

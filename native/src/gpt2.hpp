@@ -82,6 +82,26 @@ bool fused_attention_compiled();
 void set_attention_kernel(int32_t kernel);  // DFY_ATTENTION_*; fused refused where not compiled
 int32_t attention_kernel();
 
+// Element type of the matrix products of inference forwards (dfy_policy_forward,
+// dfy_policy_generate, dfy_reward_score, dfy_attribute), process-wide: DFY_DTYPE_*. LayerNorm,
+// softmax, the residual stream, log-softmax and the value and score heads stay float32, as do
+// training and the PPO step's own forwards. A ComputeScope applies it on the thread that runs a
+// forward (the setting is read once per call; helper threads each open their own scope).
+void set_compute_dtype(int32_t dtype);
+int32_t compute_dtype();
+// Refuses a dtype the device cannot multiply in (float16 needs CUDA).
+void check_compute_dtype(const at::Device& device);
+class ComputeScope {
+public:
+    explicit ComputeScope(int32_t dtype);
+    ~ComputeScope();
+    ComputeScope(const ComputeScope&) = delete;
+    ComputeScope& operator=(const ComputeScope&) = delete;
+
+private:
+    at::ScalarType saved_;
+};
+
 // Positions that follow the mask, so left padding does not shift a sequence: [B, T].
 at::Tensor positions_from_mask(const at::Tensor& mask);
 

@@ -266,6 +266,32 @@ static void test_ppo_micro_batches(void) {
     OK(dfy_set_num_threads(2));
 }
 
+/* bfloat16 inference products: close to float32 but not equal; float16 refused on the CPU. */
+static void test_compute_dtype(void) {
+    int32_t dtype = 0;
+    OK(dfy_get_compute_dtype(&dtype));
+    CHECK(dtype == DFY_DTYPE_FLOAT32, "default compute dtype %d", dtype);
+    CHECK(dfy_set_compute_dtype(0) == DFY_ERR_INVALID_ARGUMENT, "dtype 0 accepted");
+    dfy_model_config c = small_config();
+    dfy_model r = NULL;
+    OK(dfy_model_create(DFY_MODEL_REWARD, &c, "cpu", 77, &r));
+    int64_t ids[2 * 10];
+    for (int i = 0; i < 20; ++i) ids[i] = 1 + (i * 29) % 96;
+    float f32[2], b16[2], f16[2];
+    OK(dfy_reward_score(r, ids, NULL, 2, 10, f32));
+    OK(dfy_set_compute_dtype(DFY_DTYPE_BFLOAT16));
+    OK(dfy_reward_score(r, ids, NULL, 2, 10, b16));
+    const double d = fmax(fabs(f32[0] - b16[0]), fabs(f32[1] - b16[1]));
+    CHECK(d > 0 && d < 0.05 * fmax(1.0, fmax(fabs(f32[0]), fabs(f32[1]))), "bfloat16 scores differ by %g", d);
+    printf("abi_test: bfloat16 vs float32 scores max abs difference %.3g\n", d);
+    OK(dfy_set_compute_dtype(DFY_DTYPE_FLOAT16));
+    CHECK(dfy_reward_score(r, ids, NULL, 2, 10, f16) == DFY_ERR_INVALID_ARGUMENT, "float16 on the CPU accepted");
+    OK(dfy_set_compute_dtype(DFY_DTYPE_FLOAT32));
+    OK(dfy_reward_score(r, ids, NULL, 2, 10, b16));
+    CHECK(memcmp(f32, b16, sizeof f32) == 0, "float32 again differs");
+    dfy_model_free(r);
+}
+
 /* Efficiency at every budget, and prefix reuse changes no number. */
 static void test_attribution(void) {
     dfy_model_config c = small_config();
@@ -484,6 +510,7 @@ int main(void) {
     test_attribution();
     test_ppo();
     test_ppo_micro_batches();
+    test_compute_dtype();
     test_attention_kernels("cpu");
     {
         int32_t devices = 0;

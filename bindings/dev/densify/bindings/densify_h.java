@@ -292,6 +292,39 @@ public class densify_h {
         return DFY_ATTENTION_FUSED;
     }
 
+    private static final int DFY_DTYPE_FLOAT32 = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_DTYPE_FLOAT32 1
+     * }
+     */
+    public static int DFY_DTYPE_FLOAT32() {
+        return DFY_DTYPE_FLOAT32;
+    }
+
+    private static final int DFY_DTYPE_BFLOAT16 = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_DTYPE_BFLOAT16 2
+     * }
+     */
+    public static int DFY_DTYPE_BFLOAT16() {
+        return DFY_DTYPE_BFLOAT16;
+    }
+
+    private static final int DFY_DTYPE_FLOAT16 = (int)3L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_DTYPE_FLOAT16 3
+     * }
+     */
+    public static int DFY_DTYPE_FLOAT16() {
+        return DFY_DTYPE_FLOAT16;
+    }
+
     private static final int DFY_MODEL_POLICY = (int)1L;
 
     /**
@@ -2188,6 +2221,74 @@ public class densify_h {
         try {
             if (TRACE_DOWNCALLS) {
                 traceDowncall("dfy_get_attention", out);
+            }
+            return (int) mh$.invokeExact(out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_set_compute_dtype {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_set_compute_dtype");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_set_compute_dtype$descriptor() {
+        return dfy_set_compute_dtype.DESC;
+    }
+
+    public static MethodHandle dfy_set_compute_dtype$handle() {
+        return dfy_set_compute_dtype.HANDLE;
+    }
+
+    public static MemorySegment dfy_set_compute_dtype$address() {
+        return dfy_set_compute_dtype.ADDR;
+    }
+
+    public static int dfy_set_compute_dtype(int dtype) {
+        var mh$ = dfy_set_compute_dtype.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_set_compute_dtype", dtype);
+            }
+            return (int) mh$.invokeExact(dtype);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_get_compute_dtype {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_get_compute_dtype");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_get_compute_dtype$descriptor() {
+        return dfy_get_compute_dtype.DESC;
+    }
+
+    public static MethodHandle dfy_get_compute_dtype$handle() {
+        return dfy_get_compute_dtype.HANDLE;
+    }
+
+    public static MemorySegment dfy_get_compute_dtype$address() {
+        return dfy_get_compute_dtype.ADDR;
+    }
+
+    public static int dfy_get_compute_dtype(MemorySegment out) {
+        var mh$ = dfy_get_compute_dtype.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_get_compute_dtype", out);
             }
             return (int) mh$.invokeExact(out);
         } catch (Error | RuntimeException ex) {

@@ -46,6 +46,9 @@ final class InfoCommand implements Callable<Integer> {
             node.put("cudaCompiled", cuda);
             node.put("threads", threads);
             node.put("interOpThreads", runtime.interOpThreads());
+            node.put("attention", Densify.attentionKernel().name().toLowerCase(Locale.ROOT));
+            node.put("fusedAttentionCompiled", Densify.fusedAttentionCompiled());
+            node.put("computeDtype", Densify.computeDtype().toString());
             ObjectNode blas = node.putObject("blas");
             blas.put("vendor", runtime.blas().vendor().name().toLowerCase(Locale.ROOT));
             blas.put("name", runtime.blas().vendor().displayName());
@@ -74,6 +77,9 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("libtorch       %s%n", torch);
         out.printf("cuda compiled  %s%n", cuda ? "yes" : "no");
         out.printf("threads        %d intra-op, %d inter-op%n", threads, runtime.interOpThreads());
+        out.printf("attention      %s%s%n", Densify.attentionKernel().name().toLowerCase(Locale.ROOT),
+                Densify.fusedAttentionCompiled() ? " (fused kernel compiled)" : " (fused kernel needs libtorch 2.x)");
+        out.printf("compute dtype  %s%n", Densify.computeDtype());
         RuntimeInfo.Blas blas = runtime.blas();
         out.printf("blas           %s%s%s%n", blas.vendor().displayName(),
                 blas.version().isEmpty() ? "" : " " + blas.version(), where(blas.library()));

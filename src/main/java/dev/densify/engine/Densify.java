@@ -67,6 +67,22 @@ public final class Densify {
         EngineCalls.setAttention(kernel.code());
     }
 
+    /** The element type of inference forwards' matrix products (process-wide). */
+    public static ComputeDtype computeDtype() {
+        return ComputeDtype.of(EngineCalls.computeDtype());
+    }
+
+    /**
+     * Sets the element type of the matrix products of inference forwards (scoring, forwards,
+     * generation, attribution; process-wide; set it between calls). LayerNorm, softmax, log-softmax
+     * and the value and score heads stay float32, as do training and PPO steps. A forward on the
+     * CPU in {@link ComputeDtype#FLOAT16} fails with {@link InvalidArgumentException}.
+     */
+    public static void setComputeDtype(ComputeDtype dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        EngineCalls.setComputeDtype(dtype.code());
+    }
+
     /** libtorch's intra-op thread count (process-wide). */
     public static int threads() {
         return EngineCalls.threads();

@@ -56,6 +56,16 @@ public final class EngineCalls {
         Native.check("dfy_set_attention", densify_h.dfy_set_attention(kernel));
     }
 
+    /** {@code DFY_DTYPE_*}. */
+    public static int computeDtype() {
+        return readInt("dfy_get_compute_dtype", out -> densify_h.dfy_get_compute_dtype(out));
+    }
+
+    public static void setComputeDtype(int dtype) {
+        Native.load();
+        Native.check("dfy_set_compute_dtype", densify_h.dfy_set_compute_dtype(dtype));
+    }
+
     public static int threads() {
         return readInt("dfy_get_num_threads", out -> densify_h.dfy_get_num_threads(out));
     }
