@@ -10,7 +10,8 @@ mismatch. Needs torch, transformers and safetensors (present on the GPU machines
 --bench times scoring at the default benchmark shape (4 layers, width 128, 256 x 48); with
 --size gpt2-small it times GPT-2 small (12 layers, width 768, 12 heads, 50,257 ids; random
 weights, the same on both sides) at an RLHF step's shapes instead: scores of 64 rows of 64 + 128
-tokens (densify with its fused and plain attention kernels where both exist) and greedy
+tokens (densify with its fused and plain attention kernels where both exist, and with bfloat16
+and float16 matrix products) and greedy
 generation of 128 tokens after 64 prompts of 64 tokens, after checking that the scores agree;
 --json writes those numbers."""
 import argparse
@@ -38,6 +39,7 @@ class GenerateOptions(ctypes.Structure):
 
 DFY_SCORE_ONLY_ROW = -2
 DFY_ATTENTION_PLAIN, DFY_ATTENTION_FUSED = 1, 2
+DFY_DTYPE_FLOAT32, DFY_DTYPE_BFLOAT16, DFY_DTYPE_FLOAT16 = 1, 2, 3
 
 
 def load_library(path):
@@ -54,6 +56,7 @@ def load_library(path):
                                         ctypes.c_int64, ctypes.POINTER(GenerateOptions), ctypes.c_void_p,
                                         ctypes.c_void_p, ctypes.c_void_p]
     lib.dfy_set_attention.argtypes = [ctypes.c_int32]
+    lib.dfy_set_compute_dtype.argtypes = [ctypes.c_int32]
     lib.dfy_fused_attention_compiled.restype = ctypes.c_int32
     return lib
 
@@ -98,19 +101,25 @@ def timed(fns, warmup=2, reps=7, sync=None):
     return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
 
 
-def bench_gpt2_small(lib, device, json_path):
+# (vocabulary, context, width, layers, heads), (prompts, prompt tokens, new tokens). "tiny" runs
+# the same code at toy sizes, to check this script where no GPU is at hand.
+BENCH_SIZES = {"gpt2-small": ((50257, 1024, 768, 12, 12), (64, 64, 128)),
+               "tiny": ((211, 64, 32, 2, 4), (4, 8, 6))}
+
+
+def bench_gpt2_small(lib, device, json_path, size="gpt2-small"):
     """GPT-2 small at an RLHF step's shapes: scores of 64 x (64 + 128) and greedy generation of 128 tokens."""
     torch.manual_seed(1)
-    config = GPT2Config(vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12, pad_token_id=0,
+    (V, ctx, E, L, H), (B, P, N) = BENCH_SIZES[size]
+    config = GPT2Config(vocab_size=V, n_positions=ctx, n_embd=E, n_layer=L, n_head=H, pad_token_id=0,
                         num_labels=1, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
     sync = torch.cuda.synchronize if device.startswith("cuda") else None
     out = {"device": device, "torch": torch.__version__,
            "gpu": torch.cuda.get_device_name(0) if device.startswith("cuda") else None,
-           "model": {"n_layer": 12, "n_embd": 768, "n_head": 12, "vocab_size": 50257}, "tf32": False,
+           "size": size, "model": {"n_layer": L, "n_embd": E, "n_head": H, "vocab_size": V}, "tf32": False,
            "fused_attention_compiled": bool(lib.dfy_fused_attention_compiled())}
     rm = GPT2ForSequenceClassification(config).eval().to(device)
     hr = load(lib, 2, config, rm, device)
-    B, P, N = 64, 64, 128
     ids = torch.randint(1, config.vocab_size, (B, P + N))
     mask = torch.ones_like(ids)
     scores = torch.empty(B)
@@ -121,7 +130,7 @@ def bench_gpt2_small(lib, device, json_path):
     diff = (scores - ref).abs().max().item()
     out["score_max_abs_difference"] = diff
     if not diff <= 1e-3 * max(1.0, ref.abs().max().item()):
-        raise SystemExit(f"gpt2-small scores differ from transformers by {diff}")
+        raise SystemExit(f"{size} scores differ from transformers by {diff}")
 
     def score():
         check(lib, lib.dfy_reward_score(hr, ptr(ids), ptr(mask), B, P + N, ptr(scores)), "score")
@@ -133,17 +142,35 @@ def bench_gpt2_small(lib, device, json_path):
     kernels = {"plain": DFY_ATTENTION_PLAIN}
     if out["fused_attention_compiled"]:
         kernels["fused"] = DFY_ATTENTION_FUSED
-    fns = {}
+    fns = {"transformers": score_hf}
+    # Reduced-precision matrix products (dfy_set_compute_dtype), with the fastest kernel.
+    dtype_diff = {}
+    reduced = [("bfloat16", DFY_DTYPE_BFLOAT16)] + ([("float16", DFY_DTYPE_FLOAT16)] if device.startswith("cuda") else [])
+    for name, code in reduced:  # float16 products need CUDA
+        check(lib, lib.dfy_set_compute_dtype(code), "dfy_set_compute_dtype")
+        check(lib, lib.dfy_set_attention(max(kernels.values())), "dfy_set_attention")
+        score()
+        dtype_diff[name] = (scores - ref).abs().max().item()
+
+        def run_dtype(code=code):
+            check(lib, lib.dfy_set_compute_dtype(code), "dfy_set_compute_dtype")
+            check(lib, lib.dfy_set_attention(max(kernels.values())), "dfy_set_attention")
+            score()
+        fns["densify_" + name] = run_dtype
+    check(lib, lib.dfy_set_compute_dtype(DFY_DTYPE_FLOAT32), "dfy_set_compute_dtype")
+    # Each densify variant sets its own kernel and dtype; the float32 ones reset the dtype first.
     for name, code in kernels.items():
         def run(code=code):
+            check(lib, lib.dfy_set_compute_dtype(DFY_DTYPE_FLOAT32), "dfy_set_compute_dtype")
             check(lib, lib.dfy_set_attention(code), "dfy_set_attention")
             score()
         fns["densify_" + name] = run
-    fns["transformers"] = score_hf
     med = timed(fns, sync=sync)
+    check(lib, lib.dfy_set_compute_dtype(DFY_DTYPE_FLOAT32), "dfy_set_compute_dtype")
     out["score"] = {"shape": [B, P + N], "median_s": med,
-                    "sequences_per_s": {k: B / v for k, v in med.items()}}
-    print(f"bench[{device}] gpt2-small score {B}x{P + N}: " +
+                    "sequences_per_s": {k: B / v for k, v in med.items()},
+                    "max_abs_difference_vs_transformers_float32": dtype_diff}
+    print(f"bench[{device}] {size} score {B}x{P + N}: " +
           ", ".join(f"{k} {B / v:.0f} seq/s" for k, v in med.items()))
     lib.dfy_model_free(hr)
     del rm
@@ -175,7 +202,7 @@ def bench_gpt2_small(lib, device, json_path):
     med = timed({"densify": generate, "transformers": generate_hf}, warmup=1, reps=3, sync=sync)
     out["generate"] = {"prompts": B, "prompt_tokens": P, "new_tokens": N, "median_s": med,
                        "tokens_per_s": {k: B * N / v for k, v in med.items()}}
-    print(f"bench[{device}] gpt2-small greedy generation {B}x({P}+{N}): " +
+    print(f"bench[{device}] {size} greedy generation {B}x({P}+{N}): " +
           ", ".join(f"{k} {B * N / v:.0f} tok/s" for k, v in med.items()) +
           f"; first-token log-prob difference {out['generate_first_logprob_max_abs_difference']:.2e}")
     lib.dfy_model_free(hp)
@@ -189,7 +216,7 @@ def main():
     ap.add_argument("library")
     ap.add_argument("device")
     ap.add_argument("--bench", action="store_true")
-    ap.add_argument("--size", choices=("default", "gpt2-small"), default="default")
+    ap.add_argument("--size", choices=("default", "gpt2-small", "tiny"), default="default")
     ap.add_argument("--json")
     args = ap.parse_args()
     lib_path, device, bench = args.library, args.device, args.bench
@@ -242,8 +269,8 @@ def main():
     if bad:
         raise SystemExit(f"hf_parity[{device}]: MISMATCH {bad}")
 
-    if bench and args.size == "gpt2-small":
-        bench_gpt2_small(lib, device, args.json)
+    if bench and args.size != "default":
+        bench_gpt2_small(lib, device, args.json, args.size)
     elif bench:
         # Scoring throughput on the issue's model shape, densify vs transformers eager.
         config = GPT2Config(vocab_size=512, n_positions=64, n_embd=128, n_layer=4, n_head=4, pad_token_id=0,
