@@ -87,6 +87,49 @@ ATTRIBUTION = ("shap", "lime", "attention", "shap_to_error", "gpt2_vocab_shap")
 WORKER_WORKLOAD = {"shap_to_error": "shap", "gpt2_vocab_score": "score", "gpt2_vocab_shap": "shap"}
 
 
+# --size: the model and the timed shapes. "default" is the table above. "gpt2-small" is GPT-2
+# small (12 layers, width 768, 12 heads, 50,257 ids; random weights, the same checkpoint on both
+# sides) at an RLHF step's shapes: 64 prompts of 64 tokens and 128 new tokens; scores of 64 rows of
+# 64 + 128 tokens; SHAP and LIME at S = 256 over 128 response tokens after a 64-token prompt (the
+# first --attr-sequences of 64). "tiny" is the same proportions on the default model, for a dry
+# run on a CPU.
+SIZES = {
+    "default": None,
+    "gpt2-small": {"model": dict(MODEL, vocab_size=50257, n_positions=1024, n_embd=768, n_layer=12, n_head=12),
+                   "score": (64, 192), "generate": (64, 64, 128), "attribution": (64, 128, 256, 64),
+                   "logits": (2, 8)},
+    "tiny": {"model": dict(MODEL), "score": (16, 48), "generate": (8, 8, 16), "attribution": (8, 16, 256, 8),
+             "logits": (2, 8)},
+}
+
+
+def apply_size(name, attr_sequences=None):
+    """Sets the module's model and shapes to the --size profile (before any input is written)."""
+    global SCORE_BATCH, SCORE_LEN, GEN_BATCH, GEN_PROMPT, GEN_NEW, ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES
+    global LOGITS_CHECKED
+    size = SIZES[name]
+    if size is not None:
+        MODEL.clear()
+        MODEL.update(size["model"])  # in place: make_checkpoints and the FLOP counts hold this dict
+        SCORE_BATCH, SCORE_LEN = size["score"]
+        GEN_BATCH, GEN_PROMPT, GEN_NEW = size["generate"]
+        ATTR_PROMPT, ATTR_RESPONSE, ATTR_SAMPLES, full = size["attribution"]
+        ATTR_SEQUENCES["full"] = full
+        ATTR_SEQUENCES["quick"] = min(ATTR_SEQUENCES["quick"], full)
+        LOGITS_CHECKED = size.get("logits")
+    if attr_sequences is not None:
+        ATTR_SEQUENCES["full"] = ATTR_SEQUENCES["quick"] = attr_sequences
+
+
+# "java" (dev.densify.bench.Worker over the engine's Java API) or "python" (densify_worker.py over
+# the C ABI through ctypes, for machines with no JDK, such as the lent GPU machines; it needs
+# DENSIFY_LIBRARY and creates the checkpoints itself, as `densify init-model` would).
+DENSIFY_WORKER = "java"
+# (rows, last positions) of the greedy sequences whose logits generation's agreement compares; None:
+# all (a 50,257-id vocabulary makes them gigabytes of JSON).
+LOGITS_CHECKED = None
+
+
 def worker_workload(w):
     return WORKER_WORKLOAD.get(w, w)
 
@@ -175,6 +218,10 @@ def newest_mtime(paths):
 
 
 def m2_repository():
+    """Maven's local repository: -Dmaven.repo.local in MAVEN_OPTS (as Maven reads it), else ~/.m2/repository."""
+    for opt in os.environ.get("MAVEN_OPTS", "").split():
+        if opt.startswith("-Dmaven.repo.local="):
+            return os.path.expanduser(opt.split("=", 1)[1])
     return os.path.join(os.path.expanduser("~"), ".m2", "repository")
 
 
@@ -284,6 +331,15 @@ def make_checkpoints(env, allow_create, notes, model=MODEL, seeds=(("reward", RE
         return paths
     if not allow_create:
         raise CompareError(f"--no-build: checkpoints missing under {WORK}")
+    if DENSIFY_WORKER == "python":
+        from densify_ctypes import Library
+        library = Library()
+        for kind, seed in seeds:
+            say("creating " + os.path.relpath(paths[kind], ROOT) + " (ctypes)")
+            library.create_checkpoint(kind, model, seed, paths[kind])
+        with open(stamp_path, "w") as f:
+            json.dump(stamp, f)
+        return paths
     cli, note = cli_command(env)
     if note:
         say("note: " + note)
@@ -312,6 +368,8 @@ def make_inputs(mode):
     generate = {"prompts": [row(GEN_PROMPT) for _ in range(GEN_BATCH)], "max_new_tokens": GEN_NEW,
                 "temperature": 1.0, "seed": SAMPLER_SEED,
                 "check": {"prompts": [row(n) for n in (16, 11, 7, 3, 1, 13)]}}
+    if LOGITS_CHECKED:
+        generate["logits_rows"], generate["logits_positions"] = LOGITS_CHECKED
     paths = {"score": os.path.join(WORK, "inputs-score.json"), "generate": os.path.join(WORK, "inputs-generate.json")}
     for key, value in (("score", score), ("generate", generate)):
         with open(paths[key], "w") as f:
@@ -341,8 +399,10 @@ def score_inputs(ids, row):
             "check": {"ids": check_ids, "mask": check_mask}}
 
 
-def sequences(name, shapes, vocab=MODEL["vocab_size"]):
-    """Seeded (prompt, response) id lists of the given lengths, ids uniform in [1, vocab)."""
+def sequences(name, shapes, vocab=None):
+    """Seeded (prompt, response) id lists of the given lengths, ids uniform in [1, vocab) (the model's
+    vocabulary unless given)."""
+    vocab = MODEL["vocab_size"] if vocab is None else vocab
     rng = random.Random(f"{INPUT_SEED}-{name}")
     rows = [([rng.randrange(1, vocab) for _ in range(p)], [rng.randrange(1, vocab) for _ in range(m)]) for p, m in shapes]
     return {"prompts": [p for p, _ in rows], "responses": [r for _, r in rows]}
@@ -972,6 +1032,15 @@ def main(argv=None):
                     help=f"shap_to_error: the mean relative error to reach (default {ERROR_TARGET})")
     ap.add_argument("--allow-reference-blas", action="store_true",
                     help="time even when a side runs on the reference BLAS (several times slower; recorded in the JSON)")
+    ap.add_argument("--size", choices=tuple(SIZES), default="default",
+                    help="model and shapes: default (the tables in the README), gpt2-small (GPT-2 small at an RLHF "
+                         "step's shapes) or tiny (those proportions on the default model)")
+    ap.add_argument("--attr-sequences", type=int,
+                    help="attributed sequences of the shap, lime and attention workloads (default: the size's)")
+    ap.add_argument("--results", help="directory for latest.json and latest.md (default benchmarks/results)")
+    ap.add_argument("--densify-worker", choices=("auto", "java", "python"), default="auto",
+                    help="the densify side: java (the engine's Java API; needs a JDK 22+ and Maven), python (the C ABI "
+                         "through ctypes; needs DENSIFY_LIBRARY) or auto (java when a JDK is found, else python)")
     ap.add_argument("--python", help="interpreter for the PyTorch worker (default: one that imports torch)")
     ap.add_argument("--no-build", action="store_true",
                     help="use the built jars and existing checkpoints as they are (no Maven, no CLI)")
@@ -980,6 +1049,12 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.threads < 1:
         ap.error("--threads must be >= 1")
+    if args.attr_sequences is not None and args.attr_sequences < 1:
+        ap.error("--attr-sequences must be >= 1")
+    apply_size(args.size, args.attr_sequences)
+    if args.results:
+        global RESULTS
+        RESULTS = os.path.abspath(args.results)
     workloads = [w.strip() for w in args.workloads.split(",") if w.strip()]
     for w in workloads:
         if w not in WORKLOADS:
@@ -1008,10 +1083,29 @@ def main(argv=None):
     notes = []
     load_before = os.getloadavg()
 
-    jdk = find_jdk()
-    env = dict(os.environ, JAVA_HOME=jdk, PATH=os.path.join(jdk, "bin") + os.pathsep + os.environ.get("PATH", ""))
+    global DENSIFY_WORKER
+    jdk = None
+    if args.densify_worker != "python":
+        try:
+            jdk = find_jdk()
+        except CompareError:
+            if args.densify_worker == "java":
+                raise
+    DENSIFY_WORKER = "java" if jdk else "python"
+    if jdk:
+        env = dict(os.environ, JAVA_HOME=jdk, PATH=os.path.join(jdk, "bin") + os.pathsep + os.environ.get("PATH", ""))
+    else:
+        env = dict(os.environ)
+        if not env.get("DENSIFY_LIBRARY"):
+            raise CompareError("no JDK: the Python densify worker needs DENSIFY_LIBRARY naming libdensify.so")
+        say("no JDK: the densify side runs densify_worker.py (the C ABI through ctypes) on " + env["DENSIFY_LIBRARY"])
+        notes.append("densify side: the Python ctypes worker (no JDK on this machine), not the Java API")
+        if any(w in compare_ppo.WORKLOADS for w in workloads):
+            raise CompareError("the Python densify worker has no PPO workloads: drop them from --workloads")
     python = find_baseline_python(args.python)
-    if not args.no_build:
+    if not jdk:
+        pass
+    elif not args.no_build:
         build(env, args.mvn_arg)
     elif not os.path.isfile(BENCH_JAR):
         raise CompareError(f"--no-build: {BENCH_JAR} is missing")
@@ -1024,13 +1118,15 @@ def main(argv=None):
     info_of = workload_info(mode)
     build_done = time.monotonic()
 
-    java = os.path.join(jdk, "bin", "java")
     # Intra-op threads are set per setup request on both sides; OpenBLAS's own thread pool (the BLAS under
     # Debian's libtorch) reads its size once, at load, so both workers also get it from the environment.
     worker_env = dict(env, OPENBLAS_NUM_THREADS=str(args.threads))
-    densify = WorkerProcess("densify", [java, "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-cp", BENCH_JAR,
-                                        "dev.densify.bench.Worker"], worker_env,
-                            os.path.join(WORK, "densify-worker.log"))
+    if jdk:
+        command = [os.path.join(jdk, "bin", "java"), "--enable-native-access=ALL-UNNAMED", "-Xss4m", "-cp", BENCH_JAR,
+                   "dev.densify.bench.Worker"]
+    else:
+        command = [sys.executable, "-u", os.path.join(HERE, "densify_worker.py")]
+    densify = WorkerProcess("densify", command, worker_env, os.path.join(WORK, "densify-worker.log"))
     pytorch = WorkerProcess("pytorch", [python, "-u", os.path.join(HERE, "worker.py")], worker_env,
                             os.path.join(WORK, "pytorch-worker.log"))
     try:
@@ -1166,6 +1262,7 @@ def main(argv=None):
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "command": "benchmarks/compare " + " ".join(argv if argv is not None else sys.argv[1:]),
         "mode": "quick" if args.quick else "full",
+        "size": args.size,
         "device": args.device,
         "threads": args.threads,
         "machine": cpu,
@@ -1174,7 +1271,7 @@ def main(argv=None):
         "versions": {"densify": d_info.get("densify"), "densify_torch": d_info.get("torch"),
                      "densify_library": d_info.get("library"),
                      "java": d_info.get("java"), "pytorch": p_info.get("torch"), "python": p_info.get("python"),
-                     "attention": p_info.get("attention")},
+                     "attention": p_info.get("attention"), "densify_attention": d_info.get("attention")},
         "blas": {"densify": d_info.get("blas"), "pytorch": p_info.get("blas")},
         "model": MODEL,
         "gpt2_vocab_model": VOCAB_MODEL if any(w in VOCAB_WORKLOADS for w in workloads) else None,

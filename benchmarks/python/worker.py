@@ -142,6 +142,8 @@ class Generate:
         self.input_ids, self.attention_mask = _left_pad(self.prompts, 0, device)
         check = inputs.get("check") or {}
         self.check_prompts = check.get("prompts")
+        self.logits_rows = int(inputs.get("logits_rows", len(self.prompts)))
+        self.logits_positions = int(inputs.get("logits_positions", 1 << 30))
 
     def run(self):
         with torch.inference_mode():
@@ -161,6 +163,9 @@ class Generate:
             full_ids, full_mask = _left_pad(full, 0, self.device)
             position_ids = (full_mask.cumsum(-1) - 1).clamp(min=0)
             logits, _ = self.model(full_ids, attention_mask=full_mask, position_ids=position_ids)
+            # Optionally only the first logits_rows rows' last logits_positions positions (GPT-2's
+            # vocabulary makes the whole tensor gigabytes of JSON).
+            logits = logits[:self.logits_rows, logits.size(1) - min(self.logits_positions, logits.size(1)):]
             out["logits"] = logits.reshape(logits.size(0), -1).cpu().tolist()
             if self.check_prompts:
                 c_ids, c_mask = _left_pad(self.check_prompts, 0, self.device)

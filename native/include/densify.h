@@ -60,6 +60,13 @@ typedef int32_t dfy_status;
 #define DFY_KL_K1 1 /* log p - log p_ref */
 #define DFY_KL_K3 2 /* (r - 1) - log r with r = p_ref / p: unbiased, non-negative */
 
+#define DFY_ATTENTION_PLAIN 1 /* matmul, mask, softmax, matmul: every libtorch */
+#define DFY_ATTENTION_FUSED 2 /* at::scaled_dot_product_attention: builds against libtorch >= 2.0 */
+
+#define DFY_DTYPE_FLOAT32 1  /* every matrix product in float32 (the default) */
+#define DFY_DTYPE_BFLOAT16 2 /* inference matrix products in bfloat16 (CPU and CUDA) */
+#define DFY_DTYPE_FLOAT16 3  /* inference matrix products in float16 (CUDA devices only) */
+
 #define DFY_MODEL_POLICY 1 /* GPT-2 LM head (tied) + scalar value head (v_head.summary.*) */
 #define DFY_MODEL_REWARD 2 /* GPT-2 backbone + scalar score head (score.weight) */
 
@@ -139,6 +146,10 @@ typedef struct dfy_ppo_options {
     int64_t epochs;          /* >= 1 */
     int64_t minibatch_size;  /* >= 1 and divides the batch */
     uint64_t seed;           /* minibatch order */
+    int64_t max_batch_tokens; /* memory budget of one forward and backward in rows x positions
+                                 (ABI 6); 0 = each minibatch (each thread's piece on CPU) at once.
+                                 Smaller: micro-batches whose gradients are accumulated, the same
+                                 update up to float rounding. >= 0 */
 } dfy_ppo_options;
 
 /* Means over the minibatch updates of a step unless stated otherwise. */
@@ -185,11 +196,32 @@ DFY_API dfy_status dfy_get_num_threads(int32_t* out);
  * "openblas_threads" and "openblas_parallel" where it is OpenBLAS, else "" and -1; "mkl" and
  * "blis" 0 or 1), "lapack" (the object defining dgesv_), "openmp" (the object defining
  * omp_get_max_threads, "built_with" as libtorch reports it, "max_threads" of the calling
- * thread), "intra_op_threads", "inter_op_threads". A path is "" where no object defines the
+ * thread), "intra_op_threads", "inter_op_threads", "attention" (the kernel forwards use:
+ * "plain" or "fused"), "fused_attention_compiled" (0 or 1), "compute_dtype" ("float32",
+ * "bfloat16" or "float16"). A path is "" where no object defines the
  * symbol. *length receives the length in bytes without the terminating NUL. With buffer NULL
  * and capacity 0 nothing else is written; otherwise the call fails with
  * DFY_ERR_INVALID_ARGUMENT unless capacity > *length. */
 DFY_API dfy_status dfy_runtime_info(char* buffer, int64_t capacity, int64_t* length);
+
+/* 1 when this build has the fused attention kernel (compiled against libtorch >= 2.0), else 0. */
+DFY_API int32_t dfy_fused_attention_compiled(void);
+/* The attention kernel of every forward, process-wide: DFY_ATTENTION_PLAIN or
+ * DFY_ATTENTION_FUSED (DFY_ERR_INVALID_ARGUMENT in a build without it). The default is fused
+ * where compiled. Both give the same numbers within float32 rounding; attention attribution
+ * reads the probabilities and so always runs the plain kernel. Set it between calls, not while
+ * another thread runs a forward. */
+DFY_API dfy_status dfy_set_attention(int32_t kernel);
+DFY_API dfy_status dfy_get_attention(int32_t* out);
+
+/* The element type of the matrix products of inference forwards (dfy_policy_forward,
+ * dfy_policy_generate, dfy_reward_score, dfy_attribute), process-wide: DFY_DTYPE_*. The weights
+ * stay float32 (cast per product); LayerNorm, softmax, the residual stream, log-softmax and the
+ * value and score heads stay float32, and so do training and dfy_ppo_step (whose old log-probs
+ * must match its update's). A forward on the CPU with DFY_DTYPE_FLOAT16 fails with
+ * DFY_ERR_INVALID_ARGUMENT. Set it between calls. */
+DFY_API dfy_status dfy_set_compute_dtype(int32_t dtype);
+DFY_API dfy_status dfy_get_compute_dtype(int32_t* out);
 
 /* Number of usable CUDA devices (0 in a CPU build or without a GPU). */
 DFY_API dfy_status dfy_cuda_device_count(int32_t* out);

@@ -143,8 +143,11 @@ DFY_API dfy_status dfy_attribute(dfy_model reward, const int64_t* tokens, int64_
         dfy_attribution_options o = *options;
         o.max_batch_tokens = std::max<int64_t>(1, options->max_batch_tokens / pieces);
         std::vector<std::vector<Result>> parts(static_cast<size_t>(pieces));
+        check_compute_dtype(model.device());
+        const int32_t dtype = compute_dtype();
         parallel.run(pieces, [&](int64_t p) {
             c10::InferenceMode no_grad;
+            const ComputeScope precision(dtype);
             const std::vector<Sequence> mine(sequences.begin() + piece_begin(batch, pieces, p),
                                              sequences.begin() + piece_begin(batch, pieces, p + 1));
             parts[size_t(p)] = attribute(model, mine, o);

@@ -7,6 +7,7 @@
 #include <torch/version.h>
 
 #include "common.hpp"
+#include "gpt2.hpp"
 #include "parallel.hpp"
 #include "runtime.hpp"
 
@@ -38,6 +39,30 @@ DFY_API int32_t dfy_cuda_compiled(void) {
 #else
     return 0;
 #endif
+}
+
+DFY_API int32_t dfy_fused_attention_compiled(void) { return fused_attention_compiled() ? 1 : 0; }
+
+DFY_API dfy_status dfy_set_attention(int32_t kernel) {
+    return guarded([&] { set_attention_kernel(kernel); });
+}
+
+DFY_API dfy_status dfy_get_attention(int32_t* out) {
+    return guarded([&] {
+        require_pointer(out, "out");
+        *out = attention_kernel();
+    });
+}
+
+DFY_API dfy_status dfy_set_compute_dtype(int32_t dtype) {
+    return guarded([&] { set_compute_dtype(dtype); });
+}
+
+DFY_API dfy_status dfy_get_compute_dtype(int32_t* out) {
+    return guarded([&] {
+        require_pointer(out, "out");
+        *out = compute_dtype();
+    });
 }
 
 DFY_API dfy_status dfy_set_num_threads(int32_t n) {

@@ -28,6 +28,7 @@ void validate_ppo_options(const dfy_ppo_options& o, int64_t batch) {
     require(o.epochs >= 1 && o.epochs <= 1000, "epochs must be in [1, 1000], got ", o.epochs);
     require(o.minibatch_size >= 1 && batch % o.minibatch_size == 0, "minibatch_size (", o.minibatch_size,
             ") must be >= 1 and divide the batch (", batch, ")");
+    require(o.max_batch_tokens >= 0, "max_batch_tokens must be >= 0 (0 = off), got ", o.max_batch_tokens);
 }
 
 dfy_status ppo_step(const Group* group, dfy_model policy_handle, dfy_model reference_handle, dfy_optimizer optimizer,

@@ -3,9 +3,22 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <atomic>
 #include <random>
 
+#include <torch/version.h>
+
 #include "common.hpp"
+
+// at::scaled_dot_product_attention exists from libtorch 2.0 on. Predefining the macro overrides
+// the choice: 1 for a syntax check of the fused branch against a declared 2.x signature
+// (native/tests/fused_syntax_check.sh), 0 for a 2.x build with the plain kernel only.
+#ifdef DFY_FUSED_ATTENTION
+#elif defined(TORCH_VERSION_MAJOR) && TORCH_VERSION_MAJOR >= 2
+#define DFY_FUSED_ATTENTION 1
+#else
+#define DFY_FUSED_ATTENTION 0
+#endif
 
 #ifdef DFY_WITH_CUDA
 #include <ATen/cuda/CUDAContext.h>
@@ -15,9 +28,19 @@
 namespace dfy {
 namespace {
 
+// The element type of this thread's matrix products (ComputeScope); float32 outside a scope.
+thread_local at::ScalarType t_compute = at::kFloat;
+std::atomic<int32_t> g_compute_dtype{DFY_DTYPE_FLOAT32};
+
+// t in the compute type (a copy unless float32).
+at::Tensor low(const at::Tensor& t) { return t_compute == at::kFloat ? t : t.to(t_compute); }
+at::Tensor high(const at::Tensor& t) { return t.scalar_type() == at::kFloat ? t : t.to(at::kFloat); }
+
 at::Tensor conv1d(const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
     auto sizes = x.sizes().vec();
     sizes.back() = w.size(1);
+    if (t_compute != at::kFloat)
+        return high(at::addmm(low(b), low(x.reshape({-1, x.size(-1)})), low(w))).view(sizes);
     return at::addmm(b, x.reshape({-1, x.size(-1)}), w).view(sizes);
 }
 
@@ -36,7 +59,43 @@ void fill_normal(at::Tensor& t, double stddev, std::mt19937_64& rng) {
     t.copy_(cpu);
 }
 
+std::atomic<int32_t> g_attention_kernel{DFY_FUSED_ATTENTION ? DFY_ATTENTION_FUSED : DFY_ATTENTION_PLAIN};
+
 }  // namespace
+
+bool fused_attention_compiled() { return DFY_FUSED_ATTENTION != 0; }
+
+void set_attention_kernel(int32_t kernel) {
+    require(kernel == DFY_ATTENTION_PLAIN || kernel == DFY_ATTENTION_FUSED, "attention kernel must be ",
+            DFY_ATTENTION_PLAIN, " (plain) or ", DFY_ATTENTION_FUSED, " (fused), got ", kernel);
+    require(kernel == DFY_ATTENTION_PLAIN || fused_attention_compiled(),
+            "the fused attention kernel needs libtorch >= 2.0; this build uses libtorch ", TORCH_VERSION,
+            " and has the plain kernel only");
+    g_attention_kernel.store(kernel);
+}
+
+int32_t attention_kernel() { return g_attention_kernel.load(); }
+
+void set_compute_dtype(int32_t dtype) {
+    require(dtype == DFY_DTYPE_FLOAT32 || dtype == DFY_DTYPE_BFLOAT16 || dtype == DFY_DTYPE_FLOAT16,
+            "compute dtype must be ", DFY_DTYPE_FLOAT32, " (float32), ", DFY_DTYPE_BFLOAT16, " (bfloat16) or ",
+            DFY_DTYPE_FLOAT16, " (float16), got ", dtype);
+    g_compute_dtype.store(dtype);
+}
+
+int32_t compute_dtype() { return g_compute_dtype.load(); }
+
+void check_compute_dtype(const at::Device& device) {
+    // libtorch 1.13 has no float16 matrix product on the CPU.
+    require(compute_dtype() != DFY_DTYPE_FLOAT16 || device.is_cuda(),
+            "float16 forwards need a CUDA device; on the CPU use bfloat16 or float32");
+}
+
+ComputeScope::ComputeScope(int32_t dtype) : saved_(t_compute) {
+    t_compute = dtype == DFY_DTYPE_BFLOAT16 ? at::kBFloat16 : dtype == DFY_DTYPE_FLOAT16 ? at::kHalf : at::kFloat;
+}
+
+ComputeScope::~ComputeScope() { t_compute = saved_; }
 
 void validate_config(const dfy_model_config& c) {
     require(c.vocab_size >= 1 && c.vocab_size <= (int64_t(1) << 31), "config: vocab_size must be in [1, 2^31], got ", c.vocab_size);
@@ -149,8 +208,8 @@ KvCache Gpt2::make_cache(int64_t batch, int64_t capacity) const {
     return cache;
 }
 
-at::Tensor Gpt2::attention(const Block& block, const at::Tensor& x, const at::Tensor& allowed, KvCache* cache,
-                           size_t layer, at::Tensor* probabilities) const {
+at::Tensor Gpt2::attention(const Block& block, const at::Tensor& x, const at::Tensor& allowed, bool causal_only,
+                           KvCache* cache, size_t layer, at::Tensor* probabilities) const {
     const int64_t B = x.size(0), T = x.size(1), E = config_.n_embd, H = config_.n_head, D = E / H;
     at::Tensor qkv = conv1d(x, block.c_attn_w, block.c_attn_b);  // [B, T, 3E]
     auto parts = qkv.split(E, -1);
@@ -164,11 +223,24 @@ at::Tensor Gpt2::attention(const Block& block, const at::Tensor& x, const at::Te
         k = cache->keys[layer].narrow(2, 0, start + T);
         v = cache->values[layer].narrow(2, 0, start + T);
     }
-    at::Tensor scores = at::matmul(q, k.transpose(-1, -2)).mul_(1.0 / std::sqrt(double(D)));  // [B, H, T, K]
-    scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
-    at::Tensor weights = at::softmax(scores, -1);
-    if (probabilities != nullptr) *probabilities = weights;
-    at::Tensor context = at::matmul(weights, v);  // [B, H, T, D]
+    at::Tensor context;  // [B, H, T, D]
+#if DFY_FUSED_ATTENTION
+    if (probabilities == nullptr && attention_kernel() == DFY_ATTENTION_FUSED) {
+        // Boolean attn_mask: true takes part. is_causal is top-left aligned, so it is used only
+        // when the mask is exactly causal (T == K, nothing padded).
+        context = high(causal_only ? at::scaled_dot_product_attention(low(q), low(k), low(v), {}, 0.0, true)
+                                   : at::scaled_dot_product_attention(low(q), low(k), low(v), allowed, 0.0, false));
+    }
+#else
+    (void)causal_only;
+#endif
+    if (!context.defined()) {
+        at::Tensor scores = high(at::matmul(low(q), low(k).transpose(-1, -2))).mul_(1.0 / std::sqrt(double(D)));  // [B, H, T, K]
+        scores.masked_fill_(allowed.logical_not(), -std::numeric_limits<float>::infinity());
+        at::Tensor weights = at::softmax(scores, -1);
+        if (probabilities != nullptr) *probabilities = weights;
+        context = high(at::matmul(low(weights), low(v)));
+    }
     context = context.transpose(1, 2).reshape({B, T, E});
     return conv1d(context, block.attn_proj_w, block.attn_proj_b);
 }
@@ -188,6 +260,10 @@ at::Tensor Gpt2::hidden(const at::Tensor& ids, const at::Tensor& positions, cons
     at::Tensor self = key_pos.eq(query_pos);                                // [T, K]
     at::Tensor allowed = causal.unsqueeze(0).logical_and(key_valid.unsqueeze(1)).logical_or(self.unsqueeze(0));
     allowed = allowed.unsqueeze(1);                                         // [B, 1, T, K]
+    // Whether the mask is plain causal, asked only where the fused kernel would use it (the
+    // check reads one flag back from the device).
+    const bool causal_only = fused_attention_compiled() && attention_kernel() == DFY_ATTENTION_FUSED &&
+                             last_attention == nullptr && past == 0 && key_valid.all().item<bool>();
 
     at::Tensor x = at::embedding(wte_, ids).add_(at::embedding(wpe_, positions));
     const double eps = config_.layer_norm_epsilon;
@@ -195,7 +271,8 @@ at::Tensor Gpt2::hidden(const at::Tensor& ids, const at::Tensor& positions, cons
     for (size_t l = 0; l < blocks_.size(); ++l) {
         const Block& b = blocks_[l];
         at::Tensor* probabilities = l + 1 == blocks_.size() ? last_attention : nullptr;
-        x = x + attention(b, at::layer_norm(x, {E}, b.ln_1_w, b.ln_1_b, eps), allowed, cache, l, probabilities);
+        x = x + attention(b, at::layer_norm(x, {E}, b.ln_1_w, b.ln_1_b, eps), allowed, causal_only, cache, l,
+                          probabilities);
         at::Tensor h = at::gelu(conv1d(at::layer_norm(x, {E}, b.ln_2_w, b.ln_2_b, eps), b.c_fc_w, b.c_fc_b), "tanh");
         x = x + conv1d(h, b.mlp_proj_w, b.mlp_proj_b);
     }
@@ -203,7 +280,7 @@ at::Tensor Gpt2::hidden(const at::Tensor& ids, const at::Tensor& positions, cons
     return at::layer_norm(x, {E}, ln_f_w_, ln_f_b_, eps);
 }
 
-at::Tensor Gpt2::lm_logits(const at::Tensor& hidden) const { return at::matmul(hidden, wte_.t()); }
+at::Tensor Gpt2::lm_logits(const at::Tensor& hidden) const { return high(at::matmul(low(hidden), low(wte_).t())); }
 
 at::Tensor Gpt2::value(const at::Tensor& hidden) const {
     return at::matmul(hidden, v_head_w_.t()).add_(v_head_b_).squeeze(-1);

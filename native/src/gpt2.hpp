@@ -60,8 +60,10 @@ private:
         at::Tensor ln_2_w, ln_2_b, c_fc_w, c_fc_b, mlp_proj_w, mlp_proj_b;
     };
 
-    at::Tensor attention(const Block& block, const at::Tensor& x, const at::Tensor& allowed, KvCache* cache,
-                         size_t layer, at::Tensor* probabilities) const;
+    // allowed [B, 1, T, K] bool; causal_only: allowed is exactly the causal mask (no cache, no
+    // padding), which lets the fused kernel use its own causal masking.
+    at::Tensor attention(const Block& block, const at::Tensor& x, const at::Tensor& allowed, bool causal_only,
+                         KvCache* cache, size_t layer, at::Tensor* probabilities) const;
 
     int32_t kind_;
     dfy_model_config config_;
@@ -70,6 +72,34 @@ private:
     std::vector<Block> blocks_;
     at::Tensor v_head_w_, v_head_b_;  // policy
     at::Tensor score_w_;              // reward
+};
+
+// Attention kernel of every forward, process-wide. Plain: matmul, mask, softmax, matmul (any
+// libtorch). Fused: at::scaled_dot_product_attention, compiled only against libtorch >= 2.0
+// (TORCH_VERSION_MAJOR); the default where it is compiled. A forward that must return the
+// attention probabilities (attention attribution) always runs the plain kernel.
+bool fused_attention_compiled();
+void set_attention_kernel(int32_t kernel);  // DFY_ATTENTION_*; fused refused where not compiled
+int32_t attention_kernel();
+
+// Element type of the matrix products of inference forwards (dfy_policy_forward,
+// dfy_policy_generate, dfy_reward_score, dfy_attribute), process-wide: DFY_DTYPE_*. LayerNorm,
+// softmax, the residual stream, log-softmax and the value and score heads stay float32, as do
+// training and the PPO step's own forwards. A ComputeScope applies it on the thread that runs a
+// forward (the setting is read once per call; helper threads each open their own scope).
+void set_compute_dtype(int32_t dtype);
+int32_t compute_dtype();
+// Refuses a dtype the device cannot multiply in (float16 needs CUDA).
+void check_compute_dtype(const at::Device& device);
+class ComputeScope {
+public:
+    explicit ComputeScope(int32_t dtype);
+    ~ComputeScope();
+    ComputeScope(const ComputeScope&) = delete;
+    ComputeScope& operator=(const ComputeScope&) = delete;
+
+private:
+    at::ScalarType saved_;
 };
 
 // Positions that follow the mask, so left padding does not shift a sequence: [B, T].

@@ -90,11 +90,14 @@ void for_chunks(int64_t batch, int64_t rows_per_chunk, const std::function<void(
 
 void for_chunks_inference(const at::Device& device, int64_t batch, int64_t rows_per_chunk,
                           const std::function<void(int64_t, int64_t)>& body) {
+    check_compute_dtype(device);
+    const int32_t dtype = compute_dtype();
     const InterOp parallel(device);
     const int64_t pieces = parallel.pieces(batch);
     const int64_t chunk = std::max<int64_t>(1, rows_per_chunk / pieces);
     parallel.run(pieces, [&](int64_t p) {
         c10::InferenceMode no_grad;
+        const ComputeScope precision(dtype);
         const int64_t begin = piece_begin(batch, pieces, p), end = piece_begin(batch, pieces, p + 1);
         for_chunks(end - begin, chunk, [&](int64_t first, int64_t rows) { body(begin + first, rows); });
     });

@@ -117,27 +117,46 @@ void reduce_gradients(const Group& group, const std::vector<at::Tensor>& params)
 // the whole minibatch (over every rank); adds its statistics to `sums`. On CPU with several
 // threads the rows are split into pieces whose forwards and backwards run concurrently; their
 // gradients are summed in piece order, so a run is reproducible for a given thread count. A rank
-// holding no row of the minibatch still joins the gradient sum.
+// holding no row of the minibatch still joins the gradient sum. With o.max_batch_tokens > 0 each
+// piece runs in micro-batches of at most that many rows x positions, their gradients accumulated
+// (the losses are normalised by the whole minibatch's token count, so they add up to its loss).
 void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor& ids, const at::Tensor& mask,
             const Targets& targets, const at::Tensor& index, double count, const dfy_ppo_options& o,
             const Group* group, dfy_ppo_stats& sums) {
     const int64_t rows = index.size(0);
     const int64_t pieces = rows == 0 ? 0 : parallel.pieces(rows);
-    std::vector<Losses> piece_losses(static_cast<size_t>(pieces));
+    const int64_t micro = o.max_batch_tokens > 0 ? std::max<int64_t>(1, o.max_batch_tokens / ids.size(1)) : rows;
+    std::vector<std::vector<double>> piece_stats(static_cast<size_t>(pieces), std::vector<double>(6, 0.0));
     std::vector<std::vector<at::Tensor>> grads(static_cast<size_t>(pieces));
     const std::vector<at::Tensor>& params = adam.parameters();
     adam.zero_grad();
     if (pieces > 0) parallel.run(pieces, [&](int64_t p) {
         const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
-        at::Tensor part = index.narrow(0, begin, end - begin);
-        Outputs now = run(policy, ids.index_select(0, part), mask.index_select(0, part), true);
-        Losses l = losses(now, targets.rows(part), count, o, true);
-        if (pieces == 1) {
-            l.total.backward();
-        } else {
-            grads[size_t(p)] = torch::autograd::grad({l.total}, params, {}, false, false, /*allow_unused=*/true);
+        for (int64_t first = begin; first < end; first += micro) {
+            at::Tensor part = index.narrow(0, first, std::min(micro, end - first));
+            Outputs now = run(policy, ids.index_select(0, part), mask.index_select(0, part), true);
+            Losses l = losses(now, targets.rows(part), count, o, true);
+            if (pieces == 1) {
+                l.total.backward();  // accumulates into .grad across micro-batches
+            } else {
+                auto g = torch::autograd::grad({l.total}, params, {}, false, false, /*allow_unused=*/true);
+                std::vector<at::Tensor>& acc = grads[size_t(p)];
+                if (acc.empty()) {
+                    acc = std::move(g);
+                } else {
+                    c10::NoGradGuard no_grad;
+                    for (size_t i = 0; i < acc.size(); ++i)
+                        if (g[i].defined()) acc[i] = acc[i].defined() ? acc[i].add_(g[i]) : g[i];
+                }
+            }
+            std::vector<double>& st = piece_stats[size_t(p)];
+            st[0] += l.policy.item<double>();
+            st[1] += l.value.item<double>();
+            st[2] += l.entropy.item<double>();
+            st[3] += l.approx_kl.item<double>();
+            st[4] += l.clip_fraction.item<double>();
+            st[5] += l.value_clip_fraction.item<double>();
         }
-        piece_losses[size_t(p)] = l;
     });
     if (pieces > 1) {
         c10::NoGradGuard no_grad;
@@ -150,13 +169,13 @@ void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor&
     }
     if (group != nullptr) reduce_gradients(*group, params);
     sums.grad_norm += adam.step();
-    for (const Losses& l : piece_losses) {
-        sums.policy_loss += l.policy.item<double>();
-        sums.value_loss += l.value.item<double>();
-        sums.entropy += l.entropy.item<double>();
-        sums.approx_kl += l.approx_kl.item<double>();
-        sums.clip_fraction += l.clip_fraction.item<double>();
-        sums.value_clip_fraction += l.value_clip_fraction.item<double>();
+    for (const std::vector<double>& st : piece_stats) {
+        sums.policy_loss += st[0];
+        sums.value_loss += st[1];
+        sums.entropy += st[2];
+        sums.approx_kl += st[3];
+        sums.clip_fraction += st[4];
+        sums.value_clip_fraction += st[5];
     }
 }
 

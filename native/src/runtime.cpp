@@ -9,6 +9,7 @@
 
 #include <ATen/Parallel.h>
 
+#include "gpt2.hpp"
 #include "json.hpp"
 
 namespace dfy {
@@ -109,6 +110,10 @@ std::string runtime_info() {
 
     field(out, "intra_op_threads", at::get_num_threads());
     field(out, "inter_op_threads", at::get_num_interop_threads());
+    field(out, "attention", attention_kernel() == DFY_ATTENTION_FUSED ? "fused" : "plain");
+    field(out, "fused_attention_compiled", fused_attention_compiled() ? 1 : 0);
+    const int32_t dtype = compute_dtype();
+    field(out, "compute_dtype", dtype == DFY_DTYPE_BFLOAT16 ? "bfloat16" : dtype == DFY_DTYPE_FLOAT16 ? "float16" : "float32");
     out += '}';
     return out;
 }

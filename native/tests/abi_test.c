@@ -124,6 +124,174 @@ static void test_training(void) {
     dfy_model_free(r);
 }
 
+/* Every forward of one model pair under the selected attention kernel: unpadded (causal only),
+ * left- and right-padded policy batches, greedy decoding with the KV cache, left-padded scores
+ * and SHAP with prefix reuse (cached prefixes with gaps in the key mask). */
+enum { AK_B = 3, AK_T = 9, AK_V = 97, AK_NEW = 6, AK_RESP = 12 };
+typedef struct {
+    float logits[3][AK_B * AK_T * AK_V];
+    float values[3][AK_B * AK_T];
+    int64_t ids[AK_B * AK_NEW];
+    float logprobs[AK_B * AK_NEW];
+    float scores[AK_B];
+    float shap[AK_RESP];
+} ak_outputs;
+
+static void ak_run(dfy_model policy, dfy_model reward, ak_outputs* out) {
+    int64_t ids[AK_B * AK_T], mask[3][AK_B * AK_T];
+    for (int i = 0; i < AK_B * AK_T; ++i) ids[i] = 1 + (i * 37) % (AK_V - 1);
+    const int lengths[AK_B] = {9, 5, 2};
+    for (int r = 0; r < AK_B; ++r)
+        for (int t = 0; t < AK_T; ++t) {
+            mask[0][r * AK_T + t] = 1;
+            mask[1][r * AK_T + t] = t >= AK_T - lengths[r]; /* left-padded */
+            mask[2][r * AK_T + t] = t < lengths[r];         /* right-padded */
+        }
+    for (int k = 0; k < 3; ++k)
+        OK(dfy_policy_forward(policy, ids, mask[k], AK_B, AK_T, out->logits[k], out->values[k], NULL));
+    dfy_generate_options g = {AK_NEW, 0.0, 0, 1.0, -1, 0, 5, 1};
+    int64_t prompts[7] = {5, 6, 7, 8, 9, 10, 11}, plen[AK_B] = {1, 4, 2}, n[AK_B];
+    OK(dfy_policy_generate(policy, prompts, 7, plen, AK_B, &g, out->ids, out->logprobs, n));
+    OK(dfy_reward_score(reward, ids, mask[1], AK_B, AK_T, out->scores));
+    int64_t tokens[17] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19};
+    int64_t sp[2] = {2, 3}, sr[2] = {7, 5};
+    dfy_attribution_options o = {DFY_ATTRIBUTION_SHAP, 40, 0, 3, 40, 25.0, 1.0, 1};
+    OK(dfy_attribute(reward, tokens, 17, sp, sr, 2, &o, out->shap, NULL, NULL, NULL, NULL));
+}
+
+static double ak_worst(const float* a, const float* b, size_t n) {
+    double w = 0;
+    for (size_t i = 0; i < n; ++i) w = fmax(w, fabs((double)a[i] - (double)b[i]));
+    return w;
+}
+
+/* The fused kernel (libtorch >= 2.0 builds) gives the plain kernel's numbers within 1e-5; a
+ * build without it refuses it and says so in dfy_runtime_info. */
+static void test_attention_kernels(const char* device) {
+    const int compiled = dfy_fused_attention_compiled();
+    int32_t kernel = 0;
+    OK(dfy_get_attention(&kernel));
+    CHECK(kernel == (compiled ? DFY_ATTENTION_FUSED : DFY_ATTENTION_PLAIN), "default kernel %d (compiled %d)", kernel,
+          compiled);
+    CHECK(dfy_set_attention(7) == DFY_ERR_INVALID_ARGUMENT, "kernel 7 accepted");
+    CHECK(dfy_get_attention(NULL) == DFY_ERR_INVALID_ARGUMENT, "NULL out accepted");
+    CHECK((dfy_set_attention(DFY_ATTENTION_FUSED) == DFY_OK) == (compiled != 0), "fused accepted: %d, compiled: %d",
+          dfy_set_attention(DFY_ATTENTION_FUSED) == DFY_OK, compiled);
+    char info[8192];
+    int64_t length = 0;
+    OK(dfy_runtime_info(info, sizeof info, &length));
+    CHECK(strstr(info, compiled ? "\"attention\":\"fused\"" : "\"attention\":\"plain\"") != NULL, "runtime info: %s", info);
+    CHECK(strstr(info, compiled ? "\"fused_attention_compiled\":1" : "\"fused_attention_compiled\":0") != NULL,
+          "runtime info: %s", info);
+    if (!compiled) {
+        printf("abi_test: fused attention not compiled (libtorch %s): plain kernel only\n", dfy_torch_version());
+        return;
+    }
+    dfy_model_config c = small_config();
+    dfy_model policy = NULL, reward = NULL;
+    OK(dfy_model_create(DFY_MODEL_POLICY, &c, device, 31, &policy));
+    OK(dfy_model_create(DFY_MODEL_REWARD, &c, device, 32, &reward));
+    if (policy == NULL || reward == NULL) return;
+    static ak_outputs plain, fused;
+    OK(dfy_set_attention(DFY_ATTENTION_PLAIN));
+    ak_run(policy, reward, &plain);
+    OK(dfy_set_attention(DFY_ATTENTION_FUSED));
+    ak_run(policy, reward, &fused);
+    const char* names[3] = {"unpadded", "left-padded", "right-padded"};
+    for (int k = 0; k < 3; ++k) {
+        double wl = ak_worst(plain.logits[k], fused.logits[k], sizeof plain.logits[k] / sizeof(float));
+        double wv = ak_worst(plain.values[k], fused.values[k], sizeof plain.values[k] / sizeof(float));
+        CHECK(wl <= 1e-5 && wv <= 1e-5, "%s %s: fused differs from plain by %g (logits), %g (values)", device, names[k],
+              wl, wv);
+        printf("abi_test: %s %s fused vs plain max abs difference %.3g\n", device, names[k], fmax(wl, wv));
+    }
+    CHECK(memcmp(plain.ids, fused.ids, sizeof plain.ids) == 0, "%s: greedy ids differ between kernels", device);
+    double wg = ak_worst(plain.logprobs, fused.logprobs, AK_B * AK_NEW);
+    double ws = ak_worst(plain.scores, fused.scores, AK_B);
+    double wa = ak_worst(plain.shap, fused.shap, AK_RESP);
+    CHECK(wg <= 1e-5, "%s: decoding log-probs differ by %g", device, wg);
+    CHECK(ws <= 1e-5, "%s: left-padded scores differ by %g", device, ws);
+    CHECK(wa <= 1e-5, "%s: packed SHAP values differ by %g", device, wa);
+    printf("abi_test: %s decoding %.3g, scores %.3g, packed SHAP %.3g (fused vs plain)\n", device, wg, ws, wa);
+    dfy_model_free(policy);
+    dfy_model_free(reward);
+}
+
+/* PPO micro-batches (max_batch_tokens): the same update as whole minibatches, up to rounding,
+ * with one thread (gradients accumulated by backward) and with two (per-piece sums). */
+static void test_ppo_micro_batches(void) {
+    dfy_model_config c = small_config();
+    enum { B = 4, T = 8 };
+    int64_t ids[B * T], mask[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
+    float rewards[18];
+    for (int i = 0; i < B * T; ++i) {
+        ids[i] = 1 + (i * 17) % 90;
+        mask[i] = 1;
+    }
+    mask[2 * T + 7] = 0;
+    for (int i = 0; i < 18; ++i) rewards[i] = (i % 4 == 0) ? 1.0f : -0.2f;
+    for (int threads = 1; threads <= 2; ++threads) {
+        OK(dfy_set_num_threads(threads));
+        float values[2][B * T];
+        dfy_ppo_stats stats[2];
+        for (int k = 0; k < 2; ++k) {
+            dfy_model policy = NULL, reference = NULL;
+            OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 41, &policy));
+            OK(dfy_model_clone(policy, "cpu", &reference));
+            dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+            dfy_optimizer opt = NULL;
+            OK(dfy_optimizer_create(policy, &a, &opt));
+            dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.05, DFY_KL_K3, 1, 2, 4, 5, k == 0 ? 0 : T};
+            OK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &stats[k]));
+            OK(dfy_policy_forward(policy, ids, mask, B, T, NULL, values[k], NULL));
+            if (k == 1) {
+                o.max_batch_tokens = -1;
+                CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &stats[k]) ==
+                          DFY_ERR_INVALID_ARGUMENT, "max_batch_tokens -1 accepted");
+            }
+            dfy_optimizer_free(opt);
+            dfy_model_free(policy);
+            dfy_model_free(reference);
+        }
+        double worst = 0;
+        for (int i = 0; i < B * T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
+        const double d[] = {stats[0].policy_loss - stats[1].policy_loss, stats[0].value_loss - stats[1].value_loss,
+                            stats[0].entropy - stats[1].entropy, stats[0].grad_norm - stats[1].grad_norm,
+                            stats[0].clip_fraction - stats[1].clip_fraction, stats[0].loss_after - stats[1].loss_after};
+        for (size_t i = 0; i < sizeof d / sizeof d[0]; ++i) worst = fmax(worst, fabs(d[i]));
+        CHECK(worst < 1e-5, "%d thread(s): micro-batches of one row change the update by %g", threads, worst);
+        printf("abi_test: PPO micro-batches vs whole minibatches (%d thread(s)): max abs difference %.3g\n", threads,
+               worst);
+    }
+    OK(dfy_set_num_threads(2));
+}
+
+/* bfloat16 inference products: close to float32 but not equal; float16 refused on the CPU. */
+static void test_compute_dtype(void) {
+    int32_t dtype = 0;
+    OK(dfy_get_compute_dtype(&dtype));
+    CHECK(dtype == DFY_DTYPE_FLOAT32, "default compute dtype %d", dtype);
+    CHECK(dfy_set_compute_dtype(0) == DFY_ERR_INVALID_ARGUMENT, "dtype 0 accepted");
+    dfy_model_config c = small_config();
+    dfy_model r = NULL;
+    OK(dfy_model_create(DFY_MODEL_REWARD, &c, "cpu", 77, &r));
+    int64_t ids[2 * 10];
+    for (int i = 0; i < 20; ++i) ids[i] = 1 + (i * 29) % 96;
+    float f32[2], b16[2], f16[2];
+    OK(dfy_reward_score(r, ids, NULL, 2, 10, f32));
+    OK(dfy_set_compute_dtype(DFY_DTYPE_BFLOAT16));
+    OK(dfy_reward_score(r, ids, NULL, 2, 10, b16));
+    const double d = fmax(fabs(f32[0] - b16[0]), fabs(f32[1] - b16[1]));
+    CHECK(d > 0 && d < 0.05 * fmax(1.0, fmax(fabs(f32[0]), fabs(f32[1]))), "bfloat16 scores differ by %g", d);
+    printf("abi_test: bfloat16 vs float32 scores max abs difference %.3g\n", d);
+    OK(dfy_set_compute_dtype(DFY_DTYPE_FLOAT16));
+    CHECK(dfy_reward_score(r, ids, NULL, 2, 10, f16) == DFY_ERR_INVALID_ARGUMENT, "float16 on the CPU accepted");
+    OK(dfy_set_compute_dtype(DFY_DTYPE_FLOAT32));
+    OK(dfy_reward_score(r, ids, NULL, 2, 10, b16));
+    CHECK(memcmp(f32, b16, sizeof f32) == 0, "float32 again differs");
+    dfy_model_free(r);
+}
+
 /* Efficiency at every budget, and prefix reuse changes no number. */
 static void test_attribution(void) {
     dfy_model_config c = small_config();
@@ -341,6 +509,14 @@ int main(void) {
     test_training();
     test_attribution();
     test_ppo();
+    test_ppo_micro_batches();
+    test_compute_dtype();
+    test_attention_kernels("cpu");
+    {
+        int32_t devices = 0;
+        OK(dfy_cuda_device_count(&devices));
+        if (devices > 0) test_attention_kernels("cuda:0");
+    }
     test_cuda_matches_cpu();
     if (failures) {
         fprintf(stderr, "abi_test: %d failure(s)\n", failures);

@@ -1,12 +1,22 @@
 """Parity of libdensify with Hugging Face transformers on the same weights.
 
-Usage: python3 hf_parity.py path/to/libdensify.so cpu|cuda:N [--bench]
+Usage: python3 hf_parity.py path/to/libdensify.so cpu|cuda:N [--bench] [--size gpt2-small] [--json FILE]
 
 Builds small random GPT2LMHeadModel and GPT2ForSequenceClassification models, saves their
 state dicts as safetensors, loads them into densify through the C ABI (ctypes) and compares
 logits, token log-probs and scores on left- and right-padded batches. Exits non-zero on a
-mismatch. Needs torch, transformers and safetensors (present on the GPU machines)."""
+mismatch. Needs torch, transformers and safetensors (present on the GPU machines).
+
+--bench times scoring at the default benchmark shape (4 layers, width 128, 256 x 48); with
+--size gpt2-small it times GPT-2 small (12 layers, width 768, 12 heads, 50,257 ids; random
+weights, the same on both sides) at an RLHF step's shapes instead: scores of 64 rows of 64 + 128
+tokens (densify with its fused and plain attention kernels where both exist, and with bfloat16
+and float16 matrix products) and greedy
+generation of 128 tokens after 64 prompts of 64 tokens, after checking that the scores agree;
+--json writes those numbers."""
+import argparse
 import ctypes
+import json
 import sys
 import time
 
@@ -17,7 +27,19 @@ from transformers import GPT2Config, GPT2ForSequenceClassification, GPT2LMHeadMo
 
 class Config(ctypes.Structure):
     _fields_ = [("vocab_size", ctypes.c_int64), ("n_positions", ctypes.c_int64), ("n_embd", ctypes.c_int64),
-                ("n_layer", ctypes.c_int64), ("n_head", ctypes.c_int64), ("layer_norm_epsilon", ctypes.c_double)]
+                ("n_layer", ctypes.c_int64), ("n_head", ctypes.c_int64), ("layer_norm_epsilon", ctypes.c_double),
+                ("score_label", ctypes.c_int64)]
+
+
+class GenerateOptions(ctypes.Structure):
+    _fields_ = [("max_new_tokens", ctypes.c_int64), ("temperature", ctypes.c_double), ("top_k", ctypes.c_int64),
+                ("top_p", ctypes.c_double), ("stop_token", ctypes.c_int64), ("pad_token", ctypes.c_int64),
+                ("seed", ctypes.c_uint64), ("use_cache", ctypes.c_int32)]
+
+
+DFY_SCORE_ONLY_ROW = -2
+DFY_ATTENTION_PLAIN, DFY_ATTENTION_FUSED = 1, 2
+DFY_DTYPE_FLOAT32, DFY_DTYPE_BFLOAT16, DFY_DTYPE_FLOAT16 = 1, 2, 3
 
 
 def load_library(path):
@@ -30,6 +52,12 @@ def load_library(path):
     lib.dfy_reward_score.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64,
                                      ctypes.c_int64, ctypes.c_void_p]
     lib.dfy_model_free.argtypes = [ctypes.c_void_p]
+    lib.dfy_policy_generate.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p,
+                                        ctypes.c_int64, ctypes.POINTER(GenerateOptions), ctypes.c_void_p,
+                                        ctypes.c_void_p, ctypes.c_void_p]
+    lib.dfy_set_attention.argtypes = [ctypes.c_int32]
+    lib.dfy_set_compute_dtype.argtypes = [ctypes.c_int32]
+    lib.dfy_fused_attention_compiled.restype = ctypes.c_int32
     return lib
 
 
@@ -43,7 +71,7 @@ def load(lib, kind, hf_config, model, device):
              if k != "lm_head.weight" and not k.endswith(".attn.bias") and not k.endswith(".attn.masked_bias")}
     image = st_save(state)
     cfg = Config(hf_config.vocab_size, hf_config.n_positions, hf_config.n_embd, hf_config.n_layer,
-                 hf_config.n_head, hf_config.layer_norm_epsilon)
+                 hf_config.n_head, hf_config.layer_norm_epsilon, DFY_SCORE_ONLY_ROW if kind == 2 else 0)
     buf = ctypes.create_string_buffer(image, len(image))
     handle = ctypes.c_void_p()
     check(lib, lib.dfy_model_load(kind, ctypes.byref(cfg), device.encode(), buf, len(image), ctypes.byref(handle)),
@@ -55,9 +83,143 @@ def ptr(t):
     return ctypes.c_void_p(t.data_ptr())
 
 
+def timed(fns, warmup=2, reps=7, sync=None):
+    """Median seconds per call of each fn, interleaved."""
+    times = {name: [] for name in fns}
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    for _ in range(reps):
+        for name, fn in fns.items():
+            if sync:
+                sync()
+            t0 = time.perf_counter()
+            fn()
+            if sync:
+                sync()
+            times[name].append(time.perf_counter() - t0)
+    return {k: sorted(v)[len(v) // 2] for k, v in times.items()}
+
+
+# (vocabulary, context, width, layers, heads), (prompts, prompt tokens, new tokens). "tiny" runs
+# the same code at toy sizes, to check this script where no GPU is at hand.
+BENCH_SIZES = {"gpt2-small": ((50257, 1024, 768, 12, 12), (64, 64, 128)),
+               "tiny": ((211, 64, 32, 2, 4), (4, 8, 6))}
+
+
+def bench_gpt2_small(lib, device, json_path, size="gpt2-small"):
+    """GPT-2 small at an RLHF step's shapes: scores of 64 x (64 + 128) and greedy generation of 128 tokens."""
+    torch.manual_seed(1)
+    (V, ctx, E, L, H), (B, P, N) = BENCH_SIZES[size]
+    config = GPT2Config(vocab_size=V, n_positions=ctx, n_embd=E, n_layer=L, n_head=H, pad_token_id=0,
+                        num_labels=1, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else None
+    out = {"device": device, "torch": torch.__version__,
+           "gpu": torch.cuda.get_device_name(0) if device.startswith("cuda") else None,
+           "size": size, "model": {"n_layer": L, "n_embd": E, "n_head": H, "vocab_size": V}, "tf32": False,
+           "fused_attention_compiled": bool(lib.dfy_fused_attention_compiled())}
+    rm = GPT2ForSequenceClassification(config).eval().to(device)
+    hr = load(lib, 2, config, rm, device)
+    ids = torch.randint(1, config.vocab_size, (B, P + N))
+    mask = torch.ones_like(ids)
+    scores = torch.empty(B)
+    ids_d, mask_d = ids.to(device), mask.to(device)
+    with torch.no_grad():
+        ref = rm(input_ids=ids_d, attention_mask=mask_d).logits.float().cpu().squeeze(-1)
+    check(lib, lib.dfy_reward_score(hr, ptr(ids), ptr(mask), B, P + N, ptr(scores)), "dfy_reward_score")
+    diff = (scores - ref).abs().max().item()
+    out["score_max_abs_difference"] = diff
+    if not diff <= 1e-3 * max(1.0, ref.abs().max().item()):
+        raise SystemExit(f"{size} scores differ from transformers by {diff}")
+
+    def score():
+        check(lib, lib.dfy_reward_score(hr, ptr(ids), ptr(mask), B, P + N, ptr(scores)), "score")
+
+    def score_hf():
+        with torch.no_grad():
+            rm(input_ids=ids_d, attention_mask=mask_d).logits.cpu()
+
+    kernels = {"plain": DFY_ATTENTION_PLAIN}
+    if out["fused_attention_compiled"]:
+        kernels["fused"] = DFY_ATTENTION_FUSED
+    fns = {"transformers": score_hf}
+    # Reduced-precision matrix products (dfy_set_compute_dtype), with the fastest kernel.
+    dtype_diff = {}
+    reduced = [("bfloat16", DFY_DTYPE_BFLOAT16)] + ([("float16", DFY_DTYPE_FLOAT16)] if device.startswith("cuda") else [])
+    for name, code in reduced:  # float16 products need CUDA
+        check(lib, lib.dfy_set_compute_dtype(code), "dfy_set_compute_dtype")
+        check(lib, lib.dfy_set_attention(max(kernels.values())), "dfy_set_attention")
+        score()
+        dtype_diff[name] = (scores - ref).abs().max().item()
+
+        def run_dtype(code=code):
+            check(lib, lib.dfy_set_compute_dtype(code), "dfy_set_compute_dtype")
+            check(lib, lib.dfy_set_attention(max(kernels.values())), "dfy_set_attention")
+            score()
+        fns["densify_" + name] = run_dtype
+    check(lib, lib.dfy_set_compute_dtype(DFY_DTYPE_FLOAT32), "dfy_set_compute_dtype")
+    # Each densify variant sets its own kernel and dtype; the float32 ones reset the dtype first.
+    for name, code in kernels.items():
+        def run(code=code):
+            check(lib, lib.dfy_set_compute_dtype(DFY_DTYPE_FLOAT32), "dfy_set_compute_dtype")
+            check(lib, lib.dfy_set_attention(code), "dfy_set_attention")
+            score()
+        fns["densify_" + name] = run
+    med = timed(fns, sync=sync)
+    check(lib, lib.dfy_set_compute_dtype(DFY_DTYPE_FLOAT32), "dfy_set_compute_dtype")
+    out["score"] = {"shape": [B, P + N], "median_s": med,
+                    "sequences_per_s": {k: B / v for k, v in med.items()},
+                    "max_abs_difference_vs_transformers_float32": dtype_diff}
+    print(f"bench[{device}] {size} score {B}x{P + N}: " +
+          ", ".join(f"{k} {B / v:.0f} seq/s" for k, v in med.items()))
+    lib.dfy_model_free(hr)
+    del rm
+
+    lm = GPT2LMHeadModel(config).eval().to(device)
+    hp = load(lib, 1, config, lm, device)
+    prompts = torch.randint(1, config.vocab_size, (B, P))
+    lengths = torch.full((B,), P, dtype=torch.int64)
+    gen_ids = torch.empty(B, N, dtype=torch.int64)
+    gen_lp = torch.empty(B, N)
+    gen_len = torch.empty(B, dtype=torch.int64)
+    opts = GenerateOptions(N, 0.0, 0, 1.0, -1, 0, 7, 1)
+    prompts_d = prompts.to(device)
+
+    def generate():
+        check(lib, lib.dfy_policy_generate(hp, ptr(prompts), B * P, ptr(lengths), B, ctypes.byref(opts), ptr(gen_ids),
+                                           ptr(gen_lp), ptr(gen_len)), "dfy_policy_generate")
+
+    def generate_hf():
+        with torch.no_grad():
+            lm.generate(input_ids=prompts_d, attention_mask=torch.ones_like(prompts_d), max_new_tokens=N,
+                        min_new_tokens=N, do_sample=False, pad_token_id=0)
+
+    generate()
+    with torch.no_grad():
+        first = torch.log_softmax(lm(input_ids=prompts_d).logits[:, -1].float(), -1).max(-1).values.cpu()
+    out["generate_first_logprob_max_abs_difference"] = (gen_lp[:, 0] - first).abs().max().item()
+    check(lib, lib.dfy_set_attention(max(kernels.values())), "dfy_set_attention")
+    med = timed({"densify": generate, "transformers": generate_hf}, warmup=1, reps=3, sync=sync)
+    out["generate"] = {"prompts": B, "prompt_tokens": P, "new_tokens": N, "median_s": med,
+                       "tokens_per_s": {k: B * N / v for k, v in med.items()}}
+    print(f"bench[{device}] {size} greedy generation {B}x({P}+{N}): " +
+          ", ".join(f"{k} {B * N / v:.0f} tok/s" for k, v in med.items()) +
+          f"; first-token log-prob difference {out['generate_first_logprob_max_abs_difference']:.2e}")
+    lib.dfy_model_free(hp)
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(out, f, indent=1)
+
+
 def main():
-    lib_path, device = sys.argv[1], sys.argv[2]
-    bench = "--bench" in sys.argv
+    ap = argparse.ArgumentParser(description="libdensify against transformers on the same weights")
+    ap.add_argument("library")
+    ap.add_argument("device")
+    ap.add_argument("--bench", action="store_true")
+    ap.add_argument("--size", choices=("default", "gpt2-small", "tiny"), default="default")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    lib_path, device, bench = args.library, args.device, args.bench
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     lib = load_library(lib_path)
@@ -107,7 +269,9 @@ def main():
     if bad:
         raise SystemExit(f"hf_parity[{device}]: MISMATCH {bad}")
 
-    if bench:
+    if bench and args.size != "default":
+        bench_gpt2_small(lib, device, args.json, args.size)
+    elif bench:
         # Scoring throughput on the issue's model shape, densify vs transformers eager.
         config = GPT2Config(vocab_size=512, n_positions=64, n_embd=128, n_layer=4, n_head=4, pad_token_id=0,
                             num_labels=1)

@@ -270,6 +270,61 @@ public class densify_h {
         return DFY_KL_K3;
     }
 
+    private static final int DFY_ATTENTION_PLAIN = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTENTION_PLAIN 1
+     * }
+     */
+    public static int DFY_ATTENTION_PLAIN() {
+        return DFY_ATTENTION_PLAIN;
+    }
+
+    private static final int DFY_ATTENTION_FUSED = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_ATTENTION_FUSED 2
+     * }
+     */
+    public static int DFY_ATTENTION_FUSED() {
+        return DFY_ATTENTION_FUSED;
+    }
+
+    private static final int DFY_DTYPE_FLOAT32 = (int)1L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_DTYPE_FLOAT32 1
+     * }
+     */
+    public static int DFY_DTYPE_FLOAT32() {
+        return DFY_DTYPE_FLOAT32;
+    }
+
+    private static final int DFY_DTYPE_BFLOAT16 = (int)2L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_DTYPE_BFLOAT16 2
+     * }
+     */
+    public static int DFY_DTYPE_BFLOAT16() {
+        return DFY_DTYPE_BFLOAT16;
+    }
+
+    private static final int DFY_DTYPE_FLOAT16 = (int)3L;
+
+    /**
+     * {@snippet lang=c :
+     * #define DFY_DTYPE_FLOAT16 3
+     * }
+     */
+    public static int DFY_DTYPE_FLOAT16() {
+        return DFY_DTYPE_FLOAT16;
+    }
+
     private static final int DFY_MODEL_POLICY = (int)1L;
 
     /**
@@ -888,6 +943,7 @@ public class densify_h {
      *     int64_t epochs;
      *     int64_t minibatch_size;
      *     uint64_t seed;
+     *     int64_t max_batch_tokens;
      * } dfy_ppo_options;
      * }
      */
@@ -909,7 +965,8 @@ public class densify_h {
             densify_h.C_INT.withName("whiten_advantages"),
             densify_h.C_LONG.withName("epochs"),
             densify_h.C_LONG.withName("minibatch_size"),
-            densify_h.C_LONG.withName("seed")
+            densify_h.C_LONG.withName("seed"),
+            densify_h.C_LONG.withName("max_batch_tokens")
         ).withName("dfy_ppo_options");
 
         /** The layout of this struct. */
@@ -1167,6 +1224,26 @@ public class densify_h {
             struct.set(seed$LAYOUT, seed$OFFSET, fieldValue);
         }
 
+
+        private static final ValueLayout.OfLong max_batch_tokens$LAYOUT = (ValueLayout.OfLong) $LAYOUT.select(MemoryLayout.PathElement.groupElement("max_batch_tokens"));
+
+        public static ValueLayout.OfLong max_batch_tokens$layout() {
+            return max_batch_tokens$LAYOUT;
+        }
+
+        private static final long max_batch_tokens$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("max_batch_tokens"));
+
+        public static long max_batch_tokens$offset() {
+            return max_batch_tokens$OFFSET;
+        }
+
+        public static long max_batch_tokens(MemorySegment struct) {
+            return struct.get(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET);
+        }
+
+        public static void max_batch_tokens(MemorySegment struct, long fieldValue) {
+            struct.set(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET, fieldValue);
+        }
     }
 
     /**
@@ -2044,6 +2121,176 @@ public class densify_h {
                 traceDowncall("dfy_runtime_info", buffer, capacity, length);
             }
             return (int) mh$.invokeExact(buffer, capacity, length);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_fused_attention_compiled {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_fused_attention_compiled");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_fused_attention_compiled$descriptor() {
+        return dfy_fused_attention_compiled.DESC;
+    }
+
+    public static MethodHandle dfy_fused_attention_compiled$handle() {
+        return dfy_fused_attention_compiled.HANDLE;
+    }
+
+    public static MemorySegment dfy_fused_attention_compiled$address() {
+        return dfy_fused_attention_compiled.ADDR;
+    }
+
+    public static int dfy_fused_attention_compiled() {
+        var mh$ = dfy_fused_attention_compiled.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_fused_attention_compiled");
+            }
+            return (int) mh$.invokeExact();
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_set_attention {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_set_attention");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_set_attention$descriptor() {
+        return dfy_set_attention.DESC;
+    }
+
+    public static MethodHandle dfy_set_attention$handle() {
+        return dfy_set_attention.HANDLE;
+    }
+
+    public static MemorySegment dfy_set_attention$address() {
+        return dfy_set_attention.ADDR;
+    }
+
+    public static int dfy_set_attention(int kernel) {
+        var mh$ = dfy_set_attention.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_set_attention", kernel);
+            }
+            return (int) mh$.invokeExact(kernel);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_get_attention {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_get_attention");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_get_attention$descriptor() {
+        return dfy_get_attention.DESC;
+    }
+
+    public static MethodHandle dfy_get_attention$handle() {
+        return dfy_get_attention.HANDLE;
+    }
+
+    public static MemorySegment dfy_get_attention$address() {
+        return dfy_get_attention.ADDR;
+    }
+
+    public static int dfy_get_attention(MemorySegment out) {
+        var mh$ = dfy_get_attention.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_get_attention", out);
+            }
+            return (int) mh$.invokeExact(out);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_set_compute_dtype {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_INT);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_set_compute_dtype");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_set_compute_dtype$descriptor() {
+        return dfy_set_compute_dtype.DESC;
+    }
+
+    public static MethodHandle dfy_set_compute_dtype$handle() {
+        return dfy_set_compute_dtype.HANDLE;
+    }
+
+    public static MemorySegment dfy_set_compute_dtype$address() {
+        return dfy_set_compute_dtype.ADDR;
+    }
+
+    public static int dfy_set_compute_dtype(int dtype) {
+        var mh$ = dfy_set_compute_dtype.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_set_compute_dtype", dtype);
+            }
+            return (int) mh$.invokeExact(dtype);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
+    private static class dfy_get_compute_dtype {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(densify_h.C_INT, densify_h.C_POINTER);
+
+        public static final MemorySegment ADDR = densify_h.findOrThrow("dfy_get_compute_dtype");
+
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor dfy_get_compute_dtype$descriptor() {
+        return dfy_get_compute_dtype.DESC;
+    }
+
+    public static MethodHandle dfy_get_compute_dtype$handle() {
+        return dfy_get_compute_dtype.HANDLE;
+    }
+
+    public static MemorySegment dfy_get_compute_dtype$address() {
+        return dfy_get_compute_dtype.ADDR;
+    }
+
+    public static int dfy_get_compute_dtype(MemorySegment out) {
+        var mh$ = dfy_get_compute_dtype.HANDLE;
+        try {
+            if (TRACE_DOWNCALLS) {
+                traceDowncall("dfy_get_compute_dtype", out);
+            }
+            return (int) mh$.invokeExact(out);
         } catch (Error | RuntimeException ex) {
             throw ex;
         } catch (Throwable ex$) {

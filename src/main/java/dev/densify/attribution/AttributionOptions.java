@@ -20,7 +20,10 @@ import java.util.Objects;
  * @param seed           seeds the coalitions or perturbations (default 0)
  * @param maxBatchTokens memory budget of one forward in rows x key positions, {@code >= 1}
  *                       (default {@value #DEFAULT_MAX_BATCH_TOKENS}); a smaller budget means more,
- *                       smaller forwards and the same numbers
+ *                       smaller forwards and the same numbers. {@link #AUTO_MAX_BATCH_TOKENS}: derived
+ *                       at each call from the reward model's device's free memory and its size
+ *                       ({@link dev.densify.engine.BatchBudget}). A forward that runs out of memory
+ *                       is retried at half the budget ({@link dev.densify.engine.OomRetry})
  * @param kernelWidth    LIME: the kernel {@code sqrt(exp(-d^2 / width^2))} on cosine distance x
  *                       100; finite and {@code > 0} (default {@value #DEFAULT_KERNEL_WIDTH}, lime's)
  * @param ridgeAlpha     LIME: ridge penalty on the coefficients (the intercept is not penalised);
@@ -42,6 +45,8 @@ public record AttributionOptions(AttributionMethod method, int samples, int base
     public static final int DEFAULT_SHAP_SAMPLES = 512;
     public static final int DEFAULT_LIME_SAMPLES = 1000;
     public static final long DEFAULT_MAX_BATCH_TOKENS = 65_536;
+    /** maxBatchTokens that asks for a budget from the device's free memory at each call. */
+    public static final long AUTO_MAX_BATCH_TOKENS = Long.MAX_VALUE;
     public static final double DEFAULT_KERNEL_WIDTH = 25;
     public static final double DEFAULT_RIDGE_ALPHA = 1;
 

@@ -1,6 +1,10 @@
 package dev.densify.attribution;
 
+import dev.densify.engine.BatchBudget;
+import dev.densify.engine.NativeOutOfMemoryException;
+import dev.densify.engine.OomRetry;
 import dev.densify.engine.internal.AttributionCalls;
+import dev.densify.model.ModelConfig;
 import dev.densify.model.RewardModel;
 
 import java.util.ArrayList;
@@ -47,10 +51,27 @@ final class NativeAttribution {
                     o.ridgeAlpha(), o.reusePrefix(), o.selection());
         }
 
+        Struct withMaxBatchTokens(long tokens) {
+            return new Struct(method, samples, baselineToken, seed, tokens, kernelWidth, ridgeAlpha, reusePrefix, selection);
+        }
+
         AttributionCalls.Options forEngine() {
             return new AttributionCalls.Options(method, method.code(), samples, baselineToken, seed, maxBatchTokens, kernelWidth,
                     ridgeAlpha, reusePrefix, selection.code(), selection.maxFeatures());
         }
+    }
+
+    /** Test hook: budgets above it fail as out of memory before the native call. */
+    static volatile long failAboveTokensForTest = Long.MAX_VALUE;
+
+    /** Tokens per forward that the reward model's device has memory for now (float32, KV cache kept). */
+    static long budget(RewardModel model, long keys) {
+        ModelConfig c = model.config();
+        if (c.nLayer() < 1) {  // a TorchScript module: its size is unknown
+            return AttributionOptions.DEFAULT_MAX_BATCH_TOKENS;
+        }
+        return BatchBudget.forDevice(model.device(), c.nLayer(), c.nEmbd(), c.nHead(), c.vocabSize(), keys, 4,
+                BatchBudget.Use.INFERENCE);
     }
 
     /** Attention reads the reward model's attention: a black-box function has none. */
@@ -74,7 +95,23 @@ final class NativeAttribution {
             return List.of();
         }
         return switch (target) {
-            case ModelTarget m -> AttributionCalls.attribute(m.model(), attribution.forEngine(), batch);
+            case ModelTarget m -> {
+                long keys = 1;
+                for (ScoredSequence q : batch) {
+                    keys = Math.max(keys, q.promptLength() + q.responseLength());
+                }
+                long start = attribution.maxBatchTokens() == AttributionOptions.AUTO_MAX_BATCH_TOKENS
+                        ? budget(m.model(), keys) : attribution.maxBatchTokens();
+                if (start < 1) {  // unchecked here (see Struct): the engine's own validation refuses it
+                    yield AttributionCalls.attribute(m.model(), attribution.forEngine(), batch);
+                }
+                yield OomRetry.run("dfy_attribute", start, Math.min(start, keys), tokens -> {
+                    if (tokens > failAboveTokensForTest) {
+                        throw new NativeOutOfMemoryException("dfy_attribute", "injected by a test at " + tokens + " tokens");
+                    }
+                    return AttributionCalls.attribute(m.model(), attribution.withMaxBatchTokens(tokens).forEngine(), batch);
+                }).value();
+            }
             case FunctionTarget f -> {
                 requireModelFor(attribution.method(), f);
                 yield AttributionCalls.attribute(f.function(), f.vocabSize(), attribution.forEngine(), batch);

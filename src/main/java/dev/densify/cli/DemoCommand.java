@@ -62,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
         if (main.threadsOption() > 0) {
             global.addAll(List.of("--threads", Integer.toString(main.threadsOption())));
         }
+        if (main.dtypeOption() != null) {
+            global.addAll(List.of("--dtype", main.dtypeOption().toString()));
+        }
         main.err().println("densify demo: 1/2 prepare the small reviews task in " + out.resolve("task"));
         int rc = run(global, "prepare", "--task", "reviews", "--size", "small", "--seed", Long.toString(seed),
                 "--out", out.resolve("task").toString());

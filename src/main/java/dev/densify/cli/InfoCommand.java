@@ -49,6 +49,9 @@ final class InfoCommand implements Callable<Integer> {
             node.put("distributedCompiled", distributed);
             node.put("threads", threads);
             node.put("interOpThreads", runtime.interOpThreads());
+            node.put("attention", Densify.attentionKernel().name().toLowerCase(Locale.ROOT));
+            node.put("fusedAttentionCompiled", Densify.fusedAttentionCompiled());
+            node.put("computeDtype", Densify.computeDtype().toString());
             ObjectNode blas = node.putObject("blas");
             blas.put("vendor", runtime.blas().vendor().name().toLowerCase(Locale.ROOT));
             blas.put("name", runtime.blas().vendor().displayName());
@@ -79,6 +82,9 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("data-parallel  %s%n", distributed ? "c10d/Gloo (train --nproc, torchrun's environment)"
                 : "unavailable (built without c10d's Gloo headers: libgloo-dev)");
         out.printf("threads        %d intra-op, %d inter-op%n", threads, runtime.interOpThreads());
+        out.printf("attention      %s%s%n", Densify.attentionKernel().name().toLowerCase(Locale.ROOT),
+                Densify.fusedAttentionCompiled() ? " (fused kernel compiled)" : " (fused kernel needs libtorch 2.x)");
+        out.printf("compute dtype  %s%n", Densify.computeDtype());
         RuntimeInfo.Blas blas = runtime.blas();
         out.printf("blas           %s%s%s%n", blas.vendor().displayName(),
                 blas.version().isEmpty() ? "" : " " + blas.version(), where(blas.library()));

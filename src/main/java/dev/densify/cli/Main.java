@@ -1,5 +1,6 @@
 package dev.densify.cli;
 
+import dev.densify.engine.ComputeDtype;
 import dev.densify.engine.Densify;
 import dev.densify.engine.RuntimeInfo;
 import picocli.CommandLine;
@@ -42,6 +43,7 @@ public final class Main implements Runnable {
     CommandSpec spec;
 
     private Integer threads;
+    private ComputeDtype dtype;
     private String device = "cpu";
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
@@ -60,6 +62,18 @@ public final class Main implements Runnable {
             throw new ParameterException(spec.commandLine(), "--threads must be >= 1, got " + n);
         }
         threads = n;
+    }
+
+    @Option(names = "--dtype", paramLabel = "T", scope = ScopeType.INHERIT,
+            description = "Element type of inference forwards' matrix products: float32 (default), bfloat16, "
+                    + "float16 (CUDA only). LayerNorm, softmax, log-probs and the value and score heads stay float32; "
+                    + "training and PPO steps run in float32.")
+    void dtype(String t) {
+        try {
+            dtype = ComputeDtype.parse(t);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--dtype: " + e.getMessage());
+        }
     }
 
     @Option(names = "--device", paramLabel = "D", scope = ScopeType.INHERIT, defaultValue = "cpu",
@@ -151,10 +165,21 @@ public final class Main implements Runnable {
         return threads == null ? 0 : threads;
     }
 
-    /** Applies {@code --threads} if given; loads the native library. Call once inputs are validated. */
+    /** {@code --dtype} if given, else null. */
+    ComputeDtype dtypeOption() {
+        return dtype;
+    }
+
+    /** Applies {@code --threads} and {@code --dtype} if given; loads the native library. Call once inputs are validated. */
     void configureEngine() {
+        if (dtype == ComputeDtype.FLOAT16 && device.equals("cpu")) {
+            throw new ParameterException(spec.commandLine(), "--dtype float16 needs --device cuda; on the CPU use bfloat16");
+        }
         if (threads != null) {
             Densify.setThreads(threads);
+        }
+        if (dtype != null) {
+            Densify.setComputeDtype(dtype);
         }
     }
 

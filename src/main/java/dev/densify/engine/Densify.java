@@ -45,6 +45,44 @@ public final class Densify {
         return EngineCalls.cudaCompiled();
     }
 
+    /** Whether the native library has the fused attention kernel (built against libtorch 2.0 or later). */
+    public static boolean fusedAttentionCompiled() {
+        return EngineCalls.fusedAttentionCompiled();
+    }
+
+    /** The attention kernel every forward runs (process-wide). */
+    public static AttentionKernel attentionKernel() {
+        return AttentionKernel.of(EngineCalls.attention());
+    }
+
+    /**
+     * Selects the attention kernel of every forward (process-wide; set it between calls). The two
+     * agree within float32 rounding; attention attribution always runs the plain kernel, which
+     * exposes the probabilities.
+     *
+     * @throws InvalidArgumentException for {@link AttentionKernel#FUSED} in a build without it
+     */
+    public static void setAttentionKernel(AttentionKernel kernel) {
+        Objects.requireNonNull(kernel, "kernel");
+        EngineCalls.setAttention(kernel.code());
+    }
+
+    /** The element type of inference forwards' matrix products (process-wide). */
+    public static ComputeDtype computeDtype() {
+        return ComputeDtype.of(EngineCalls.computeDtype());
+    }
+
+    /**
+     * Sets the element type of the matrix products of inference forwards (scoring, forwards,
+     * generation, attribution; process-wide; set it between calls). LayerNorm, softmax, log-softmax
+     * and the value and score heads stay float32, as do training and PPO steps. A forward on the
+     * CPU in {@link ComputeDtype#FLOAT16} fails with {@link InvalidArgumentException}.
+     */
+    public static void setComputeDtype(ComputeDtype dtype) {
+        Objects.requireNonNull(dtype, "dtype");
+        EngineCalls.setComputeDtype(dtype.code());
+    }
+
     /** libtorch's intra-op thread count (process-wide). */
     public static int threads() {
         return EngineCalls.threads();

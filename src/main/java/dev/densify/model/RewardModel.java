@@ -125,10 +125,27 @@ public final class RewardModel extends Model {
         }
     }
 
-    /** One score per row, read at the row's last position with mask 1. */
+    /**
+     * One score per row, read at the row's last position with mask 1. A call that runs out of memory
+     * is retried with the rows in halves ({@link dev.densify.engine.OomRetry}).
+     */
     public float[] score(TokenBatch batch) {
         Objects.requireNonNull(batch, "batch");
-        return ModelCalls.score(handle(), batch.rawIds(), batch.rawMask());
+        int[][] ids = batch.rawIds();
+        int[][] mask = batch.rawMask();
+        return dev.densify.engine.OomRetry.run("dfy_reward_score", ids.length, 1, rows -> {
+            if (rows >= ids.length) {
+                return ModelCalls.score(handle(), ids, mask);
+            }
+            float[] out = new float[ids.length];
+            for (int from = 0; from < ids.length; from += (int) rows) {
+                int to = (int) Math.min(ids.length, from + rows);
+                float[] part = ModelCalls.score(handle(), java.util.Arrays.copyOfRange(ids, from, to),
+                        java.util.Arrays.copyOfRange(mask, from, to));
+                System.arraycopy(part, 0, out, from, part.length);
+            }
+            return out;
+        }).value();
     }
 
     /**

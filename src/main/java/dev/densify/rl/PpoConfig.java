@@ -46,7 +46,10 @@ import java.util.Map;
  *                           "auto", "aic", "bic" or "top:K"): tokens left out get no dense reward
  *                           from SHAP
  * @param limeSamples        LIME perturbations per response
- * @param maxBatchTokens     memory budget of one attribution forward
+ * @param maxBatchTokens     memory budget of one attribution forward; {@code
+ *                           AttributionOptions.AUTO_MAX_BATCH_TOKENS} (9223372036854775807): budgets from
+ *                           the devices' free memory for attribution and for the PPO update's
+ *                           forwards and backwards (micro-batches with accumulated gradients)
  * @param validationEvery    steps between validations (the last step is always validated)
  * @param validationPrompts  held-out prompts per validation
  * @param seed               every random choice of the run derives from it

@@ -26,7 +26,17 @@ public final class PpoStep {
      */
     public static PpoStats run(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
                                int[] responseStart, float[][] rewards, PpoOptions options) {
-        return run(null, policy, reference, optimizer, sequences, responseStart, rewards, options);
+        return run(null, policy, reference, optimizer, sequences, responseStart, rewards, options, 0);
+    }
+
+    /**
+     * Runs the update with each forward and backward within {@code maxBatchTokens} rows × positions:
+     * a minibatch larger than that runs in micro-batches whose gradients are accumulated (the same
+     * update up to float rounding); 0 runs each minibatch at once.
+     */
+    public static PpoStats run(Policy policy, Policy reference, Optimizer optimizer, int[][] sequences,
+                               int[] responseStart, float[][] rewards, PpoOptions options, long maxBatchTokens) {
+        return run(null, policy, reference, optimizer, sequences, responseStart, rewards, options, maxBatchTokens);
     }
 
     /**
@@ -34,10 +44,15 @@ public final class PpoStep {
      * rollouts (rank r's follow rank r-1's in the whole batch) and every rank takes the step one
      * process would take on the whole batch; the statistics are the whole batch's. Collective.
      *
-     * @param group null for one process (as {@link #run(Policy, Policy, Optimizer, int[][], int[], float[][], PpoOptions)})
+     * @param group          null for one process (as {@link #run(Policy, Policy, Optimizer, int[][], int[], float[][], PpoOptions)})
+     * @param maxBatchTokens rows × positions a forward and backward may take (micro-batches); 0: each minibatch at once
      */
     public static PpoStats run(ProcessGroup group, Policy policy, Policy reference, Optimizer optimizer,
-                               int[][] sequences, int[] responseStart, float[][] rewards, PpoOptions options) {
+                               int[][] sequences, int[] responseStart, float[][] rewards, PpoOptions options,
+                               long maxBatchTokens) {
+        if (maxBatchTokens < 0) {
+            throw new IllegalArgumentException("maxBatchTokens must be >= 0 (0 = off), got " + maxBatchTokens);
+        }
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(sequences, "sequences");
@@ -63,6 +78,7 @@ public final class PpoStep {
             width = Math.max(width, sequences[b].length);
             packed += rewards[b].length;
         }
-        return PpoCalls.step(group == null ? null : group.handle(), policy, reference, optimizer, sequences, responseStart, rewards, options, width, packed);
+        return PpoCalls.step(group == null ? null : group.handle(), policy, reference, optimizer, sequences, responseStart,
+                rewards, options, width, packed, maxBatchTokens);
     }
 }

@@ -245,6 +245,23 @@ public final class PpoTrainer implements AutoCloseable {
         return Result.of(run);
     }
 
+    /**
+     * Tokens per PPO forward and backward: from the policy's device's free memory when the
+     * configuration asks for budgets from memory (maxBatchTokens = AUTO), else 0 (each minibatch at once).
+     */
+    private long ppoBudget(int[][] sequences) {
+        if (config.maxBatchTokens() != dev.densify.attribution.AttributionOptions.AUTO_MAX_BATCH_TOKENS) {
+            return 0;
+        }
+        long keys = 1;
+        for (int[] s : sequences) {
+            keys = Math.max(keys, s.length);
+        }
+        var c = policy.config();
+        return dev.densify.engine.BatchBudget.forDevice(policy.device(), c.nLayer(), c.nEmbd(), c.nHead(), c.vocabSize(),
+                keys, 4, dev.densify.engine.BatchBudget.Use.TRAINING);
+    }
+
     private void trainStep(Listener listener) {
         long t0 = System.nanoTime();
         SplittableRandom rng = new SplittableRandom(mix(config.seed(), step));
@@ -263,7 +280,7 @@ public final class PpoTrainer implements AutoCloseable {
         long t1 = System.nanoTime();
         double beta = kl.value();
         PpoStats stats = PpoStep.run(group, policy, beta > 0 ? task.reference() : null, optimizer, batch.sequences(),
-                batch.responseStarts(), batch.rewards(), config.options(beta, rng.nextLong()));
+                batch.responseStarts(), batch.rewards(), config.options(beta, rng.nextLong()), ppoBudget(batch.sequences()));
         long t2 = System.nanoTime();
         kl.update(stats.klReference(), config.batchSize());
         double scoreSum = sum(batch.scores());

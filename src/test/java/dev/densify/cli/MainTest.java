@@ -87,6 +87,12 @@ class MainTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("invalid device 'gpu'"), r.err());
         assertEquals(2, run("info", "--device", "cuda:x").code());
+        CliRun dtype = run("--dtype", "float64", "info");
+        assertEquals(2, dtype.code());
+        assertTrue(dtype.err().contains("--dtype: dtype 'float64' is not one of float32, bfloat16, float16"), dtype.err());
+        CliRun half = run("info", "--dtype", "float16");
+        assertEquals(2, half.code());
+        assertTrue(half.err().contains("--dtype float16 needs --device cuda"), half.err());
     }
 
     @Test

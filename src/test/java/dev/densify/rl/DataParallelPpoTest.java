@@ -132,7 +132,7 @@ class DataParallelPpoTest {
                     stats[s] = PpoStep.run(group, policy, reference, opt,
                             Arrays.copyOfRange(batch.sequences(), from, from + 6),
                             Arrays.copyOfRange(batch.starts(), from, from + 6),
-                            Arrays.copyOfRange(batch.rewards(), from, from + 6), options);
+                            Arrays.copyOfRange(batch.rewards(), from, from + 6), options, 0);
                 }
                 return probe(policy, stats, batch.sequences());
             }

@@ -100,6 +100,46 @@ class PpoStepTest {
         }
     }
 
+    /**
+     * A token budget smaller than a minibatch runs it in micro-batches with accumulated gradients:
+     * the same two steps as whole minibatches, up to float rounding, on one thread and on two.
+     */
+    @Test
+    void microBatchesGiveTheWholeMinibatchUpdate() {
+        Batch b = Batch.random(21, 8);
+        int width = 0;
+        for (int[] s : b.sequences()) {
+            width = Math.max(width, s.length);
+        }
+        for (int threads : new int[]{1, 2}) {
+            final int w = width;
+            Trained whole = TestThreads.with(threads, () -> twoSteps(b, options(0.05), 0));
+            Trained micro = TestThreads.with(threads, () -> twoSteps(b, options(0.05), w));  // one row per forward
+            for (int step = 0; step < 2; step++) {
+                assertStatsClose(whole.stats()[step], micro.stats()[step], threads + " threads, step " + step);
+            }
+            for (int i = 0; i < whole.logits().length; i++) {
+                assertEquals(whole.logits()[i], micro.logits()[i], 1e-4, threads + " threads: logit " + i);
+            }
+        }
+        try (Policy policy = Policy.create(CONFIG, "cpu", 9); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults())) {
+            assertThrows(IllegalArgumentException.class, () -> PpoStep.run(policy, reference, adam, b.sequences(),
+                    b.starts(), b.rewards(), options(0.05), -1));
+        }
+    }
+
+    private static Trained twoSteps(Batch b, PpoOptions o, long maxBatchTokens) {
+        try (Policy policy = Policy.create(CONFIG, "cpu", 9); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults().withLearningRate(1e-3))) {
+            PpoStats[] stats = new PpoStats[2];
+            for (int step = 0; step < stats.length; step++) {
+                stats[step] = PpoStep.run(policy, reference, adam, b.sequences(), b.starts(), b.rewards(), o, maxBatchTokens);
+            }
+            return new Trained(stats, policy.forward(TokenBatch.rightPadded(b.sequences(), 0), ForwardOutputs.LOGITS).logits());
+        }
+    }
+
     /** Statistics of two steps from fixed weights, and the trained policy's logits on the batch. */
     record Trained(PpoStats[] stats, float[] logits) {
     }

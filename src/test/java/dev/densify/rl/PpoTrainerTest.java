@@ -102,6 +102,32 @@ class PpoTrainerTest {
         }
     }
 
+    /**
+     * Budgets from free memory (maxBatchTokens = AUTO) for attribution and the PPO update: on a
+     * machine with memory for every batch at once, the run the fixed default budget gives.
+     */
+    @Test
+    void budgetsFromFreeMemoryTrainAsTheDefault(@TempDir Path tmp) {
+        ShapingWeights w = ShapingWeights.parse("sparse=0.4,shap=0.3,lime=0.2,attention=0.1");
+        try (Policy sft = Policy.create(CONFIG, "cpu", 1); RewardModel rm = RewardModel.create(CONFIG, "cpu", 2)) {
+            PpoTask task = synthetic(sft, rm);
+            float[] fixed;
+            float[] auto;
+            try (PpoTrainer t = new PpoTrainer(task, w, small(2), tmp.resolve("fixed"), "cpu")) {
+                t.run(PpoTrainer.Listener.NONE);
+                fixed = logits(t.policy());
+            }
+            PpoConfig config = small(2).with(Map.of("maxBatchTokens", AttributionOptions.AUTO_MAX_BATCH_TOKENS));
+            try (PpoTrainer t = new PpoTrainer(task, w, config, tmp.resolve("auto"), "cpu")) {
+                t.run(PpoTrainer.Listener.NONE);
+                auto = logits(t.policy());
+            }
+            for (int i = 0; i < fixed.length; i++) {
+                assertEquals(fixed[i], auto[i], 1e-5, "logit " + i);
+            }
+        }
+    }
+
     @Test
     void resumingFromACheckpointContinuesExactlyAsAnUninterruptedRun(@TempDir Path tmp) throws Exception {
         ShapingWeights w = ShapingWeights.parse("sparse=0.4,shap=0.3,lime=0.2,attention=0.1");

@@ -142,6 +142,7 @@ public final class Worker {
                 reply.put("cuda_devices", Densify.cudaDeviceCount());
                 reply.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
                 reply.put("library", Densify.libraryPath().toString());
+                reply.put("attention", Densify.attentionKernel().name().toLowerCase(java.util.Locale.ROOT));
                 RuntimeInfo.Blas blas = Densify.runtime().blas();
                 var blasNode = reply.putObject("blas");
                 blasNode.put("vendor", blas.vendor().name().toLowerCase(java.util.Locale.ROOT));
@@ -248,9 +249,13 @@ public final class Worker {
         private final int[][] prompts;
         private final int[][] checkPrompts;
         private final GenerationOptions timed;
+        private final int logitsRows;
+        private final int logitsPositions;
 
         Generate(Policy model, JsonNode inputs, boolean useCache) {
             this.model = model;
+            this.logitsRows = inputs.path("logits_rows").asInt(Integer.MAX_VALUE);
+            this.logitsPositions = inputs.path("logits_positions").asInt(Integer.MAX_VALUE);
             this.prompts = matrix(inputs.get("prompts"), "prompts");
             JsonNode c = inputs.path("check");
             this.checkPrompts = c.has("prompts") ? matrix(c.get("prompts"), "check.prompts") : null;
@@ -279,13 +284,16 @@ public final class Worker {
                 System.arraycopy(prompts[b], 0, full[b], 0, prompts[b].length);
                 System.arraycopy(g.tokens()[b], 0, full[b], prompts[b].length, g.lengths()[b]);
             }
-            TokenBatch batch = TokenBatch.leftPadded(full, 0);
+            // Only the first logitsRows rows' last logitsPositions positions, where the inputs say so.
+            int rows = Math.min(full.length, logitsRows);
+            TokenBatch batch = TokenBatch.leftPadded(Arrays.copyOf(full, rows), 0);
             PolicyOutput forward = model.forward(batch, ForwardOutputs.LOGITS);
             int rowSize = forward.seqLen() * forward.vocabSize();
+            int keep = Math.min(forward.seqLen(), logitsPositions) * forward.vocabSize();
             ArrayNode logits = o.putArray("logits");
             for (int b = 0; b < forward.batchSize(); b++) {
                 ArrayNode row = logits.addArray();
-                for (int i = 0; i < rowSize; i++) {
+                for (int i = rowSize - keep; i < rowSize; i++) {
                     row.add(forward.logits()[b * rowSize + i]);
                 }
             }

@@ -41,6 +41,31 @@ public final class EngineCalls {
         return densify_h.dfy_cuda_compiled() != 0;
     }
 
+    public static boolean fusedAttentionCompiled() {
+        Native.load();
+        return densify_h.dfy_fused_attention_compiled() != 0;
+    }
+
+    /** {@code DFY_ATTENTION_PLAIN} or {@code DFY_ATTENTION_FUSED}. */
+    public static int attention() {
+        return readInt("dfy_get_attention", out -> densify_h.dfy_get_attention(out));
+    }
+
+    public static void setAttention(int kernel) {
+        Native.load();
+        Native.check("dfy_set_attention", densify_h.dfy_set_attention(kernel));
+    }
+
+    /** {@code DFY_DTYPE_*}. */
+    public static int computeDtype() {
+        return readInt("dfy_get_compute_dtype", out -> densify_h.dfy_get_compute_dtype(out));
+    }
+
+    public static void setComputeDtype(int dtype) {
+        Native.load();
+        Native.check("dfy_set_compute_dtype", densify_h.dfy_set_compute_dtype(dtype));
+    }
+
     public static int threads() {
         return readInt("dfy_get_num_threads", out -> densify_h.dfy_get_num_threads(out));
     }

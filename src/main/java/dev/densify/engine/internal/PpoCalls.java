@@ -26,10 +26,11 @@ public final class PpoCalls {
      * @param reference null when the KL coefficient is 0
      * @param width     the longest sequence
      * @param packed    the number of response tokens over all rollouts
+     * @param maxBatchTokens rows × positions a forward and backward may take (0: each minibatch at once)
      */
     public static PpoStats step(NativeHandle group, Policy policy, Policy reference, Optimizer optimizer,
                                 int[][] sequences, int[] responseStart, float[][] rewards, PpoOptions options,
-                                int width, long packed) {
+                                int width, long packed, long maxBatchTokens) {
         int batch = sequences.length;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ids = arena.allocate(ValueLayout.JAVA_LONG, (long) batch * width);
@@ -50,6 +51,7 @@ public final class PpoCalls {
                 }
             }
             MemorySegment o = options(arena, options);
+            dfy_ppo_options.max_batch_tokens(o, maxBatchTokens);
             MemorySegment stats = dfy_ppo_stats.allocate(arena);
             NativeHandle optimizerHandle = Handles.of(optimizer);
             if (group == null) {
