@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * A study in a PostgreSQL database (JDBC, {@code org.postgresql:postgresql}), shared by any number
@@ -59,7 +60,10 @@ public final class PostgresStudyStore implements SharedStudyStorage {
     private final StorageUrl url;
     private final String name;
     private final int studyId;
-    private final Connection connection;
+    private Connection connection;
+    /** The trial this worker runs (claimed and not yet recorded), or null. */
+    private Integer running;
+    private volatile Consumer<String> notices = line -> { };
     private final Object heartbeatLock = new Object();
     private final String workerId;
     private Connection heartbeatConnection;
@@ -230,49 +234,73 @@ public final class PostgresStudyStore implements SharedStudyStorage {
             TrialRows.expectOne(start(number), number, "PENDING");
             return null;
         });
+        running = number;
         return trial(number).orElseThrow();
     }
 
     @Override
     public synchronized TrialRecord markComplete(int number, double objective, List<Double> learningCurve,
                                                  Map<String, Double> metrics) {
-        checkOpen();
         if (!Double.isFinite(objective)) {
             throw new IllegalArgumentException("a complete trial needs a finite objective, got " + objective);
         }
-        transaction(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE densify_trials SET state = 'COMPLETE', "
-                    + "objective = ?, learning_curve = ?, metrics = ?, error = NULL, finished = now() "
-                    + "WHERE study_id = ? AND number = ? AND state = 'RUNNING' AND worker = ?")) {
-                ps.setDouble(1, objective);
-                ps.setString(2, StudyJson.compact(StudyJson.list(learningCurve)));
-                ps.setString(3, StudyJson.compact(StudyJson.map(metrics)));
-                ps.setInt(4, studyId);
-                ps.setInt(5, number);
-                ps.setString(6, workerId);
-                TrialRows.expectOne(ps.executeUpdate(), number, "RUNNING for worker " + workerId);
-            }
-            return null;
+        return end(number, "COMPLETE", "objective = ?, learning_curve = ?, metrics = ?, error = NULL", ps -> {
+            ps.setDouble(1, objective);
+            ps.setString(2, StudyJson.compact(StudyJson.list(learningCurve)));
+            ps.setString(3, StudyJson.compact(StudyJson.map(metrics)));
+            return 4;
         });
-        return trial(number).orElseThrow();
     }
 
     @Override
     public synchronized TrialRecord markFailed(int number, String error) {
+        return end(number, "FAILED", "objective = NULL, error = ?", ps -> {
+            ps.setString(1, error == null ? "unknown error" : error);
+            return 2;
+        });
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        /** Binds the assignments' parameters; returns the next parameter index. */
+        int bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** RUNNING (for this worker) → {@code state}; one transaction. */
+    private TrialRecord end(int number, String state, String assignments, Binder binder) {
         checkOpen();
         transaction(() -> {
-            try (PreparedStatement ps = connection.prepareStatement("UPDATE densify_trials SET state = 'FAILED', "
-                    + "objective = NULL, error = ?, finished = now() "
+            try (PreparedStatement ps = connection.prepareStatement("UPDATE densify_trials SET state = '" + state + "', "
+                    + assignments + ", finished = now() "
                     + "WHERE study_id = ? AND number = ? AND state = 'RUNNING' AND worker = ?")) {
-                ps.setString(1, error == null ? "unknown error" : error);
-                ps.setInt(2, studyId);
-                ps.setInt(3, number);
-                ps.setString(4, workerId);
-                TrialRows.expectOne(ps.executeUpdate(), number, "RUNNING for worker " + workerId);
+                int i = binder.bind(ps);
+                ps.setInt(i, studyId);
+                ps.setInt(i + 1, number);
+                ps.setString(i + 2, workerId);
+                int updated = ps.executeUpdate();
+                // After a lost connection this may be a retry whose first attempt committed.
+                if (updated == 0 && endedByThisWorker(number, state)) {
+                    return null;
+                }
+                TrialRows.expectOne(updated, number, "RUNNING for worker " + workerId);
             }
             return null;
         });
+        running = null;
         return trial(number).orElseThrow();
+    }
+
+    private boolean endedByThisWorker(int number, String state) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM densify_trials "
+                + "WHERE study_id = ? AND number = ? AND state = ? AND worker = ?")) {
+            ps.setInt(1, studyId);
+            ps.setInt(2, number);
+            ps.setString(3, state);
+            ps.setString(4, workerId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     @Override
@@ -335,6 +363,19 @@ public final class PostgresStudyStore implements SharedStudyStorage {
 
     @Override
     public synchronized Claim claim(Proposer proposer) {
+        Claim claim = claimOnce(proposer);
+        if (claim instanceof Claim.Trial t) {
+            running = t.trial().number();
+        }
+        return claim;
+    }
+
+    @Override
+    public void onNotice(Consumer<String> sink) {
+        notices = sink == null ? line -> { } : sink;
+    }
+
+    private Claim claimOnce(Proposer proposer) {
         checkOpen();
         // Fast path: a PENDING trial, taken without the proposal lock.
         TrialRecord pending = transaction(this::claimPending);
@@ -569,8 +610,75 @@ public final class PostgresStudyStore implements SharedStudyStorage {
         });
     }
 
+    /**
+     * One transaction; when the connection is lost (the server restarted, a network cut, the
+     * backend terminated) it reconnects, waiting 0.5, 1, 2, … s, and runs the transaction again,
+     * up to {@value #RECONNECT_ATTEMPTS} times. A retried transaction may follow one that committed
+     * without the answer arriving: claims this worker does not know of go back to PENDING first,
+     * and recording a trial's end twice is recognised.
+     */
     private <T> T transaction(TrialRows.Work<T> work) {
-        return TrialRows.transaction(connection, work, e -> failure(url, e));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return TrialRows.transaction(connection, work, e -> failure(url, e));
+            } catch (StudyException e) {
+                if (!(e.getCause() instanceof SQLException cause) || !connectionLost(cause)
+                        || attempt > RECONNECT_ATTEMPTS) {
+                    throw e;
+                }
+                notices.accept("the study database connection was lost (" + cause.getMessage() + "); reconnecting ("
+                        + attempt + " of " + RECONNECT_ATTEMPTS + ")");
+                try {
+                    Thread.sleep(500L << (attempt - 1));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                reconnect();
+            }
+        }
+    }
+
+    /** Reconnection attempts of a transaction (waits 0.5 + 1 + … + 16 s = 31.5 s in all). */
+    static final int RECONNECT_ATTEMPTS = 6;
+
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        // 08: connection exceptions; 57P01-57P03: the server shut the backend down or is starting
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"));
+    }
+
+    /** A new connection; this worker's claims other than the trial it runs go back to PENDING. */
+    private void reconnect() {
+        Connection fresh;
+        try {
+            fresh = connect(url);
+            fresh.setAutoCommit(false);
+        } catch (StudyException | SQLException e) {
+            return; // the next attempt fails on the old connection and tries again
+        }
+        TrialRows.closeQuietly(connection);
+        connection = fresh;
+        try {
+            TrialRows.transaction(connection, () -> {
+                try (PreparedStatement ps = connection.prepareStatement("UPDATE densify_trials SET state = 'PENDING', "
+                        + "worker = NULL, started = NULL, attempts = attempts - 1 WHERE study_id = ? AND state = 'RUNNING' "
+                        + "AND worker = ? AND number <> ?")) {
+                    ps.setInt(1, studyId);
+                    ps.setString(2, workerId);
+                    ps.setInt(3, running == null ? -1 : running);
+                    int released = ps.executeUpdate();
+                    if (released > 0) {
+                        notices.accept(released + " claim(s) made as the connection broke went back to PENDING");
+                    }
+                }
+                return null;
+            }, e -> failure(url, e));
+            notices.accept("reconnected to the study database");
+        } catch (StudyException e) {
+            // the connection broke again: the next attempt reconnects again
+        }
     }
 
     private List<TrialRecord> query(String sql, Integer number) throws SQLException {

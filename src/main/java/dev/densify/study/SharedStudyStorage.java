@@ -69,6 +69,9 @@ public interface SharedStudyStorage extends StudyStorage {
      */
     Claim claim(Proposer proposer);
 
+    /** Where the storage reports what it did on its own (reconnections); null: nowhere. */
+    void onNotice(java.util.function.Consumer<String> sink);
+
     /** The study's workers, by registration. */
     List<Worker> workers();
 

@@ -269,6 +269,7 @@ public final class Study implements AutoCloseable {
     private Result work(SharedStudyStorage shared, TrialObjective objective) throws InterruptedException {
         StudyConfig config = shared.config();
         Duration grace = heartbeatGrace;
+        shared.onNotice(this::say);
         shared.register(grace);
         trialWorkers = 1;
         say(String.format(Locale.ROOT, "study %s: worker %s joins; %d trials over %s, objective %s, %d %s per trial, "

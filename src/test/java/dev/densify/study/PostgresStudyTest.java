@@ -244,6 +244,68 @@ class PostgresStudyTest {
     }
 
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void workersReconnectWhenTheServerDropsTheirConnections() throws Exception {
+        StorageUrl url = freshDatabase();
+        StudyConfig config = StudyTest.three(8).withSeed(13).withInitialDesignSize(8);
+        PostgresStudyStore.open(url, "drops", config).close();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream log = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            Path run = tmp.resolve("drops-" + w);
+            threads.add(Thread.ofPlatform().start(() -> {
+                try (Study study = Study.open(run, PostgresStudyStore.open(url, "drops", null), log)
+                        .withWorkerTiming(Duration.ofSeconds(30), Duration.ofMillis(50))) {
+                    Synthetic f = Synthetic.of(config, StudyTest.TARGET3);
+                    study.run((spec, listener) -> {
+                        Thread.sleep(300);
+                        return f.run(spec, listener);
+                    });
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }));
+        }
+        try (PostgresStudyStore watcher = PostgresStudyStore.open(url, "drops", null)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (watcher.trials().stream().filter(t -> t.state() == TrialState.COMPLETE).count() < 2) {
+                assertTrue(System.nanoTime() < deadline, "no progress");
+                Thread.sleep(20);
+            }
+            // every connection to the study's database, the workers' and heartbeats' included
+            for (int cut = 0; cut < 2; cut++) {
+                server.execute(url.database(), "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+                Thread.sleep(700);
+            }
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        String text = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(errors.isEmpty(), errors + "\n" + text);
+        assertTrue(text.contains("the study database connection was lost") && text.contains("reconnected to the study database"),
+                text);
+        List<TrialRecord> expected;
+        try (Study study = Study.open(tmp.resolve("drops-reference"), config, null)) {
+            study.run(Synthetic.of(config, StudyTest.TARGET3));
+            expected = study.trials();
+        }
+        try (PostgresStudyStore store = PostgresStudyStore.open(url, "drops", null)) {
+            List<TrialRecord> trials = store.trials();
+            assertEquals(8, trials.size(), trials.toString());
+            for (int i = 0; i < trials.size(); i++) {
+                assertEquals(TrialState.COMPLETE, trials.get(i).state(), trials.get(i).toString());
+                assertEquals(1, trials.get(i).attempts(), trials.get(i).toString());
+                assertSameTrial(expected.get(i), trials.get(i));
+            }
+            assertTrue(store.retries().isEmpty(), "no worker was lost: " + store.workers());
+        }
+    }
+
+    @Test
     void unreachableServerFailsFastWithAClearError() {
         StorageUrl url = StorageUrl.parse("postgresql://densify@127.0.0.1:1/nowhere");
         long t0 = System.nanoTime();
