@@ -6,10 +6,10 @@ the PPO workloads). The calls are the ones the Java API makes; the timed region 
 plus ctypes' argument conversion, where Java's holds the FFM marshalling."""
 import json
 import platform
-import sys
 import time
 
 from densify_ctypes import Library
+from protocol import serve
 
 
 class Score:
@@ -168,31 +168,9 @@ class Worker:
 
 
 def main():
-    out = sys.stdout
-    sys.stdout = sys.stderr  # nothing but the protocol on the real stdout
     worker = Worker()
-    ops = {"setup": worker.setup, "time": worker.time, "outputs": worker.outputs, "info": worker.info,
-           "attribute": worker.attribute}
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        quit_ = False
-        try:
-            req = json.loads(line)
-            op = req.get("op")
-            if op == "quit":
-                reply, quit_ = {}, True
-            elif op in ops:
-                reply = ops[op](req)
-            else:
-                raise ValueError(f"unknown op {op!r}")
-            reply = {"ok": True, **reply}
-        except Exception as e:  # the driver reports it; the worker keeps serving
-            reply = {"ok": False, "error": f"{type(e).__name__}: {e}"}
-        out.write(json.dumps(reply) + "\n")
-        out.flush()
-        if quit_:
-            break
+    serve({"setup": worker.setup, "time": worker.time, "outputs": worker.outputs, "info": worker.info,
+           "attribute": worker.attribute})
     worker.close()
 
 

@@ -43,6 +43,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import attribution  # noqa: E402
 import gpt2  # noqa: E402
 import ppo  # noqa: E402  (the ppo_rollout and ppo_update workloads)
+from protocol import serve  # noqa: E402
 
 
 def _sync(device):
@@ -481,31 +482,9 @@ def loaded_blas():
 
 
 def main():
-    out = sys.stdout
-    sys.stdout = sys.stderr  # nothing but the protocol on the real stdout
     worker = Worker()
-    ops = {"setup": worker.setup, "time": worker.time, "outputs": worker.outputs, "peak": worker.peak,
-           "info": worker.info, "attribute": worker.attribute}
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        quit_ = False
-        try:
-            req = json.loads(line)
-            op = req.get("op")
-            if op == "quit":
-                reply, quit_ = {}, True
-            elif op in ops:
-                reply = ops[op](req)
-            else:
-                raise ValueError(f"unknown op {op!r}")
-            reply = {"ok": True, **reply}
-        except Exception as e:  # the driver reports it; the worker keeps serving
-            reply = {"ok": False, "error": f"{type(e).__name__}: {e}"}
-        out.write(json.dumps(reply) + "\n")
-        out.flush()
-        if quit_:
-            break
+    serve({"setup": worker.setup, "time": worker.time, "outputs": worker.outputs, "peak": worker.peak,
+           "info": worker.info, "attribute": worker.attribute})
 
 
 if __name__ == "__main__":

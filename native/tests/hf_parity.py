@@ -19,25 +19,17 @@ import ctypes
 import json
 import sys
 import time
+from pathlib import Path
 
 import torch
 from safetensors.torch import save as st_save
 from transformers import GPT2Config, GPT2ForSequenceClassification, GPT2LMHeadModel
 
-
-class Config(ctypes.Structure):
-    _fields_ = [("vocab_size", ctypes.c_int64), ("n_positions", ctypes.c_int64), ("n_embd", ctypes.c_int64),
-                ("n_layer", ctypes.c_int64), ("n_head", ctypes.c_int64), ("layer_norm_epsilon", ctypes.c_double),
-                ("score_label", ctypes.c_int64)]
+# The C structures as the benchmark's ctypes binding declares them (one mirror of densify.h).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks" / "python"))
+from densify_ctypes import Config, GenerateOptions, SCORE_ONLY_ROW as DFY_SCORE_ONLY_ROW  # noqa: E402
 
 
-class GenerateOptions(ctypes.Structure):
-    _fields_ = [("max_new_tokens", ctypes.c_int64), ("temperature", ctypes.c_double), ("top_k", ctypes.c_int64),
-                ("top_p", ctypes.c_double), ("stop_token", ctypes.c_int64), ("pad_token", ctypes.c_int64),
-                ("seed", ctypes.c_uint64), ("use_cache", ctypes.c_int32)]
-
-
-DFY_SCORE_ONLY_ROW = -2
 DFY_ATTENTION_PLAIN, DFY_ATTENTION_FUSED = 1, 2
 DFY_DTYPE_FLOAT32, DFY_DTYPE_BFLOAT16, DFY_DTYPE_FLOAT16 = 1, 2, 3
 
