@@ -178,9 +178,9 @@ public final class Main implements Runnable {
         if (threads != null) {
             Densify.setThreads(threads);
         }
-        if (dtype != null) {
-            Densify.setComputeDtype(dtype);
-        }
+        // Each command runs at the precision it names (float32 unless --dtype), whatever an earlier
+        // command in this JVM set: the setting is process-wide.
+        Densify.setComputeDtype(dtype != null ? dtype : ComputeDtype.FLOAT32);
     }
 
     /**

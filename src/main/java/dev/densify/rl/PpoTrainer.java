@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.attribution.AttributionMethod;
 import dev.densify.engine.DirectoryLock;
+import dev.densify.engine.ComputeDtype;
+import dev.densify.engine.Densify;
 import dev.densify.engine.Json;
 import dev.densify.model.AdamOptions;
 import dev.densify.model.ForwardOutputs;
@@ -155,6 +157,11 @@ public final class PpoTrainer implements AutoCloseable {
             resolved.set("ppo", config.toJson());
             resolved.put("weights", weights.toString());
             resolved.put("device", device);
+            // Forwards in reduced precision sample other rollouts: a run keeps the precision it began with.
+            ComputeDtype dtype = Densify.computeDtype();
+            if (dtype != ComputeDtype.FLOAT32) {
+                resolved.put("compute_dtype", dtype.toString());
+            }
             if (writer && run.exists("config.json")
                     && !withoutSteps(run.readJson("config.json")).equals(withoutSteps(resolved))) {
                 throw new IllegalArgumentException("run directory " + runDirectory

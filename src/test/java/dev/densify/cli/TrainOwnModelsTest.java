@@ -389,6 +389,33 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void aRunKeepsTheComputePrecisionItBeganWith() throws Exception {
+        Path out = tmp.resolve("bf16-run");
+        List<String> args = new ArrayList<>(List.of("--dtype", "bfloat16", "train", "--policy", policyDir.toString(),
+                "--prompts", prompts.toString(), "--config", config.toString(), "--steps", "1", "--out", out.toString(),
+                "--reward-class", LikesE.class.getName()));
+        try {
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, r.code(), r.err());
+            assertEquals("bfloat16", dev.densify.engine.Json.MAPPER.readTree(out.resolve("config.json").toFile())
+                    .path("compute_dtype").asText());
+            // without --dtype: float32 again, even in this JVM where the last command set bfloat16
+            List<String> resumed = new ArrayList<>(args.subList(2, args.size()));
+            resumed.set(resumed.indexOf("1"), "2");
+            CliRun other = CliRun.of(resumed.toArray(String[]::new));
+            assertEquals(1, other.code(), other.out());
+            assertTrue(other.err().contains("holds a run with another configuration"), other.err());
+            List<String> same = new ArrayList<>(args);
+            same.set(same.indexOf("1"), "2");
+            CliRun again = CliRun.of(same.toArray(String[]::new));
+            assertEquals(0, again.code(), again.err());
+            assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        } finally {
+            dev.densify.engine.Densify.setComputeDtype(dev.densify.engine.ComputeDtype.FLOAT32);
+        }
+    }
+
+    @Test
     void generateAndScoreTakeText() throws Exception {
         CliRun g = CliRun.of("generate", "--policy", policyDir.toString(), "--prompt", "the weather", "--prompt", "we",
                 "--max-new-tokens", "4", "--seed", "2", "--json");
