@@ -150,6 +150,11 @@ typedef struct dfy_ppo_options {
                                  (ABI 6); 0 = each minibatch (each thread's piece on CPU) at once.
                                  Smaller: micro-batches whose gradients are accumulated, the same
                                  update up to float rounding. >= 0 */
+    int32_t compute_dtype;   /* matrix products of the step's forwards and backwards (ABI 6):
+                                0 or DFY_DTYPE_FLOAT32, DFY_DTYPE_BFLOAT16, DFY_DTYPE_FLOAT16 (CUDA);
+                                weights, gradients, Adam's state, LayerNorm, softmax, log-softmax,
+                                the value head and the losses stay float32 (mixed precision with
+                                float32 master weights). Independent of dfy_set_compute_dtype. */
 } dfy_ppo_options;
 
 /* Means over the minibatch updates of a step unless stated otherwise. */
@@ -217,9 +222,10 @@ DFY_API dfy_status dfy_get_attention(int32_t* out);
 /* The element type of the matrix products of inference forwards (dfy_policy_forward,
  * dfy_policy_generate, dfy_reward_score, dfy_attribute), process-wide: DFY_DTYPE_*. The weights
  * stay float32 (cast per product); LayerNorm, softmax, the residual stream, log-softmax and the
- * value and score heads stay float32, and so do training and dfy_ppo_step (whose old log-probs
- * must match its update's). A forward on the CPU with DFY_DTYPE_FLOAT16 fails with
- * DFY_ERR_INVALID_ARGUMENT. Set it between calls. */
+ * value and score heads stay float32, and so do training and dfy_ppo_step (which has its own,
+ * dfy_ppo_options.compute_dtype, so that old and new log-probs come from one precision). A
+ * forward on the CPU with DFY_DTYPE_FLOAT16 fails with DFY_ERR_INVALID_ARGUMENT. Set it between
+ * calls. */
 DFY_API dfy_status dfy_set_compute_dtype(int32_t dtype);
 DFY_API dfy_status dfy_get_compute_dtype(int32_t* out);
 

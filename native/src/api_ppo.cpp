@@ -29,6 +29,10 @@ void validate_ppo_options(const dfy_ppo_options& o, int64_t batch) {
     require(o.minibatch_size >= 1 && batch % o.minibatch_size == 0, "minibatch_size (", o.minibatch_size,
             ") must be >= 1 and divide the batch (", batch, ")");
     require(o.max_batch_tokens >= 0, "max_batch_tokens must be >= 0 (0 = off), got ", o.max_batch_tokens);
+    require(o.compute_dtype == 0 || o.compute_dtype == DFY_DTYPE_FLOAT32 || o.compute_dtype == DFY_DTYPE_BFLOAT16
+                || o.compute_dtype == DFY_DTYPE_FLOAT16,
+            "compute_dtype must be 0 or DFY_DTYPE_FLOAT32 (1), DFY_DTYPE_BFLOAT16 (2) or DFY_DTYPE_FLOAT16 (3), got ",
+            o.compute_dtype);
 }
 
 dfy_status ppo_step(const Group* group, dfy_model policy_handle, dfy_model reference_handle, dfy_optimizer optimizer,
@@ -56,6 +60,8 @@ dfy_status ppo_step(const Group* group, dfy_model policy_handle, dfy_model refer
             require(o.kl_coef == 0, "a reference policy is needed when kl_coef > 0");
         }
         require(seq_len >= 2, "seq_len must be >= 2, got ", seq_len);
+        require(o.compute_dtype != DFY_DTYPE_FLOAT16 || policy.device().is_cuda(),
+                "a PPO step in float16 needs a CUDA device; on the CPU use bfloat16 or float32");
         const InterOp parallel(policy.device());
         const ppo::Rollouts in = ppo::prepare_rollouts(policy, ids, mask, batch, seq_len, response_start, response_length,
                                                        rewards);
@@ -66,7 +72,8 @@ dfy_status ppo_step(const Group* group, dfy_model policy_handle, dfy_model refer
             require_same(*group,
                          {double(o.seed >> 32), double(o.seed & 0xffffffffULL), double(o.epochs), double(o.minibatch_size),
                           double(o.whiten_advantages), double(o.kl_estimator), o.kl_coef, o.gamma, o.lam, o.clip_range,
-                          o.clip_range_value, o.value_coef, o.entropy_coef, double(adam.steps())},
+                          o.clip_range_value, o.value_coef, o.entropy_coef, double(adam.steps()),
+                          double(o.compute_dtype == 0 ? DFY_DTYPE_FLOAT32 : o.compute_dtype)},
                          "the PPO options or the optimizer's step count");
         }
         const ppo::OldOutputs old = ppo::score_rollouts(parallel, policy, reference, in, o);

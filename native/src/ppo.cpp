@@ -36,6 +36,9 @@ Outputs run(const Gpt2& model, const at::Tensor& ids, const at::Tensor& mask, bo
     return out;
 }
 
+// The step's matrix-product type (ComputeScope), opened on every thread that runs its forwards.
+int32_t step_dtype(const dfy_ppo_options& o) { return o.compute_dtype == 0 ? DFY_DTYPE_FLOAT32 : o.compute_dtype; }
+
 double masked_mean(const at::Tensor& x, const at::Tensor& m) { return ((x * m).sum() / m.sum()).item<double>(); }
 
 struct Losses {
@@ -131,6 +134,7 @@ void update(const InterOp& parallel, Gpt2& policy, Adam& adam, const at::Tensor&
     const std::vector<at::Tensor>& params = adam.parameters();
     adam.zero_grad();
     if (pieces > 0) parallel.run(pieces, [&](int64_t p) {
+        const ComputeScope precision(step_dtype(o));
         const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
         for (int64_t first = begin; first < end; first += micro) {
             at::Tensor part = index.narrow(0, first, std::min(micro, end - first));
@@ -189,6 +193,7 @@ double batch_loss(const InterOp& parallel, const Targets& targets, double count,
     std::vector<double> totals(static_cast<size_t>(pieces));
     parallel.run(pieces, [&](int64_t p) {
         c10::InferenceMode no_grad;
+        const ComputeScope precision(step_dtype(o));
         const int64_t begin = piece_begin(rows, pieces, p), end = piece_begin(rows, pieces, p + 1);
         at::Tensor part = at::arange(begin, end, targets.act.options().dtype(at::kLong));
         totals[size_t(p)] = losses(outputs(part), targets.rows(part), count, o, o.entropy_coef > 0).total.item<double>();
@@ -255,6 +260,7 @@ OldOutputs score_rollouts(const InterOp& parallel, const Gpt2& policy, const Gpt
     at::Tensor ref_logprobs;
     auto old_forward = [&] {
         c10::InferenceMode no_grad;
+        const ComputeScope precision(step_dtype(o));
         // With entropy when the loss uses it: the loss before the update is read off these outputs.
         Outputs out = run(policy, in.ids, in.mask, o.entropy_coef > 0);
         old.logprobs = out.logprobs.clone();
@@ -263,6 +269,7 @@ OldOutputs score_rollouts(const InterOp& parallel, const Gpt2& policy, const Gpt
     };
     auto reference_forward = [&] {
         c10::InferenceMode no_grad;
+        const ComputeScope precision(step_dtype(o));
         ref_logprobs = run(*reference, in.ids, in.mask, false).logprobs.clone();
     };
     if (reference != nullptr && parallel.pieces(2) == 2) {

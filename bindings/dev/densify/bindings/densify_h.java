@@ -944,6 +944,7 @@ public class densify_h {
      *     int64_t minibatch_size;
      *     uint64_t seed;
      *     int64_t max_batch_tokens;
+     *     int32_t compute_dtype;
      * } dfy_ppo_options;
      * }
      */
@@ -966,7 +967,9 @@ public class densify_h {
             densify_h.C_LONG.withName("epochs"),
             densify_h.C_LONG.withName("minibatch_size"),
             densify_h.C_LONG.withName("seed"),
-            densify_h.C_LONG.withName("max_batch_tokens")
+            densify_h.C_LONG.withName("max_batch_tokens"),
+            densify_h.C_INT.withName("compute_dtype"),
+            MemoryLayout.paddingLayout(4)
         ).withName("dfy_ppo_options");
 
         /** The layout of this struct. */
@@ -1243,6 +1246,27 @@ public class densify_h {
 
         public static void max_batch_tokens(MemorySegment struct, long fieldValue) {
             struct.set(max_batch_tokens$LAYOUT, max_batch_tokens$OFFSET, fieldValue);
+        }
+
+
+        private static final ValueLayout.OfInt compute_dtype$LAYOUT = (ValueLayout.OfInt) $LAYOUT.select(MemoryLayout.PathElement.groupElement("compute_dtype"));
+
+        public static ValueLayout.OfInt compute_dtype$layout() {
+            return compute_dtype$LAYOUT;
+        }
+
+        private static final long compute_dtype$OFFSET = $LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement("compute_dtype"));
+
+        public static long compute_dtype$offset() {
+            return compute_dtype$OFFSET;
+        }
+
+        public static int compute_dtype(MemorySegment struct) {
+            return struct.get(compute_dtype$LAYOUT, compute_dtype$OFFSET);
+        }
+
+        public static void compute_dtype(MemorySegment struct, int fieldValue) {
+            struct.set(compute_dtype$LAYOUT, compute_dtype$OFFSET, fieldValue);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.densify.rl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.densify.attribution.FeatureSelection;
+import dev.densify.engine.ComputeDtype;
 import dev.densify.engine.Json;
 
 import java.io.IOException;
@@ -50,6 +51,9 @@ import java.util.Map;
  *                           AttributionOptions.AUTO_MAX_BATCH_TOKENS} (9223372036854775807): budgets from
  *                           the devices' free memory for attribution and for the PPO update's
  *                           forwards and backwards (micro-batches with accumulated gradients)
+ * @param trainingDtype      matrix products of the PPO update's forwards and backwards: "float32"
+ *                           (default), "bfloat16", or "float16" (CUDA); weights, gradients, Adam's
+ *                           state, log-softmax, the value head and the losses stay float32
  * @param validationEvery    steps between validations (the last step is always validated)
  * @param validationPrompts  held-out prompts per validation
  * @param seed               every random choice of the run derives from it
@@ -60,7 +64,7 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
                         double initKlCoef, boolean adaptiveKl, double klTarget, double klHorizon,
                         KlEstimator klEstimator, boolean whitenAdvantages, int maxNewTokens, double temperature,
                         int topK, double topP, int shapSamples, FeatureSelection shapSelection, int limeSamples,
-                        long maxBatchTokens,
+                        long maxBatchTokens, String trainingDtype,
                         int validationEvery, int validationPrompts, long seed) {
 
 
@@ -108,14 +112,18 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
         if (maxBatchTokens < 1) {
             throw new IllegalArgumentException("maxBatchTokens must be >= 1, got " + maxBatchTokens);
         }
-        positive("validationEvery", validationEvery);
+        if (trainingDtype == null) {
+            throw new IllegalArgumentException("trainingDtype is missing (float32, bfloat16 or float16)");
+        }
+        ComputeDtype.parse(trainingDtype); // a message naming the accepted values
+                positive("validationEvery", validationEvery);
         positive("validationPrompts", validationPrompts);
     }
 
     /** Defaults sized for the built-in reviews task on a CPU (small models: a larger learning rate than TRL's 1.41e-5). */
     public static PpoConfig defaults() {
         return new PpoConfig(100, 16, 4, 4, 2e-4, 0.9, 0.999, 1e-8, 1.0, 1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.05,
-                true, 6.0, 10_000, KlEstimator.K1, true, 20, 1.0, 0, 1.0, 64, FeatureSelection.none(), 64, 65_536, 10, 64, 0);
+                true, 6.0, 10_000, KlEstimator.K1, true, 20, 1.0, 0, 1.0, 64, FeatureSelection.none(), 64, 65_536, "float32", 10, 64, 0);
     }
 
     public PpoConfig withSteps(int n) {
@@ -171,7 +179,7 @@ public record PpoConfig(int steps, int batchSize, int minibatchSize, int ppoEpoc
     /** The native options of one update at step {@code step} with coefficient β. */
     PpoOptions options(double klCoef, long stepSeed) {
         return new PpoOptions(gamma, lam, clipRange, clipRangeValue, vfCoef, entropyCoef, klCoef, klEstimator,
-                whitenAdvantages, ppoEpochs, minibatchSize, stepSeed);
+                whitenAdvantages, ppoEpochs, minibatchSize, stepSeed, ComputeDtype.parse(trainingDtype));
     }
 
     private static void positive(String name, long value) {

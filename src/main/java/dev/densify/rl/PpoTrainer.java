@@ -143,7 +143,11 @@ public final class PpoTrainer implements AutoCloseable {
         this.weights = Objects.requireNonNull(weights, "weights");
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(runDirectory, "runDirectory");
-        this.group = group != null && group.worldSize() > 1 ? group : null;
+        if (ComputeDtype.parse(config.trainingDtype()) == ComputeDtype.FLOAT16 && !device.startsWith("cuda")) {
+            throw new IllegalArgumentException("trainingDtype float16 needs a CUDA device; on the CPU use bfloat16 or "
+                    + "float32");
+        }
+                this.group = group != null && group.worldSize() > 1 ? group : null;
         if (this.group != null && config.batchSize() % this.group.worldSize() != 0) {
             throw new IllegalArgumentException("batchSize (" + config.batchSize() + ") must be a multiple of the "
                     + this.group.worldSize() + " processes: each generates an equal share of the rollouts");
@@ -403,6 +407,10 @@ public final class PpoTrainer implements AutoCloseable {
     private static JsonNode withoutSteps(JsonNode config) {
         try {
             ObjectNode copy = (ObjectNode) Json.MAPPER.readTree(Json.MAPPER.writeValueAsString(config));
+            // Keys added to the configuration since a run began take their defaults (what that run used).
+            if (copy.path("ppo").isObject()) {
+                copy.set("ppo", PpoConfig.fromJson(copy.get("ppo"), PpoConfig.defaults(), "the run's config.json").toJson());
+            }
             ((ObjectNode) copy.path("ppo")).remove("steps");
             return copy;
         } catch (IOException e) {

@@ -416,6 +416,48 @@ class TrainOwnModelsTest {
     }
 
     @Test
+    void trainsInBfloat16MixedPrecisionAndResumesRunsOfEarlierVersions() throws Exception {
+        Path mixedConfig = tmp.resolve("ppo-bf16.json");
+        Files.writeString(mixedConfig, Files.readString(config).replace("{", "{\"trainingDtype\": \"bfloat16\", "));
+        Path out = tmp.resolve("bf16-training");
+        List<String> args = new ArrayList<>(List.of("train", "--policy", policyDir.toString(), "--prompts",
+                prompts.toString(), "--config", mixedConfig.toString(), "--steps", "1", "--out", out.toString(),
+                "--reward-class", LikesE.class.getName()));
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("bfloat16", dev.densify.engine.Json.MAPPER.readTree(out.resolve("config.json").toFile())
+                .path("ppo").path("trainingDtype").asText());
+        // a run written before trainingDtype existed resumes (the key takes its default)
+        Path old = tmp.resolve("before-training-dtype");
+        List<String> plain = new ArrayList<>(args);
+        plain.set(plain.indexOf(mixedConfig.toString()), config.toString());
+        plain.set(plain.indexOf(out.toString()), old.toString());
+        assertEquals(0, CliRun.of(plain.toArray(String[]::new)).code());
+        var stored = (com.fasterxml.jackson.databind.node.ObjectNode) dev.densify.engine.Json.MAPPER.readTree(
+                old.resolve("config.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) stored.get("ppo")).remove("trainingDtype");
+        Files.writeString(old.resolve("config.json"), stored.toString());
+        plain.set(plain.indexOf("1"), "2");
+        CliRun resumed = CliRun.of(plain.toArray(String[]::new));
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming"), resumed.err());
+        Path half = tmp.resolve("ppo-fp16.json");
+        Files.writeString(half, "{\"trainingDtype\": \"float16\"}");
+        CliRun refused = CliRun.of("train", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--config",
+                half.toString(), "--steps", "1", "--out", tmp.resolve("fp16").toString(), "--reward-class",
+                LikesE.class.getName());
+        assertEquals(1, refused.code(), refused.err());
+        assertTrue(refused.err().contains("trainingDtype float16 needs a CUDA device"), refused.err());
+        Path bad = tmp.resolve("ppo-fp8.json");
+        Files.writeString(bad, "{\"trainingDtype\": \"float8\"}");
+        CliRun unknown = CliRun.of("train", "--policy", policyDir.toString(), "--prompts", prompts.toString(), "--config",
+                bad.toString(), "--steps", "1", "--out", tmp.resolve("fp8").toString(), "--reward-class",
+                LikesE.class.getName());
+        assertTrue(unknown.code() != 0 && unknown.err().contains("dtype 'float8' is not one of float32, bfloat16, float16"),
+                unknown.err());
+    }
+
+    @Test
     void generateAndScoreTakeText() throws Exception {
         CliRun g = CliRun.of("generate", "--policy", policyDir.toString(), "--prompt", "the weather", "--prompt", "we",
                 "--max-new-tokens", "4", "--seed", "2", "--json");

@@ -165,6 +165,48 @@ class PpoStepTest {
         }
     }
 
+    /** {@link #options} with the update's matrix products in {@code dtype}. */
+    static PpoOptions options(double klCoef, dev.densify.engine.ComputeDtype dtype) {
+        PpoOptions o = options(klCoef);
+        return new PpoOptions(o.gamma(), o.lam(), o.clipRange(), o.clipRangeValue(), o.valueCoef(), o.entropyCoef(),
+                o.klCoef(), o.klEstimator(), o.whitenAdvantages(), o.epochs(), o.minibatchSize(), o.seed(), dtype);
+    }
+
+    @Test
+    void bfloat16UpdatesAreMixedPrecisionNearTheFloat32Update() {
+        Batch b = Batch.random(31, 8);
+        Trained single = twoSteps(b, options(0.05));
+        Trained mixed = twoSteps(b, options(0.05, dev.densify.engine.ComputeDtype.BFLOAT16));
+        Trained again = twoSteps(b, options(0.05, dev.densify.engine.ComputeDtype.BFLOAT16));
+        assertArrayEquals(mixed.logits(), again.logits(), "bfloat16 steps are deterministic");
+        // bfloat16 products (8-bit mantissa) change the numbers, slightly
+        double worstStat = 0;
+        for (int step = 0; step < 2; step++) {
+            PpoStats x = single.stats()[step], y = mixed.stats()[step];
+            double[] a = {x.policyLoss(), x.valueLoss(), x.entropy(), x.lossBefore(), x.lossAfter(), x.klReference()};
+            double[] c = {y.policyLoss(), y.valueLoss(), y.entropy(), y.lossBefore(), y.lossAfter(), y.klReference()};
+            for (int i = 0; i < a.length; i++) {
+                worstStat = Math.max(worstStat, Math.abs(a[i] - c[i]) / Math.max(1e-3, Math.abs(a[i])));
+            }
+        }
+        double worstLogit = 0, scale = 0;
+        for (int i = 0; i < single.logits().length; i++) {
+            worstLogit = Math.max(worstLogit, Math.abs(single.logits()[i] - mixed.logits()[i]));
+            scale = Math.max(scale, Math.abs(single.logits()[i]));
+        }
+        System.out.printf("PPO update in bfloat16 vs float32 (2 steps): statistics within %.2e relative, "
+                + "trained logits within %.2e (of |logit| <= %.2f)%n", worstStat, worstLogit, scale);
+        assertTrue(worstLogit > 0, "the bfloat16 update must differ from the float32 one");
+        assertTrue(worstLogit < 2e-2 * Math.max(1, scale), "trained logits " + worstLogit);
+        assertTrue(worstStat < 5e-2, "statistics " + worstStat);
+        try (Policy policy = Policy.create(CONFIG, "cpu", 3); Policy reference = policy.copy("cpu");
+             Optimizer adam = Optimizer.adam(policy, AdamOptions.defaults())) {
+            var half = assertThrows(InvalidArgumentException.class, () -> PpoStep.run(policy, reference, adam,
+                    b.sequences(), b.starts(), b.rewards(), options(0.05, dev.densify.engine.ComputeDtype.FLOAT16)));
+            assertTrue(half.getMessage().contains("float16 needs a CUDA device"), half.getMessage());
+        }
+    }
+
     @Test
     void badRolloutsAreClearErrors() {
         try (Policy policy = Policy.create(CONFIG, "cpu", 3); Policy reference = policy.copy("cpu");

@@ -90,6 +90,7 @@ public final class PpoCalls {
         dfy_ppo_options.epochs(o, options.epochs());
         dfy_ppo_options.minibatch_size(o, options.minibatchSize());
         dfy_ppo_options.seed(o, options.seed());
+        dfy_ppo_options.compute_dtype(o, options.computeDtype().code());
         return o;
     }
 
