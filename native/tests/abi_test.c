@@ -266,6 +266,68 @@ static void test_ppo_micro_batches(void) {
     OK(dfy_set_num_threads(2));
 }
 
+/* A PPO step whose products run in `dtype` on `device`, against float32 there: close, not equal;
+ * the weights stay float32 (they are read back as such). */
+static void ppo_step_in(const char* device, int32_t dtype, const char* name) {
+    dfy_model_config c = small_config();
+    enum { B = 4, T = 8 };
+    int64_t ids[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
+    float rewards[18];
+    for (int i = 0; i < B * T; ++i) ids[i] = 1 + (i * 13) % 90;
+    for (int i = 0; i < 18; ++i) rewards[i] = (i % 3 == 0) ? 1.0f : -0.3f;
+    float values[2][B * T];
+    dfy_ppo_stats stats[2];
+    for (int k = 0; k < 2; ++k) {
+        dfy_model policy = NULL, reference = NULL;
+        OK(dfy_model_create(DFY_MODEL_POLICY, &c, device, 43, &policy));
+        OK(dfy_model_clone(policy, device, &reference));
+        dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+        dfy_optimizer opt = NULL;
+        OK(dfy_optimizer_create(policy, &a, &opt));
+        dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.05, DFY_KL_K3, 1, 2, 2, 5, 0, k == 0 ? 0 : dtype};
+        OK(dfy_ppo_step(policy, reference, opt, ids, NULL, B, T, start, length, rewards, &o, &stats[k]));
+        OK(dfy_policy_forward(policy, ids, NULL, B, T, NULL, values[k], NULL));
+        dfy_optimizer_free(opt);
+        dfy_model_free(policy);
+        dfy_model_free(reference);
+    }
+    double worst = 0;
+    for (int i = 0; i < B * T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
+    const double d = fmax(fabs(stats[0].policy_loss - stats[1].policy_loss), fabs(stats[0].loss_after - stats[1].loss_after));
+    CHECK(worst > 0 && worst < 0.05 && d < 0.05, "%s PPO step on %s: values differ by %g, losses by %g", name, device,
+          worst, d);
+    printf("abi_test: PPO step in %s vs float32 on %s: values %.3g, losses %.3g\n", name, device, worst, d);
+}
+
+static void test_mixed_precision_ppo(void) {
+    ppo_step_in("cpu", DFY_DTYPE_BFLOAT16, "bfloat16");
+    {
+        dfy_model_config c = small_config();
+        dfy_model policy = NULL;
+        OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 1, &policy));
+        dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+        dfy_optimizer opt = NULL;
+        OK(dfy_optimizer_create(policy, &a, &opt));
+        int64_t ids[2 * 4] = {1, 2, 3, 4, 5, 6, 7, 8}, start[2] = {1, 2}, length[2] = {3, 2};
+        float rewards[5] = {0, 0, 1, 0, 1};
+        dfy_ppo_stats s;
+        dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.0, DFY_KL_K1, 0, 1, 2, 5, 0, DFY_DTYPE_FLOAT16};
+        CHECK(dfy_ppo_step(policy, NULL, opt, ids, NULL, 2, 4, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
+              "a float16 PPO step on the CPU accepted");
+        o.compute_dtype = 7;
+        CHECK(dfy_ppo_step(policy, NULL, opt, ids, NULL, 2, 4, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
+              "compute_dtype 7 accepted");
+        dfy_optimizer_free(opt);
+        dfy_model_free(policy);
+    }
+    int32_t devices = 0;
+    OK(dfy_cuda_device_count(&devices));
+    if (devices > 0) {
+        ppo_step_in("cuda:0", DFY_DTYPE_BFLOAT16, "bfloat16");
+        ppo_step_in("cuda:0", DFY_DTYPE_FLOAT16, "float16");
+    }
+}
+
 /* bfloat16 inference products: close to float32 but not equal; float16 refused on the CPU. */
 static void test_compute_dtype(void) {
     int32_t dtype = 0;
@@ -510,6 +572,7 @@ int main(void) {
     test_attribution();
     test_ppo();
     test_ppo_micro_batches();
+    test_mixed_precision_ppo();
     test_compute_dtype();
     test_attention_kernels("cpu");
     {
