@@ -147,9 +147,10 @@ typedef struct dfy_ppo_options {
     int64_t minibatch_size;  /* >= 1 and divides the batch */
     uint64_t seed;           /* minibatch order */
     int64_t max_batch_tokens; /* memory budget of one forward and backward in rows x positions
-                                 (ABI 6); 0 = each minibatch (each thread's piece on CPU) at once.
-                                 Smaller: micro-batches whose gradients are accumulated, the same
-                                 update up to float rounding. >= 0 */
+                                 (ABI 6), the old-policy and reference forwards included; 0 = each
+                                 minibatch (each thread's piece on CPU) and the whole batch's
+                                 forwards at once. Smaller: micro-batches (gradients accumulated),
+                                 the same update up to float rounding. >= 0 */
     int32_t compute_dtype;   /* matrix products of the step's forwards and backwards (ABI 6):
                                 0 or DFY_DTYPE_FLOAT32, DFY_DTYPE_BFLOAT16, DFY_DTYPE_FLOAT16 (CUDA);
                                 weights, gradients, Adam's state, LayerNorm, softmax, log-softmax,

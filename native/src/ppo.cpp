@@ -258,11 +258,27 @@ OldOutputs score_rollouts(const InterOp& parallel, const Gpt2& policy, const Gpt
     // it as plain inputs of the loss.
     OldOutputs old;
     at::Tensor ref_logprobs;
+    // Within the memory budget too: rows of at most max_batch_tokens positions a forward (their
+    // logits are the largest tensors of the step), the outputs concatenated.
+    const int64_t rows = o.max_batch_tokens > 0 ? std::max<int64_t>(1, o.max_batch_tokens / in.seq_len) : in.batch;
+    auto forward = [&](const Gpt2& model, bool entropy) {
+        if (rows >= in.batch) return run(model, in.ids, in.mask, entropy);
+        std::vector<at::Tensor> logprobs, values, entropies;
+        for (int64_t first = 0; first < in.batch; first += rows) {
+            const int64_t n = std::min(rows, in.batch - first);
+            Outputs part = run(model, in.ids.narrow(0, first, n), in.mask.narrow(0, first, n), entropy);
+            logprobs.push_back(part.logprobs);
+            values.push_back(part.values);
+            if (entropy) entropies.push_back(part.entropy);
+        }
+        Outputs out{at::cat(logprobs), at::cat(values), entropy ? at::cat(entropies) : at::Tensor()};
+        return out;
+    };
     auto old_forward = [&] {
         c10::InferenceMode no_grad;
         const ComputeScope precision(step_dtype(o));
         // With entropy when the loss uses it: the loss before the update is read off these outputs.
-        Outputs out = run(policy, in.ids, in.mask, o.entropy_coef > 0);
+        Outputs out = forward(policy, o.entropy_coef > 0);
         old.logprobs = out.logprobs.clone();
         old.values = out.values.clone();
         if (out.entropy.defined()) old.entropy = out.entropy.clone();
@@ -270,7 +286,7 @@ OldOutputs score_rollouts(const InterOp& parallel, const Gpt2& policy, const Gpt
     auto reference_forward = [&] {
         c10::InferenceMode no_grad;
         const ComputeScope precision(step_dtype(o));
-        ref_logprobs = run(*reference, in.ids, in.mask, false).logprobs.clone();
+        ref_logprobs = forward(*reference, false).logprobs.clone();
     };
     if (reference != nullptr && parallel.pieces(2) == 2) {
         parallel.run(2, [&](int64_t p) { p == 0 ? old_forward() : reference_forward(); });
