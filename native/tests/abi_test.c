@@ -27,6 +27,48 @@ static dfy_model_config small_config(void) {
     return c;
 }
 
+/* The PPO tests' batch: 4 rows of 8 tokens, responses at {2, 3, 2, 4} of {6, 5, 4, 3} tokens
+ * (18 rewards: 1 every `period`-th, else `penalty`), ids 1 + (i * step) % 90, row 2 ending at 6. */
+enum { PPO_B = 4, PPO_T = 8, PPO_REWARDS = 18 };
+typedef struct {
+    int64_t ids[PPO_B * PPO_T], mask[PPO_B * PPO_T], start[PPO_B], length[PPO_B];
+    float rewards[PPO_REWARDS];
+} ppo_batch;
+
+static ppo_batch ppo_batch_of(int step, int period, float penalty) {
+    ppo_batch b = {.start = {2, 3, 2, 4}, .length = {6, 5, 4, 3}};
+    for (int i = 0; i < PPO_B * PPO_T; ++i) {
+        b.ids[i] = 1 + (i * step) % 90;
+        b.mask[i] = 1;
+    }
+    b.mask[2 * PPO_T + 7] = 0;
+    for (int i = 0; i < PPO_REWARDS; ++i) b.rewards[i] = (i % period == 0) ? 1.0f : penalty;
+    return b;
+}
+
+/* A policy of small_config() on `device`, a copy as the frozen reference, Adam at lr 1e-3. */
+typedef struct {
+    dfy_model policy, reference;
+    dfy_optimizer opt;
+} ppo_models;
+
+static const dfy_adam_options PPO_ADAM = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
+
+static ppo_models ppo_models_on(const char* device, uint64_t seed) {
+    dfy_model_config c = small_config();
+    ppo_models m = {NULL, NULL, NULL};
+    OK(dfy_model_create(DFY_MODEL_POLICY, &c, device, seed, &m.policy));
+    OK(dfy_model_clone(m.policy, device, &m.reference));
+    OK(dfy_optimizer_create(m.policy, &PPO_ADAM, &m.opt));
+    return m;
+}
+
+static void ppo_models_free(ppo_models* m) {
+    dfy_optimizer_free(m->opt);
+    dfy_model_free(m->policy);
+    dfy_model_free(m->reference);
+}
+
 static void test_errors(void) {
     int32_t kind = 0;
     CHECK(dfy_model_kind(NULL, &kind) == DFY_ERR_INVALID_ARGUMENT, "NULL handle accepted");
@@ -220,41 +262,27 @@ static void test_attention_kernels(const char* device) {
 /* PPO micro-batches (max_batch_tokens): the same update as whole minibatches, up to rounding,
  * with one thread (gradients accumulated by backward) and with two (per-piece sums). */
 static void test_ppo_micro_batches(void) {
-    dfy_model_config c = small_config();
-    enum { B = 4, T = 8 };
-    int64_t ids[B * T], mask[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
-    float rewards[18];
-    for (int i = 0; i < B * T; ++i) {
-        ids[i] = 1 + (i * 17) % 90;
-        mask[i] = 1;
-    }
-    mask[2 * T + 7] = 0;
-    for (int i = 0; i < 18; ++i) rewards[i] = (i % 4 == 0) ? 1.0f : -0.2f;
+    const ppo_batch b = ppo_batch_of(17, 4, -0.2f);
     for (int threads = 1; threads <= 2; ++threads) {
         OK(dfy_set_num_threads(threads));
-        float values[2][B * T];
+        float values[2][PPO_B * PPO_T];
         dfy_ppo_stats stats[2];
         for (int k = 0; k < 2; ++k) {
-            dfy_model policy = NULL, reference = NULL;
-            OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 41, &policy));
-            OK(dfy_model_clone(policy, "cpu", &reference));
-            dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
-            dfy_optimizer opt = NULL;
-            OK(dfy_optimizer_create(policy, &a, &opt));
-            dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.05, DFY_KL_K3, 1, 2, 4, 5, k == 0 ? 0 : T};
-            OK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &stats[k]));
-            OK(dfy_policy_forward(policy, ids, mask, B, T, NULL, values[k], NULL));
+            ppo_models m = ppo_models_on("cpu", 41);
+            dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.05, DFY_KL_K3, 1, 2, 4, 5, k == 0 ? 0 : PPO_T};
+            OK(dfy_ppo_step(m.policy, m.reference, m.opt, b.ids, b.mask, PPO_B, PPO_T, b.start, b.length, b.rewards, &o,
+                            &stats[k]));
+            OK(dfy_policy_forward(m.policy, b.ids, b.mask, PPO_B, PPO_T, NULL, values[k], NULL));
             if (k == 1) {
                 o.max_batch_tokens = -1;
-                CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &stats[k]) ==
-                          DFY_ERR_INVALID_ARGUMENT, "max_batch_tokens -1 accepted");
+                CHECK(dfy_ppo_step(m.policy, m.reference, m.opt, b.ids, b.mask, PPO_B, PPO_T, b.start, b.length,
+                                   b.rewards, &o, &stats[k]) == DFY_ERR_INVALID_ARGUMENT,
+                      "max_batch_tokens -1 accepted");
             }
-            dfy_optimizer_free(opt);
-            dfy_model_free(policy);
-            dfy_model_free(reference);
+            ppo_models_free(&m);
         }
         double worst = 0;
-        for (int i = 0; i < B * T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
+        for (int i = 0; i < PPO_B * PPO_T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
         const double d[] = {stats[0].policy_loss - stats[1].policy_loss, stats[0].value_loss - stats[1].value_loss,
                             stats[0].entropy - stats[1].entropy, stats[0].grad_norm - stats[1].grad_norm,
                             stats[0].clip_fraction - stats[1].clip_fraction, stats[0].loss_after - stats[1].loss_after};
@@ -269,30 +297,19 @@ static void test_ppo_micro_batches(void) {
 /* A PPO step whose products run in `dtype` on `device`, against float32 there: close, not equal;
  * the weights stay float32 (they are read back as such). */
 static void ppo_step_in(const char* device, int32_t dtype, const char* name) {
-    dfy_model_config c = small_config();
-    enum { B = 4, T = 8 };
-    int64_t ids[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
-    float rewards[18];
-    for (int i = 0; i < B * T; ++i) ids[i] = 1 + (i * 13) % 90;
-    for (int i = 0; i < 18; ++i) rewards[i] = (i % 3 == 0) ? 1.0f : -0.3f;
-    float values[2][B * T];
+    const ppo_batch b = ppo_batch_of(13, 3, -0.3f);
+    float values[2][PPO_B * PPO_T];
     dfy_ppo_stats stats[2];
     for (int k = 0; k < 2; ++k) {
-        dfy_model policy = NULL, reference = NULL;
-        OK(dfy_model_create(DFY_MODEL_POLICY, &c, device, 43, &policy));
-        OK(dfy_model_clone(policy, device, &reference));
-        dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
-        dfy_optimizer opt = NULL;
-        OK(dfy_optimizer_create(policy, &a, &opt));
+        ppo_models m = ppo_models_on(device, 43);
         dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.01, 0.05, DFY_KL_K3, 1, 2, 2, 5, 0, k == 0 ? 0 : dtype};
-        OK(dfy_ppo_step(policy, reference, opt, ids, NULL, B, T, start, length, rewards, &o, &stats[k]));
-        OK(dfy_policy_forward(policy, ids, NULL, B, T, NULL, values[k], NULL));
-        dfy_optimizer_free(opt);
-        dfy_model_free(policy);
-        dfy_model_free(reference);
+        OK(dfy_ppo_step(m.policy, m.reference, m.opt, b.ids, NULL, PPO_B, PPO_T, b.start, b.length, b.rewards, &o,
+                        &stats[k]));
+        OK(dfy_policy_forward(m.policy, b.ids, NULL, PPO_B, PPO_T, NULL, values[k], NULL));
+        ppo_models_free(&m);
     }
     double worst = 0;
-    for (int i = 0; i < B * T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
+    for (int i = 0; i < PPO_B * PPO_T; ++i) worst = fmax(worst, fabs(values[0][i] - values[1][i]));
     const double d = fmax(fabs(stats[0].policy_loss - stats[1].policy_loss), fabs(stats[0].loss_after - stats[1].loss_after));
     CHECK(worst > 0 && worst < 0.05 && d < 0.05, "%s PPO step on %s: values differ by %g, losses by %g", name, device,
           worst, d);
@@ -302,23 +319,17 @@ static void ppo_step_in(const char* device, int32_t dtype, const char* name) {
 static void test_mixed_precision_ppo(void) {
     ppo_step_in("cpu", DFY_DTYPE_BFLOAT16, "bfloat16");
     {
-        dfy_model_config c = small_config();
-        dfy_model policy = NULL;
-        OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 1, &policy));
-        dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
-        dfy_optimizer opt = NULL;
-        OK(dfy_optimizer_create(policy, &a, &opt));
+        ppo_models m = ppo_models_on("cpu", 1);
         int64_t ids[2 * 4] = {1, 2, 3, 4, 5, 6, 7, 8}, start[2] = {1, 2}, length[2] = {3, 2};
         float rewards[5] = {0, 0, 1, 0, 1};
         dfy_ppo_stats s;
         dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.0, DFY_KL_K1, 0, 1, 2, 5, 0, DFY_DTYPE_FLOAT16};
-        CHECK(dfy_ppo_step(policy, NULL, opt, ids, NULL, 2, 4, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
-              "a float16 PPO step on the CPU accepted");
+        CHECK(dfy_ppo_step(m.policy, NULL, m.opt, ids, NULL, 2, 4, start, length, rewards, &o, &s) ==
+                  DFY_ERR_INVALID_ARGUMENT, "a float16 PPO step on the CPU accepted");
         o.compute_dtype = 7;
-        CHECK(dfy_ppo_step(policy, NULL, opt, ids, NULL, 2, 4, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
-              "compute_dtype 7 accepted");
-        dfy_optimizer_free(opt);
-        dfy_model_free(policy);
+        CHECK(dfy_ppo_step(m.policy, NULL, m.opt, ids, NULL, 2, 4, start, length, rewards, &o, &s) ==
+                  DFY_ERR_INVALID_ARGUMENT, "compute_dtype 7 accepted");
+        ppo_models_free(&m);
     }
     int32_t devices = 0;
     OK(dfy_cuda_device_count(&devices));
@@ -427,50 +438,34 @@ static void test_attribution(void) {
 
 /* A PPO step on a fixed batch lowers the loss; optimizer state round-trips. */
 static void test_ppo(void) {
-    dfy_model_config c = small_config();
-    dfy_model policy = NULL, reference = NULL;
-    OK(dfy_model_create(DFY_MODEL_POLICY, &c, "cpu", 31, &policy));
-    OK(dfy_model_clone(policy, "cpu", &reference));
-    dfy_adam_options a = {1e-3, 0.9, 0.999, 1e-8, 0.0, 1.0};
-    dfy_optimizer opt = NULL;
-    OK(dfy_optimizer_create(policy, &a, &opt));
-    enum { B = 4, T = 8 };
-    int64_t ids[B * T], mask[B * T], start[B] = {2, 3, 2, 4}, length[B] = {6, 5, 4, 3};
-    float rewards[18];
-    for (int i = 0; i < B * T; ++i) {
-        ids[i] = 1 + (i * 13) % 90;
-        mask[i] = 1;
-    }
-    mask[2 * T + 7] = 0; /* row 2 ends at 6 */
-    for (int i = 0; i < 18; ++i) rewards[i] = (i % 3 == 0) ? 1.0f : -0.25f;
+    ppo_models m = ppo_models_on("cpu", 31);
+    ppo_batch b = ppo_batch_of(13, 3, -0.25f);
     dfy_ppo_options o = {1.0, 0.95, 0.2, 0.2, 0.1, 0.0, 0.05, DFY_KL_K1, 1, 2, 2, 5};
     dfy_ppo_stats s;
-    OK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &s));
+#define STEP() dfy_ppo_step(m.policy, m.reference, m.opt, b.ids, b.mask, PPO_B, PPO_T, b.start, b.length, b.rewards, &o, &s)
+    OK(STEP());
     CHECK(s.loss_after < s.loss_before, "PPO loss %g -> %g", s.loss_before, s.loss_after);
     CHECK(fabs(s.kl_reference) < 1e-6, "KL to an identical reference is %g", s.kl_reference);
     o.minibatch_size = 3;
-    CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
-          "minibatch not dividing the batch accepted");
+    CHECK(STEP() == DFY_ERR_INVALID_ARGUMENT, "minibatch not dividing the batch accepted");
     o.minibatch_size = 2;
     o.gamma = 1.5;
-    CHECK(dfy_ppo_step(policy, reference, opt, ids, mask, B, T, start, length, rewards, &o, &s) == DFY_ERR_INVALID_ARGUMENT,
-          "gamma 1.5 accepted");
+    CHECK(STEP() == DFY_ERR_INVALID_ARGUMENT, "gamma 1.5 accepted");
+#undef STEP
     int64_t size = 0, written = 0;
-    OK(dfy_optimizer_save_size(opt, &size));
+    OK(dfy_optimizer_save_size(m.opt, &size));
     unsigned char* image = malloc((size_t)size);
-    OK(dfy_optimizer_save(opt, image, size, &written));
+    OK(dfy_optimizer_save(m.opt, image, size, &written));
     dfy_optimizer again = NULL;
-    OK(dfy_optimizer_create(policy, &a, &again));
+    OK(dfy_optimizer_create(m.policy, &PPO_ADAM, &again));
     OK(dfy_optimizer_load(again, image, size));
     unsigned char* second = malloc((size_t)size);
     OK(dfy_optimizer_save(again, second, size, &written));
     CHECK(memcmp(image, second, (size_t)size) == 0, "optimizer state differs after a round trip");
     free(image);
     free(second);
-    dfy_optimizer_free(opt);
     dfy_optimizer_free(again);
-    dfy_model_free(policy);
-    dfy_model_free(reference);
+    ppo_models_free(&m);
 }
 
 /* Same weights on CPU and CUDA: logits, token log-probs (the fused kernel), scores and greedy

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -37,11 +36,7 @@ class BatchBudgetAttributionTest {
     static void setUp() {
         model = Fixtures.reward(dir, Fixtures.SMALL, 37);
         Random random = new Random(8);
-        int vocab = Fixtures.SMALL.vocabSize();
-        sequences = new ArrayList<>();
-        for (int[] shape : new int[][]{{2, 7}, {0, 5}, {4, 9}}) {
-            sequences.add(new ScoredSequence(Fixtures.tokens(random, shape[0], 0, vocab), Fixtures.tokens(random, shape[1], 5, vocab)));
-        }
+        sequences = Fixtures.sequences(random, Fixtures.SMALL.vocabSize(), new int[][]{{2, 7}, {0, 5}, {4, 9}});
     }
 
     @AfterAll

@@ -35,13 +35,8 @@ class ConsistencyTest {
     static void setUp() {
         model = Fixtures.reward(dir, Fixtures.SMALL, 31);
         Random random = new Random(5);
-        int vocab = Fixtures.SMALL.vocabSize();
-        sequences = new ArrayList<>();
-        int[][] shapes = {{0, 4}, {3, 9}, {1, 1}, {5, 6}, {2, 8}, {4, 3}};
-        for (int[] shape : shapes) {
-            sequences.add(new ScoredSequence(Fixtures.tokens(random, shape[0], 0, vocab),
-                    Fixtures.tokens(random, shape[1], 5, vocab)));
-        }
+        sequences = Fixtures.sequences(random, Fixtures.SMALL.vocabSize(),
+                new int[][]{{0, 4}, {3, 9}, {1, 1}, {5, 6}, {2, 8}, {4, 3}});
     }
 
     @AfterAll

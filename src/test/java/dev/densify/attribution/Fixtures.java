@@ -143,6 +143,15 @@ final class Fixtures {
         return out;
     }
 
+    /** Sequences of the given {prompt, response} lengths: prompt ids from 0, response ids from 5. */
+    static List<ScoredSequence> sequences(Random random, int vocab, int[][] shapes) {
+        List<ScoredSequence> out = new ArrayList<>();
+        for (int[] shape : shapes) {
+            out.add(new ScoredSequence(tokens(random, shape[0], 0, vocab), tokens(random, shape[1], 5, vocab)));
+        }
+        return out;
+    }
+
     /** Scores of a reward model as a {@link RewardFunction}. */
     static RewardFunction function(RewardModel model) {
         return (ids, mask) -> model.score(new dev.densify.model.TokenBatch(ids, mask));
