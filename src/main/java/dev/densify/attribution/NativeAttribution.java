@@ -66,10 +66,10 @@ final class NativeAttribution {
 
     /** Tokens per forward that the reward model's device has memory for now (float32, KV cache kept). */
     static long budget(RewardModel model, long keys) {
-        ModelConfig c = model.config();
-        if (c.nLayer() < 1) {  // a TorchScript module: its size is unknown
+        if (model.isTorchScript()) {  // a module's size is unknown
             return AttributionOptions.DEFAULT_MAX_BATCH_TOKENS;
         }
+        ModelConfig c = model.config();
         return BatchBudget.forDevice(model.device(), c.nLayer(), c.nEmbd(), c.nHead(), c.vocabSize(), keys, 4,
                 BatchBudget.Use.INFERENCE);
     }

@@ -238,11 +238,7 @@ final class StudyCommand implements Callable<Integer> {
 
     private Study open(StorageUrl url, StudyConfig config, Duration grace) {
         if (!url.shared()) {
-            Path db = url.sqlite().toAbsolutePath().normalize();
-            if (db.equals(out.toAbsolutePath().normalize().resolve(Study.DATABASE))) {
-                return Study.open(out, config, main.err());
-            }
-            return Study.open(out, StudyStore.openOrCreate(db, config), main.err());
+            return Study.open(out, StudyStore.openOrCreate(url.sqlite(), config), main.err());
         }
         String name = studyName != null ? studyName : out.toAbsolutePath().normalize().getFileName().toString();
         PostgresStudyStore store = PostgresStudyStore.open(url, name, config, !worker);

@@ -125,14 +125,7 @@ public final class Study implements AutoCloseable {
      */
     public static Study open(Path runDirectory, StudyConfig config, PrintStream log) {
         Path dir = runDirectory.toAbsolutePath().normalize();
-        StudyStore store = StudyStore.openOrCreate(dir.resolve(DATABASE), config);
-        try {
-            store.config().write(dir.resolve(CONFIG_FILE));
-        } catch (IOException e) {
-            store.close();
-            throw new StudyException("cannot write " + dir.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
-        }
-        return new Study(dir, store, log);
+        return open(dir, StudyStore.openOrCreate(dir.resolve(DATABASE), config), log);
     }
 
     /**

@@ -93,6 +93,12 @@ final class TorchScriptRewardTest {
             for (int j = 0; j < response.length; j++) {
                 assertEquals(exact[j], a.value(j), 1e-4, "token " + j);
             }
+            // a budget from free memory: a module's size is unknown, so the default budget
+            Attribution auto = Attributor.of(model, options.withMaxBatchTokens(AttributionOptions.AUTO_MAX_BATCH_TOKENS))
+                    .attribute(List.of(new ScoredSequence(prompt, response))).get(0);
+            for (int j = 0; j < response.length; j++) {
+                assertEquals(a.value(j), auto.value(j), 1e-6, "token " + j + " with the AUTO budget");
+            }
             Attribution lime = Attributor.of(model, AttributionOptions.lime().withBaselineToken(baseline))
                     .attribute(List.of(new ScoredSequence(prompt, response))).get(0);
             assertEquals(response.length, lime.length());
